@@ -1,0 +1,35 @@
+"""Attention Lab: entry point. Sets up the page, the language and the navigation.
+
+Run with ``streamlit run app.py``. Each lesson lives in ``pages/`` and also runs on its own.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.components import DECIMALS_KEY, DEFAULT_DECIMALS
+from ui.i18n import language_selector, t
+from ui.nav import PAGES
+
+st.set_page_config(page_title="Attention Lab", page_icon="🔍", layout="wide")
+
+language_selector()
+
+st.session_state.setdefault("decimals_select", st.session_state.get(DECIMALS_KEY, DEFAULT_DECIMALS))
+
+
+def _copy_decimals() -> None:
+    st.session_state[DECIMALS_KEY] = st.session_state["decimals_select"]
+
+
+st.sidebar.slider(
+    t("app.decimals"),
+    min_value=1,
+    max_value=8,
+    key="decimals_select",
+    on_change=_copy_decimals,
+    help=t("app.decimals_help"),
+)
+
+pages = [st.Page(p.path, title=t(p.title_key), icon=p.icon, default=(i == 0)) for i, p in enumerate(PAGES)]
+st.navigation(pages).run()

@@ -1,0 +1,31 @@
+"""Size limits, chosen so one student on a shared classroom server cannot stall it.
+
+Pages state these limits next to their controls; the engine enforces them with
+:class:`attention_core.errors.LimitError` where a size is asked for, and pages cap
+over-long text (saying so) rather than refusing it.
+"""
+
+from __future__ import annotations
+
+#: Tokens in one attention sequence (queries and keys); the heatmap is at most 128×128.
+MAX_SEQUENCE_TOKENS: int = 128
+#: Embedding / model dimension d_model for the random-embedding lessons.
+MAX_MODEL_DIM: int = 64
+#: Attention heads.
+MAX_HEADS: int = 8
+#: Rows or columns of a hand-edited matrix.
+MAX_MATRIX_SIZE: int = 16
+#: Tokens in a Word2Vec training corpus (longer text is cut, and the page says so).
+MAX_CORPUS_TOKENS: int = 5_000
+#: Word2Vec vector_size.
+MAX_VECTOR_SIZE: int = 64
+#: Word2Vec epochs.
+MAX_EPOCHS: int = 200
+#: Word2Vec window.
+MAX_WINDOW: int = 10
+#: Word2Vec negative samples.
+MAX_NEGATIVE: int = 20
+#: Characters of text accepted in one text box before it is cut.
+MAX_TEXT_CHARS: int = 50_000
+#: Largest random seed numpy's legacy generator accepts, plus one.
+SEED_LIMIT: int = 2**32

@@ -1,0 +1,181 @@
+"""Deterministic gensim Word2Vec on tiny corpora, and tools to look at its vectors.
+
+Determinism: gensim draws its initial vectors and negative samples from
+``seed``; we also train on one worker thread (thread scheduling would reorder
+updates) and give it a hash function that does not depend on
+``PYTHONHASHSEED``. The same sentences and parameters then give bit-identical
+vectors in any process.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from gensim.models import Word2Vec
+from numpy.typing import NDArray
+
+from .embeddings import check_seed
+from .errors import EmptyTextError, EmptyVocabularyError, LimitError, UnknownWordError
+from .limits import MAX_CORPUS_TOKENS, MAX_EPOCHS, MAX_NEGATIVE, MAX_VECTOR_SIZE, MAX_WINDOW
+
+Array = NDArray[np.float64]
+
+
+def stable_hash(text: str) -> int:
+    """CRC-32 of the UTF-8 bytes: the same in every process, unlike ``hash``."""
+    return zlib.crc32(text.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class Word2VecParams:
+    """Training parameters, with gensim's defaults (the seeds change some per example)."""
+
+    vector_size: int = 100
+    window: int = 5
+    min_count: int = 5
+    sg: int = 0
+    epochs: int = 5
+    negative: int = 5
+    seed: int = 1
+
+
+_BOUNDS = {
+    "vector_size": (1, MAX_VECTOR_SIZE),
+    "window": (1, MAX_WINDOW),
+    "min_count": (1, MAX_CORPUS_TOKENS),
+    "sg": (0, 1),
+    "epochs": (1, MAX_EPOCHS),
+    "negative": (1, MAX_NEGATIVE),
+}
+
+
+def check_params(params: Word2VecParams) -> None:
+    """Raise :class:`LimitError` for a parameter outside its documented range."""
+    for name, (lo, hi) in _BOUNDS.items():
+        value = getattr(params, name)
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
+            raise LimitError(
+                f"{name} must be a whole number from {lo} to {hi} (got {value!r})", name=name, low=lo, limit=hi
+            )
+    check_seed(params.seed)
+
+
+def kept_words(sentences: Sequence[Sequence[str]], min_count: int) -> list[str]:
+    """Words that survive ``min_count``, in first-occurrence order.
+
+    Shapes: m sentences -> list of v distinct words.
+    """
+    counts = Counter(w for s in sentences for w in s)
+    return [w for w in dict.fromkeys(w for s in sentences for w in s) if counts[w] >= min_count]
+
+
+def train_word2vec(
+    sentences: Sequence[Sequence[str]],
+    *,
+    vector_size: int = 100,
+    window: int = 5,
+    min_count: int = 5,
+    sg: int = 0,
+    epochs: int = 5,
+    negative: int = 5,
+    seed: int = 1,
+) -> Word2Vec:
+    """Train gensim Word2Vec deterministically and return the model (``model.wv[word]`` works).
+
+    Shapes: m sentences (lists of tokens) -> model with ``model.wv.vectors`` (v, vector_size).
+    Defaults are gensim's, so ``train_word2vec(s, vector_size=4, window=3, min_count=1, sg=0)``
+    is the seed's ``Word2Vec(sentences=s, vector_size=4, window=3, min_count=1, sg=0)``.
+    Raises :class:`EmptyTextError`, :class:`LimitError` (sizes above :mod:`.limits`) and
+    :class:`EmptyVocabularyError` (``min_count`` removes every word).
+    """
+    params = Word2VecParams(vector_size, window, min_count, sg, epochs, negative, seed)
+    check_params(params)
+    corpus = [list(s) for s in sentences if len(s) > 0]
+    if not corpus:
+        raise EmptyTextError("the corpus holds no word: type at least one sentence")
+    n_tokens = sum(len(s) for s in corpus)
+    if n_tokens > MAX_CORPUS_TOKENS:
+        raise LimitError(
+            f"the corpus has {n_tokens} tokens; the limit is {MAX_CORPUS_TOKENS}",
+            name="tokens",
+            low=1,
+            limit=MAX_CORPUS_TOKENS,
+        )
+    if not kept_words(corpus, min_count):
+        top = max(Counter(w for s in corpus for w in s).values())
+        raise EmptyVocabularyError(
+            f"min_count = {min_count} removes every word (the most frequent occurs {top} times)",
+            min_count=min_count,
+            top=top,
+        )
+    return Word2Vec(
+        sentences=corpus,
+        vector_size=vector_size,
+        window=window,
+        min_count=min_count,
+        sg=sg,
+        epochs=epochs,
+        negative=negative,
+        seed=seed,
+        workers=1,
+        hashfxn=stable_hash,
+    )
+
+
+def vectors_for(model: Word2Vec, words: Sequence[str]) -> Array:
+    """Stack the vectors of ``words`` (float64 copies; the model is never changed).
+
+    Shapes: n words -> (n, vector_size). Raises :class:`UnknownWordError`.
+    """
+    for w in words:
+        if w not in model.wv.key_to_index:
+            raise UnknownWordError(f"{w!r} is not in the trained vocabulary", word=w)
+    return np.array([model.wv[w] for w in words], dtype=np.float64)
+
+
+def cosine_similarity(vectors: Array) -> Array:
+    """Pairwise cosine similarity; a zero vector has similarity 0 with everything.
+
+    Shapes: (n, d) -> (n, n), values in [-1, 1].
+    """
+    v = np.asarray(vectors, dtype=np.float64)
+    norms = np.linalg.norm(v, axis=1)
+    unit = np.divide(v, norms[:, None], out=np.zeros_like(v), where=norms[:, None] > 0)
+    return np.clip(unit @ unit.T, -1.0, 1.0)
+
+
+def nearest_neighbours(vectors: Array, words: Sequence[str], word: str, topn: int = 5) -> list[tuple[str, float]]:
+    """The ``topn`` words most cosine-similar to ``word``, best first, ``word`` itself excluded.
+
+    Shapes: vectors (n, d) aligned with n words -> up to ``topn`` (word, similarity) pairs.
+    """
+    if word not in words:
+        raise UnknownWordError(f"{word!r} is not in the trained vocabulary", word=word)
+    i = list(words).index(word)
+    sims = cosine_similarity(vectors)[i]
+    order = [j for j in np.argsort(-sims, kind="stable") if j != i]
+    return [(words[j], float(sims[j])) for j in order[:topn]]
+
+
+def pca(vectors: Array, n_components: int = 2) -> Array:
+    """Project onto the top principal components (centred SVD); missing components are 0.
+
+    Shapes: (n, d) -> (n, n_components). Signs are fixed so each component's
+    largest-magnitude loading is positive (a stable picture across runs).
+    """
+    v = np.asarray(vectors, dtype=np.float64)
+    centred = v - v.mean(axis=0, keepdims=True)
+    out = np.zeros((v.shape[0], n_components))
+    if v.shape[0] < 2:
+        return out
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    k = min(n_components, vt.shape[0])
+    comps = vt[:k]
+    signs = np.sign(comps[np.arange(k), np.argmax(np.abs(comps), axis=1)])
+    signs[signs == 0] = 1.0
+    out[:, :k] = centred @ (comps * signs[:, None]).T
+    return out

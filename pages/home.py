@@ -1,0 +1,56 @@
+"""Home: Query, Key and Value with the Korean notebook's library analogy, and one live example."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from attention_core import attention
+from attention_core.errors import AttentionLabError
+from attention_core.presets import LIBRARY
+from ui.components import bar_chart, fmt_vec, show_error
+from ui.i18n import t
+from ui.nav import PAGES
+
+st.title(t("home.title"))
+st.write(t("home.intro"))
+
+st.header(t("home.analogy_title"))
+cols = st.columns(3)
+for col, part in zip(cols, ("query", "key", "value"), strict=True):
+    with col.container(border=True):
+        st.subheader(t(f"home.{part}_title"))
+        st.write(t(f"home.{part}_text"))
+
+
+@st.fragment
+def live_example() -> None:
+    st.header(t("home.live_title"))
+    st.caption(t("home.live_caption"))
+    temperature = st.slider(
+        t("common.temperature"), 0.05, 5.0, 1.0, 0.05, key="home_temperature", help=t("common.temperature_help")
+    )
+    try:
+        r = attention(LIBRARY.query, LIBRARY.keys, LIBRARY.values, scale=LIBRARY.scale, temperature=temperature)
+    except AttentionLabError as exc:
+        show_error(exc)
+        return
+    st.markdown(f"**{t('books.request')}**")
+    st.write(t("home.scores_line", scores=fmt_vec(r.scores)))
+    bar_chart(
+        r.weights[0],
+        [t(f"books.{b}") for b in LIBRARY.book_ids],
+        key="home_weights",
+        title=t("home.weights_title"),
+        value_name=t("common.weight"),
+        label_name=t("common.key"),
+        range_01=True,
+    )
+    st.write(t("home.output_line", output=fmt_vec(r.output)))
+
+
+live_example()
+
+st.header(t("home.lessons_title"))
+for page in PAGES[1:]:
+    st.page_link(page.path, label=t(page.title_key), icon=page.icon)
+    st.caption(t(page.summary_key))

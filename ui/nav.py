@@ -1,0 +1,20 @@
+"""The lessons, in teaching order: one entry per file in ``pages/``.
+
+``app.py`` builds ``st.navigation`` from this list and the home page links to it,
+so a new page is added in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    title_key: str
+    icon: str
+    summary_key: str
+
+
+PAGES: tuple[PageSpec, ...] = (PageSpec("pages/home.py", "nav.home", "🏠", "nav.home_summary"),)
