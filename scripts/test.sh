@@ -7,11 +7,12 @@ cd "$(dirname "$0")/.."
 python3 -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
 # Browser tests drive Debian's Chromium (no browser download); CJK fonts render Korean.
-if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+fonts=$(fc-list 2>/dev/null || true)
+if [ ! -x /usr/bin/chromium ] || ! grep -qi "Noto Sans CJK" <<<"$fonts" || ! grep -qi "Noto Color Emoji" <<<"$fonts"; then
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-color-emoji >/dev/null
   elif command -v sudo >/dev/null; then
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-color-emoji >/dev/null
   else
     echo "note: /usr/bin/chromium is missing and apt-get needs root: browser tests will be skipped (they fail under CI=true)." >&2
   fi
