@@ -17,8 +17,8 @@ MAX_HEADS: int = 8
 MAX_MATRIX_SIZE: int = 16
 #: Tokens in a Word2Vec training corpus (longer text is cut, and the page says so).
 MAX_CORPUS_TOKENS: int = 5_000
-#: Word2Vec vector_size.
-MAX_VECTOR_SIZE: int = 64
+#: Word2Vec vector_size (gensim's default, 100, is allowed).
+MAX_VECTOR_SIZE: int = 100
 #: Word2Vec epochs.
 MAX_EPOCHS: int = 200
 #: Word2Vec window.
