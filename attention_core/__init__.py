@@ -2,7 +2,8 @@
 
 Public API (stable; documented in the README):
 
-- :func:`softmax`, :func:`attention`, :class:`AttentionResult`, :func:`causal_mask`, :func:`key_mask`
+- :func:`softmax`, :func:`attention`, :class:`AttentionResult`, :func:`causal_mask`, :func:`key_mask`,
+  :func:`contributions`
 - :func:`self_attention`, :func:`multi_head_attention`, :func:`project`
 - :func:`attention_pooling`
 - :func:`random_tables`, :func:`embed`
@@ -20,6 +21,7 @@ from .attention import (
     SelfAttentionResult,
     attention,
     causal_mask,
+    contributions,
     key_mask,
     multi_head_attention,
     project,
@@ -53,6 +55,7 @@ __all__ = [
     "build_vocab",
     "cap",
     "causal_mask",
+    "contributions",
     "cosine_similarity",
     "embed",
     "errors",

@@ -351,3 +351,25 @@ def multi_head_attention(
     wo = None if w_o is None else as_matrix(w_o, "W_o", ndim=(2,))
     output = concat if wo is None else project(concat, wo, "W_o")
     return MultiHeadResult(xa, heads, concat, output, wo)
+
+
+def contributions(weights: ArrayLike, values: ArrayLike) -> Array:
+    """Each value's share of the output: ``weights[i] · values[i]`` per key.
+
+    Shapes: weights (n_k,) for one query -> (n_k, d_v); weights (n_q, n_k) -> (n_q, n_k, d_v);
+    values (n_k, d_v). Summing over the key axis (axis -2) gives the attention output ``weights · V``.
+    """
+    wa = as_matrix(weights, "weights", ndim=(1, 2))
+    va = as_matrix(values, "V", ndim=(2,))
+    if wa.shape[-1] != va.shape[0]:
+        raise ShapeError(
+            f"there are {wa.shape[-1]} weights but {va.shape[0]} values: one value per key",
+            name="V",
+            expected=wa.shape[-1],
+            got=va.shape[0],
+        )
+    with np.errstate(over="ignore", invalid="ignore"):
+        parts = wa[..., :, np.newaxis] * va
+    if not np.isfinite(parts).all():
+        raise ScoreOverflowError("a weighted value overflows float64: use smaller values")
+    return parts
