@@ -59,6 +59,24 @@ def cap(tokens: Sequence[str], limit: int) -> tuple[list[str], bool]:
     return list(tokens[:limit]), len(tokens) > limit
 
 
+def cap_sentences(sentences: Sequence[Sequence[str]], limit: int) -> tuple[list[list[str]], bool]:
+    """Keep the first ``limit`` tokens of a corpus, cutting the sentence that crosses the limit.
+
+    Shapes: m sentences with N tokens in all -> (m' <= m non-empty sentences with
+    min(N, limit) tokens in all, whether any token was cut).
+    """
+    out: list[list[str]] = []
+    left = max(int(limit), 0)
+    for sentence in sentences:
+        if left == 0:
+            break
+        part = list(sentence[:left])
+        if part:
+            out.append(part)
+            left -= len(part)
+    return out, sum(len(s) for s in sentences) > limit
+
+
 def build_vocab(tokens: Iterable[str]) -> dict[str, int]:
     """Vocabulary in first-occurrence order: ``{token: index}``, as seed 000 writes it by hand.
 
