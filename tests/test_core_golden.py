@@ -146,7 +146,25 @@ def test_single_key_softmax_is_one() -> None:
 
 def test_word2vec_presets_use_the_notebook_calls() -> None:
     eng = P.WORD2VEC_ENGLISH
-    assert ac.tokenize_lines(eng.text, lowercase=True)[0] == ["the", "quick", "brown", "fox", "jumps", "over", "the", "lazy", "dog"]
-    assert dict(eng.params) == {"vector_size": 4, "window": 3, "min_count": 1, "sg": 0, "epochs": 5, "negative": 5, "seed": 1}
+    assert ac.tokenize_lines(eng.text, lowercase=True)[0] == [
+        "the",
+        "quick",
+        "brown",
+        "fox",
+        "jumps",
+        "over",
+        "the",
+        "lazy",
+        "dog",
+    ]
+    assert dict(eng.params) == {
+        "vector_size": 4,
+        "window": 3,
+        "min_count": 1,
+        "sg": 0,
+        "epochs": 5,
+        "negative": 5,
+        "seed": 1,
+    }
     assert ac.tokenize_lines(P.WORD2VEC_KOREAN_CAT.text)[0] == ["고양이", "책", "찾고", "싶어요"]
     assert P.WORD2VEC_KOREAN_FRUIT.attend_tokens == ("나는", "사과를", "좋아해")

@@ -147,6 +147,7 @@ def test_multi_head_splits_and_concatenates() -> None:
     for h, head in enumerate(r.heads):
         s = slice(2 * h, 2 * h + 2)
         np.testing.assert_allclose(head.weights, ac.softmax(q[:, s] @ k[:, s].T / np.sqrt(2)))
+        np.testing.assert_allclose(head.output, head.weights @ v[:, s])
         np.testing.assert_allclose(r.concat[:, s], head.output)
     np.testing.assert_allclose(r.output, r.concat @ wo)
     one = ac.multi_head_attention(x, wq, wk, wv, 1)

@@ -91,7 +91,9 @@ json.dump(out, sys.stdout)
 
 def _run_child(hash_seed: str) -> dict:
     env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(ROOT)}
-    res = subprocess.run([sys.executable, "-c", _CHILD], env=env, capture_output=True, text=True, check=True, timeout=120)
+    res = subprocess.run(
+        [sys.executable, "-c", _CHILD], env=env, capture_output=True, text=True, check=True, timeout=120
+    )
     return json.loads(res.stdout)
 
 
