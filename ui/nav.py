@@ -17,4 +17,7 @@ class PageSpec:
     summary_key: str
 
 
-PAGES: tuple[PageSpec, ...] = (PageSpec("pages/home.py", "nav.home", "🏠", "nav.home_summary"),)
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/home.py", "nav.home", "🏠", "nav.home_summary"),
+    PageSpec("pages/step_by_step.py", "nav.step_by_step", "🔢", "nav.step_by_step_summary"),
+)
