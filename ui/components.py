@@ -113,8 +113,8 @@ def matrix_frame(arr: np.ndarray, rows: Sequence[str], cols: Sequence[str]) -> p
     return pd.DataFrame(a, index=list(rows), columns=list(cols))
 
 
-def _number_columns(cols: Sequence[str], d: int) -> dict[str, st.column_config.NumberColumn]:
-    return {c: st.column_config.NumberColumn(c, format=f"%.{d}f") for c in cols}
+def _number_columns(cols: Sequence[str], d: int, help: str | None = None) -> dict[str, st.column_config.NumberColumn]:
+    return {c: st.column_config.NumberColumn(c, format=f"%.{d}f", help=help) for c in cols}
 
 
 def show_matrix(
@@ -173,8 +173,7 @@ def matrix_editor(
         matrix_frame(a, rows, cols),
         key=widget_key,
         num_rows="fixed",
-        column_config=_number_columns(cols, max(decimals(), 2)),
-        help=help,
+        column_config=_number_columns(cols, max(decimals(), 2), help),  # st.data_editor has no help=
     )
     values = edited.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     bad = np.argwhere(~np.isfinite(values))
@@ -300,3 +299,162 @@ def step_card(number: int | str, title: str, formula: str | None, explanation: s
     if explanation:
         box.caption(explanation)
     return body
+
+
+# --------------------------------------------------------------------------- weighted sums
+#: Okabe–Ito colours (colour-blind safe), one per key in a contributions chart; cycled past 8.
+_KEY_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000")
+
+
+def contributions_chart(
+    parts: np.ndarray,
+    rows: Sequence[str],
+    cols: Sequence[str],
+    *,
+    key: str,
+    title: str,
+    label_name: str,
+    value_name: str,
+    total_name: str,
+    dim_name: str,
+) -> None:
+    """The output as a weighted sum, drawn: for each output dimension a stack of the keys'
+    shares ``wᵢ·vᵢ`` (one colour per key; negative shares stack below zero) and a diamond at
+    their sum, the output value.
+
+    Shapes: parts (n_k, d_v) with n_k row labels (the keys) and d_v column labels (dimensions),
+    e.g. from :func:`attention_core.contributions`.
+    """
+    p = np.atleast_2d(np.asarray(parts, dtype=float))
+    x = [plot_label(c) for c in cols]
+    d = decimals()
+    fig = go.Figure()
+    for i, (label, row) in enumerate(zip(unique_labels(list(rows)), p, strict=True)):
+        name = plot_label(label)
+        fig.add_trace(
+            go.Bar(
+                x=x,
+                y=row,
+                name=name,
+                marker={"color": _KEY_COLOURS[i % len(_KEY_COLOURS)]},
+                customdata=[name] * len(row),
+                hovertemplate=(
+                    f"{html.escape(label_name)}: %{{customdata}}<br>{html.escape(dim_name)}: %{{x}}"
+                    f"<br>{html.escape(value_name)}: %{{y:.{d}f}}<extra></extra>"
+                ),
+            )
+        )
+    total = p.sum(axis=0)
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=total,
+            name=html.escape(total_name),
+            mode="markers+text",
+            marker={"symbol": "diamond", "size": 13, "color": "#333333", "line": {"color": "white", "width": 1}},
+            text=[fmt(v, min(d, 4)) for v in total],
+            textposition="top center",
+            hovertemplate=(
+                f"{html.escape(dim_name)}: %{{x}}<br>{html.escape(total_name)}: %{{y:.{d}f}}<extra></extra>"
+            ),
+        )
+    )
+    span = max(float(np.abs(p).sum(axis=0).max()), 1e-12)
+    fig.update_layout(
+        title={"text": html.escape(title)},
+        barmode="relative",
+        xaxis={"title": {"text": html.escape(dim_name)}, "type": "category"},
+        yaxis={"title": {"text": html.escape(value_name)}, "zeroline": True},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0},
+        height=420,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+    )
+    # room above the tallest stack for the total's label
+    top = max(float(np.clip(p, 0, None).sum(axis=0).max()), float(total.max()), 0.0)
+    bottom = min(float(np.clip(p, None, 0).sum(axis=0).min()), float(total.min()), 0.0)
+    fig.update_yaxes(range=[bottom - 0.08 * span, top + 0.15 * span])
+    st.plotly_chart(fig, key=key, config={"displayModeBar": False})
+
+
+def labelled_matrix_editor(
+    key: str,
+    default: np.ndarray,
+    rows: Sequence[str],
+    cols: Sequence[str],
+    *,
+    name: str,
+    row_header: str = "",
+    help: str | None = None,
+) -> np.ndarray | None:
+    """Like :func:`matrix_editor`, but the user's edits survive a change of row labels (a language switch).
+
+    Shapes: default (n, d) -> the edited (n, d) float array, or None (with a message under
+    the table) while a cell is empty or not a finite number.
+
+    The row labels live in a read-only first column instead of the index: Streamlit keys a
+    fixed-size editor on its columns and index, not on its cell values, so translated labels
+    do not restart it. Its identity is ``key`` and the shape; :func:`reset_editor` starts it over.
+    """
+    a = np.atleast_2d(np.asarray(default, dtype=float))
+    if len(rows) != a.shape[0] or len(cols) != a.shape[1]:
+        raise ValueError(f"{a.shape} needs {a.shape[0]} row and {a.shape[1]} column labels")
+    widget_key = f"{key}__{a.shape[0]}x{a.shape[1]}__v{editor_version(key)}"
+    frame = pd.DataFrame(a, columns=list(cols))
+    frame.insert(0, "_row", [shorten(r, 40) for r in rows])
+    config: dict[str, object] = {"_row": st.column_config.TextColumn(row_header or " ", disabled=True)}
+    config.update(_number_columns(cols, max(decimals(), 2), help))
+    edited = st.data_editor(frame, key=widget_key, num_rows="fixed", hide_index=True, column_config=config)
+    values = edited[list(cols)].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = np.argwhere(~np.isfinite(values))
+    if len(bad):
+        where = ", ".join(f"({list(rows)[i]}, {list(cols)[j]})" for i, j in bad[:5])
+        st.error(t("editor.bad_cells", name=name, cells=md_code(where, 200)), icon="⚠️")
+        return None
+    return values
+
+
+def qkv_editors(
+    key: str,
+    query: np.ndarray,
+    keys: np.ndarray,
+    values: np.ndarray,
+    *,
+    query_rows: Sequence[str],
+    key_rows: Sequence[str],
+    value_rows: Sequence[str] | None = None,
+    titles: tuple[str, str, str],
+    row_headers: tuple[str, str, str] = ("", "", ""),
+    help: str | None = None,
+) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+    """Query, Key and Value as three editable tables (the query above, keys and values side by side)
+    with one reset button.
+
+    Shapes: query (n_q, d_k), keys (n_k, d_k), values (n_k, d_v) -> the edited arrays, each
+    None (with a message under its table) while one of its cells is not a finite number.
+    Columns are ``d1 … dn``; the editors' keys are ``{key}_q``, ``{key}_k`` and ``{key}_v``
+    (see :func:`labelled_matrix_editor`: edits survive a language switch).
+    """
+    q0, k0, v0 = (np.atleast_2d(np.asarray(a, dtype=float)) for a in (query, keys, values))
+    names = (f"{key}_q", f"{key}_k", f"{key}_v")
+
+    def _reset() -> None:
+        for name in names:
+            reset_editor(name)
+
+    tables = (
+        (q0, query_rows, titles[0], row_headers[0]),
+        (k0, key_rows, titles[1], row_headers[1]),
+        (v0, key_rows if value_rows is None else value_rows, titles[2], row_headers[2]),
+    )
+    top, bottom = st.columns(2, vertical_alignment="bottom"), st.columns(2)
+    out: list[np.ndarray | None] = []
+    for col, name, (default, rows, title, header) in zip((top[0], *bottom), names, tables, strict=True):
+        with col:
+            st.markdown(f"**{title}**")
+            out.append(
+                labelled_matrix_editor(
+                    name, default, rows, dim_labels(default.shape[1]), name=title, row_header=header, help=help
+                )
+            )
+    top[1].button(t("common.reset"), key=f"{key}_reset", on_click=_reset, icon=":material/restart_alt:")
+    return out[0], out[1], out[2]
