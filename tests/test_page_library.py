@@ -1,0 +1,125 @@
+"""Library analogy page: the notebook's numbers by default, live temperature and scaling, vi/ko runs."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from attention_core.presets import LIBRARY
+from ui.i18n import catalog
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+PAGE = "pages/library.py"
+Q = np.array(LIBRARY.query)
+K = np.array(LIBRARY.keys)
+V = np.array(LIBRARY.values)
+
+
+def np_softmax(z: np.ndarray) -> np.ndarray:
+    """Independent reference: plain numpy softmax over the last axis."""
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def run(lang: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    if lang:
+        at.session_state["lang"] = lang
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def tables(at: AppTest) -> list:
+    """The read-only result tables in page order: scores, scaled/softmax input, weights, contributions."""
+    found = [d.value for d in at.dataframe if d.proto.editing_mode == 0]
+    assert len(found) == 4, len(found)
+    return found
+
+
+def test_defaults_reproduce_the_notebook() -> None:
+    at = run()
+    scores, scaled, weights, parts = tables(at)
+
+    ref_scores = Q @ K.T
+    ref_weights = np_softmax(ref_scores)
+    ref_output = ref_weights @ V
+
+    np.testing.assert_allclose(scores.to_numpy(), ref_scores, rtol=1e-12)
+    np.testing.assert_allclose(scores.to_numpy(), LIBRARY.printed["scores"])
+    np.testing.assert_allclose(scaled.to_numpy(), np.vstack([ref_scores, ref_scores]), rtol=1e-12)  # no scaling, T=1
+    np.testing.assert_allclose(weights.to_numpy(), ref_weights, rtol=1e-12)
+    np.testing.assert_allclose(weights.to_numpy().round(4), LIBRARY.printed["weights"], atol=0)
+    # contributions: one row per book (w_i·v_i), then their column sums = the output
+    np.testing.assert_allclose(parts.to_numpy()[:3], ref_weights[0][:, None] * V, rtol=1e-12)
+    np.testing.assert_allclose(parts.to_numpy()[3], ref_output[0], rtol=1e-12)
+    np.testing.assert_allclose(parts.to_numpy()[:3].sum(axis=0), parts.to_numpy()[3], rtol=1e-12)
+    np.testing.assert_allclose(parts.to_numpy()[3:].round(4), LIBRARY.printed["output"], atol=0)
+
+    en = catalog("en")
+    assert list(scores.columns) == [en["books.cats"], en["books.animals"], en["books.hobbies"]]
+    assert list(scores.index) == [en["library.request_row"]]
+    assert [s.value for s in at.success] == [en["common.matches_notebook"]]
+    assert at.toggle(key="library_scale").value is False
+    assert at.slider(key="library_temperature").value == 1.0
+    # the live sentences carry the live numbers; the cat book wins
+    captions = " ".join(c.value for c in at.caption)
+    assert "0.5761" in captions and "57.61%" in captions
+    assert "[5.9731, 0.5299, 3.7284]" in captions
+    assert "84.5%" in captions  # book 1 supplies most of the output
+    # the editors show the preset
+    editors = [d.value for d in at.dataframe if d.proto.editing_mode != 0]
+    np.testing.assert_array_equal(editors[0][["d1", "d2", "d3"]].to_numpy(), Q)
+    np.testing.assert_array_equal(editors[1][["d1", "d2", "d3"]].to_numpy(), K)
+    np.testing.assert_array_equal(editors[2][["d1", "d2", "d3"]].to_numpy(), V)
+
+
+@pytest.mark.parametrize("temperature", [0.5, 2.0, 0.05])
+def test_temperature_changes_weights(temperature: float) -> None:
+    at = run()
+    at.slider(key="library_temperature").set_value(temperature).run()
+    assert not at.exception
+    scores, scaled, weights, parts = tables(at)
+    ref_weights = np_softmax(Q @ K.T / temperature)
+    np.testing.assert_allclose(scaled.to_numpy()[1], (Q @ K.T / temperature)[0], rtol=1e-12)
+    np.testing.assert_allclose(weights.to_numpy(), ref_weights, rtol=1e-12)
+    np.testing.assert_allclose(parts.to_numpy()[3], (ref_weights @ V)[0], rtol=1e-12)
+    assert not at.success  # no longer the notebook's numbers
+    assert at.info[0].value == catalog("en")["common.differs_from_notebook"]
+
+
+def test_scaling_divides_scores_by_sqrt_dk() -> None:
+    at = run()
+    before = tables(at)[1].to_numpy()[0]
+    at.toggle(key="library_scale").set_value(True).run()
+    assert not at.exception
+    scores, scaled, weights, _ = tables(at)
+    after = scaled.to_numpy()[0]
+    np.testing.assert_allclose(scores.to_numpy(), Q @ K.T, rtol=1e-12)  # raw scores unchanged
+    np.testing.assert_allclose(before / after, math.sqrt(3), rtol=1e-12)
+    np.testing.assert_allclose(weights.to_numpy(), np_softmax(Q @ K.T / math.sqrt(3)), rtol=1e-12)
+    assert any("√3" in c.value for c in at.caption)
+
+
+def test_reset_button_runs() -> None:
+    at = run()
+    at.button(key="library_reset").click().run()
+    assert not at.exception
+    np.testing.assert_allclose(tables(at)[2].to_numpy().round(4), LIBRARY.printed["weights"], atol=0)
+
+
+@pytest.mark.parametrize("lang", ["vi", "ko"])
+def test_runs_in_vietnamese_and_korean(lang: str) -> None:
+    at = run(lang)
+    cat = catalog(lang)
+    assert at.title[0].value == cat["library.title"]
+    scores, _, weights, _ = tables(at)
+    assert list(scores.index) == [cat["library.request_row"]]
+    assert list(scores.columns) == [cat["books.cats"], cat["books.animals"], cat["books.hobbies"]]
+    np.testing.assert_allclose(weights.to_numpy().round(4), LIBRARY.printed["weights"], atol=0)
+    at.slider(key="library_temperature").set_value(0.5).run()
+    assert not at.exception
