@@ -21,4 +21,5 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/home.py", "nav.home", "🏠", "nav.home_summary"),
     PageSpec("pages/library.py", "nav.library", "📚", "nav.library_summary"),
     PageSpec("pages/step_by_step.py", "nav.step_by_step", "🔢", "nav.step_by_step_summary"),
+    PageSpec("pages/word2vec.py", "nav.word2vec", "🧪", "nav.word2vec_summary"),
 )
