@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import zlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -458,3 +458,106 @@ def qkv_editors(
             )
     top[1].button(t("common.reset"), key=f"{key}_reset", on_click=_reset, icon=":material/restart_alt:")
     return out[0], out[1], out[2]
+
+
+# --------------------------------------------------------------------------- resizable matrix input
+def resize_matrix(a: np.ndarray, n: int, d: int) -> np.ndarray:
+    """``a`` cut or zero-padded to ``n`` rows and ``d`` columns (kept cells keep their values).
+
+    Shapes: (n0, d0) -> (n, d).
+    """
+    src = np.atleast_2d(np.asarray(a, dtype=float))
+    out = np.zeros((n, d))
+    rows, cols = min(n, src.shape[0]), min(d, src.shape[1])
+    out[:rows, :cols] = src[:rows, :cols]
+    return out
+
+
+def load_matrix(key: str, x: np.ndarray) -> None:
+    """Make :func:`sized_matrix_editor` ``key`` start over from ``x``; its size controls follow.
+
+    Safe in an ``on_click``/``on_change`` callback (it sets the size inputs' state before they are drawn).
+    """
+    a = np.atleast_2d(np.asarray(x, dtype=float))
+    st.session_state[f"{key}__base"] = a
+    st.session_state[f"{key}_rows"] = int(a.shape[0])
+    st.session_state[f"{key}_cols"] = int(a.shape[1])
+    st.session_state.pop(f"{key}__last", None)
+    reset_editor(key)
+
+
+def sized_matrix_editor(
+    key: str,
+    default: np.ndarray,
+    *,
+    row_label: Callable[[int], str],
+    name: str,
+    rows_label: str,
+    cols_label: str,
+    max_rows: int,
+    max_cols: int,
+    rows_help: str | None = None,
+    cols_help: str | None = None,
+    row_header: str = "",
+    help: str | None = None,
+    reset_label: str | None = None,
+    reset_help: str | None = None,
+    on_reset: Callable[[], None] | None = None,
+) -> np.ndarray | None:
+    """An editable matrix with "rows" and "columns" number inputs and a reset button.
+
+    Shapes: default (n, d) -> the edited (n', d') float array (n' ≤ ``max_rows``, d' ≤ ``max_cols``),
+    or None (with a message under the table) while a cell is not a finite number.
+
+    Changing a size keeps the cells that still fit and fills new ones with 0. The reset button
+    loads ``default`` again, then calls ``on_reset`` (e.g. to reset the page's sliders).
+    ``row_label(i)`` names row i (0-based); column labels are ``d1 … dn``. Widget keys:
+    ``{key}_rows``, ``{key}_cols``, ``{key}_reset``; the edits survive a language switch
+    (see :func:`labelled_matrix_editor`). Use :func:`load_matrix` to load another matrix.
+    """
+    base_key, last_key = f"{key}__base", f"{key}__last"
+    if base_key not in st.session_state:
+        load_matrix(key, default)
+    rows_key, cols_key = f"{key}_rows", f"{key}_cols"
+
+    def _resize() -> None:
+        src = st.session_state.get(last_key)
+        if src is None:
+            src = st.session_state[base_key]
+        st.session_state[base_key] = resize_matrix(
+            src, int(st.session_state[rows_key]), int(st.session_state[cols_key])
+        )
+        reset_editor(key)
+
+    def _reset() -> None:
+        load_matrix(key, default)
+        if on_reset is not None:
+            on_reset()
+
+    c1, c2, c3 = st.columns([1, 1, 2], vertical_alignment="bottom")
+    c1.number_input(
+        rows_label, min_value=1, max_value=max_rows, step=1, key=rows_key, on_change=_resize, help=rows_help
+    )
+    c2.number_input(
+        cols_label, min_value=1, max_value=max_cols, step=1, key=cols_key, on_change=_resize, help=cols_help
+    )
+    c3.button(
+        reset_label or t("common.reset"),
+        key=f"{key}_reset",
+        on_click=_reset,
+        help=reset_help,
+        icon=":material/restart_alt:",
+    )
+    base = st.session_state[base_key]
+    values = labelled_matrix_editor(
+        key,
+        base,
+        [row_label(i) for i in range(base.shape[0])],
+        dim_labels(base.shape[1]),
+        name=name,
+        row_header=row_header,
+        help=help,
+    )
+    if values is not None:
+        st.session_state[last_key] = values
+    return values
