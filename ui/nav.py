@@ -21,5 +21,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/home.py", "nav.home", "🏠", "nav.home_summary"),
     PageSpec("pages/library.py", "nav.library", "📚", "nav.library_summary"),
     PageSpec("pages/step_by_step.py", "nav.step_by_step", "🔢", "nav.step_by_step_summary"),
+    PageSpec("pages/self_attention.py", "nav.self_attention", "🔁", "nav.self_attention_summary"),
+    PageSpec("pages/pooling.py", "nav.pooling", "🎯", "nav.pooling_summary"),
     PageSpec("pages/word2vec.py", "nav.word2vec", "🧪", "nav.word2vec_summary"),
 )
