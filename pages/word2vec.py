@@ -49,7 +49,7 @@ from ui.components import (
     unique_labels,
 )
 from ui.i18n import t
-from ui.word2vec_cache import TrainedModel, train_cached, training_runs
+from ui.word2vec_cache import TrainedModel, train_cached
 
 PRESETS: dict[str, Word2VecPreset] = {p.id: p for p in WORD2VEC_PRESETS}
 PARAMS = ("vector_size", "window", "min_count", "sg", "epochs", "negative", "seed")
@@ -201,7 +201,7 @@ def params_section(sentences: list[list[str]]) -> TrainedModel | None:
     """Training parameters (defaults: the preset's) and the cached training."""
     st.header(t("w2v.train_title"))
     st.caption(t("w2v.train_caption"))
-    cols = st.columns(4)
+    rows = [st.columns(4), st.columns(4)]  # two rows, so the tab order follows the reading order
     specs = [
         ("vector_size", 1, MAX_VECTOR_SIZE),
         ("window", 1, MAX_WINDOW),
@@ -211,7 +211,7 @@ def params_section(sentences: list[list[str]]) -> TrainedModel | None:
         ("seed", 0, SEED_LIMIT - 1),
     ]
     for i, (name, lo, hi) in enumerate(specs):
-        cols[i % 4].number_input(
+        rows[i // 4][i % 4].number_input(
             t(f"w2v.param_{name}"),
             min_value=lo,
             max_value=hi,
@@ -220,7 +220,7 @@ def params_section(sentences: list[list[str]]) -> TrainedModel | None:
             help=t(f"w2v.param_{name}_help", low=lo, limit=hi),
             persist_state=KEEP,
         )
-    cols[2].radio(
+    rows[1][2].radio(
         t("w2v.param_sg"),
         options=[0, 1],
         format_func={0: t("w2v.sg_cbow"), 1: t("w2v.sg_skipgram")}.__getitem__,
@@ -229,13 +229,12 @@ def params_section(sentences: list[list[str]]) -> TrainedModel | None:
         help=t("w2v.param_sg_help"),
         persist_state=KEEP,
     )
-    cols[3].button(t("w2v.reset_params"), key="w2v_reset_params", on_click=_reset_params)
+    rows[1][3].button(t("w2v.reset_params"), key="w2v_reset_params", on_click=_reset_params)
 
     if not sentences:
         st.info(t("w2v.need_text"), icon="✍️")
         return None
     params = {name: int(st.session_state[f"w2v_{name}"]) for name in PARAMS}
-    before = training_runs()
     try:
         with st.spinner(t("w2v.training")):
             trained = train_cached(tuple(map(tuple, sentences)), **params)
@@ -243,10 +242,7 @@ def params_section(sentences: list[list[str]]) -> TrainedModel | None:
         show_error(exc)
         return None
     ms = fmt(trained.seconds * 1000, 1)
-    if training_runs() > before:
-        st.success(t("w2v.trained", vocab=len(trained.words), ms=ms, epochs=params["epochs"]), icon="✅")
-    else:
-        st.success(t("w2v.trained_cached", vocab=len(trained.words), ms=ms, epochs=params["epochs"]), icon="✅")
+    st.success(t("w2v.trained", vocab=len(trained.words), ms=ms, epochs=params["epochs"]), icon="✅")
     return trained
 
 
