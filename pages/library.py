@@ -85,6 +85,12 @@ def is_notebook_input(q: np.ndarray, k: np.ndarray, v: np.ndarray | None, scale:
     )
 
 
+def reset_controls() -> None:
+    """The reset button's extra: scaling and temperature back to the notebook's (runs before widgets)."""
+    st.session_state[SCALE_KEY] = LIBRARY.scale
+    st.session_state[TEMPERATURE_KEY] = 1.0
+
+
 # --------------------------------------------------------------------------- intro and inputs
 st.title(t("library.title"))
 st.markdown(t("library.intro"))
@@ -103,6 +109,7 @@ q_in, k_in, v_in = qkv_editors(
     titles=(t("library.query_table"), t("library.keys_table"), t("library.values_table")),
     row_headers=(t("library.row_request"), t("library.row_book"), t("library.row_book")),
     help=t("library.editor_help"),
+    on_reset=reset_controls,
 )
 if q_in is not None and k_in is not None:
     try:  # numbers so large that Q·Kᵀ or the weighted sum overflow: say so next to the tables
@@ -122,9 +129,11 @@ def live_steps() -> None:
 
     st.header(t("library.controls_title"))
     c1, c2 = st.columns([1, 2])
-    scale = c1.toggle(t("common.scale"), value=LIBRARY.scale, key=SCALE_KEY, help=t("common.scale_help"))
+    st.session_state.setdefault(SCALE_KEY, LIBRARY.scale)
+    st.session_state.setdefault(TEMPERATURE_KEY, 1.0)
+    scale = c1.toggle(t("common.scale"), key=SCALE_KEY, help=t("common.scale_help"))
     temperature = c2.slider(
-        t("common.temperature"), 0.05, 5.0, 1.0, 0.05, key=TEMPERATURE_KEY, help=t("common.temperature_help")
+        t("common.temperature"), 0.05, 5.0, step=0.05, key=TEMPERATURE_KEY, help=t("common.temperature_help")
     )
     if q is None or k is None:
         st.warning(t("library.fix_inputs"), icon="✏️")

@@ -105,11 +105,17 @@ def test_scaling_divides_scores_by_sqrt_dk() -> None:
     assert any("√3" in c.value for c in at.caption)
 
 
-def test_reset_button_runs() -> None:
+def test_reset_puts_the_notebook_back() -> None:
     at = run()
+    at.slider(key="library_temperature").set_value(0.3).run()
+    at.toggle(key="library_scale").set_value(True).run()
+    assert not at.success
     at.button(key="library_reset").click().run()
     assert not at.exception
+    assert at.slider(key="library_temperature").value == 1.0
+    assert at.toggle(key="library_scale").value is False
     np.testing.assert_allclose(tables(at)[2].to_numpy().round(4), LIBRARY.printed["weights"], atol=0)
+    assert [s.value for s in at.success] == [catalog("en")["common.matches_notebook"]]
 
 
 @pytest.mark.parametrize("lang", ["vi", "ko"])

@@ -425,6 +425,7 @@ def qkv_editors(
     titles: tuple[str, str, str],
     row_headers: tuple[str, str, str] = ("", "", ""),
     help: str | None = None,
+    on_reset: Callable[[], None] | None = None,
 ) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
     """Query, Key and Value as three editable tables (the query above, keys and values side by side)
     with one reset button.
@@ -432,7 +433,8 @@ def qkv_editors(
     Shapes: query (n_q, d_k), keys (n_k, d_k), values (n_k, d_v) -> the edited arrays, each
     None (with a message under its table) while one of its cells is not a finite number.
     Columns are ``d1 … dn``; the editors' keys are ``{key}_q``, ``{key}_k`` and ``{key}_v``
-    (see :func:`labelled_matrix_editor`: edits survive a language switch).
+    (see :func:`labelled_matrix_editor`: edits survive a language switch). ``on_reset`` runs
+    too when the button is pressed (e.g. to put the page's switches back to the notebook's).
     """
     q0, k0, v0 = (np.atleast_2d(np.asarray(a, dtype=float)) for a in (query, keys, values))
     names = (f"{key}_q", f"{key}_k", f"{key}_v")
@@ -440,6 +442,8 @@ def qkv_editors(
     def _reset() -> None:
         for name in names:
             reset_editor(name)
+        if on_reset is not None:
+            on_reset()
 
     tables = (
         (q0, query_rows, titles[0], row_headers[0]),
