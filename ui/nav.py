@@ -23,5 +23,6 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/step_by_step.py", "nav.step_by_step", "🔢", "nav.step_by_step_summary"),
     PageSpec("pages/self_attention.py", "nav.self_attention", "🔁", "nav.self_attention_summary"),
     PageSpec("pages/pooling.py", "nav.pooling", "🎯", "nav.pooling_summary"),
+    PageSpec("pages/scaled_dot_product.py", "nav.scaled_dot_product", "📐", "nav.scaled_dot_product_summary"),
     PageSpec("pages/word2vec.py", "nav.word2vec", "🧪", "nav.word2vec_summary"),
 )

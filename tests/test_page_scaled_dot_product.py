@@ -1,0 +1,127 @@
+"""Scaled dot-product page: the notebook's function output by default, live temperature and scaling, vi/ko runs."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from attention_core.presets import SCALED_DOT_PRODUCT
+from ui.i18n import catalog
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+PAGE = "pages/scaled_dot_product.py"
+Q = np.array(SCALED_DOT_PRODUCT.query)
+K = np.array(SCALED_DOT_PRODUCT.keys)
+V = np.array(SCALED_DOT_PRODUCT.values)
+
+
+def seed_attention(query: np.ndarray, key: np.ndarray, value: np.ndarray, temperature: float = 1.0, scale: bool = True):
+    """Independent reference: the notebook's own function (plus a temperature), in plain numpy."""
+    d_k = key.shape[-1]
+    scores = np.dot(query, key.T) / (np.sqrt(d_k) if scale else 1.0) / temperature
+    weights = np.exp(scores) / np.sum(np.exp(scores), axis=-1, keepdims=True)
+    return np.dot(weights, value), weights
+
+
+def run(lang: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    if lang:
+        at.session_state["lang"] = lang
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def tables(at: AppTest) -> list:
+    """The read-only result tables in page order: raw scores, scaled/softmax input, weights, contributions."""
+    found = [d.value for d in at.dataframe if d.proto.editing_mode == 0]
+    assert len(found) == 4, len(found)
+    return found
+
+
+def test_defaults_reproduce_the_notebook() -> None:
+    at = run()
+    scores, scaled, weights, parts = tables(at)
+    ref_output, ref_weights = seed_attention(Q, K, V)
+
+    np.testing.assert_allclose(scores.to_numpy(), Q @ K.T, rtol=1e-12)
+    np.testing.assert_allclose(scaled.to_numpy()[0], (Q @ K.T / math.sqrt(3))[0], rtol=1e-12)
+    np.testing.assert_allclose(weights.to_numpy(), ref_weights, rtol=1e-12)
+    np.testing.assert_allclose(weights.to_numpy(), SCALED_DOT_PRODUCT.printed["weights"], atol=5e-9)
+    out = parts.to_numpy()
+    np.testing.assert_allclose(out[:3], ref_weights[0][:, None] * V, rtol=1e-12)
+    np.testing.assert_allclose(out[3], ref_output[0], rtol=1e-12)
+    np.testing.assert_allclose(out[3:], SCALED_DOT_PRODUCT.printed["output"], atol=5e-8)
+
+    en = catalog("en")
+    assert at.toggle(key="scaled_dot_product_scale").value is True  # scaled, as in the notebook's function
+    assert at.slider(key="scaled_dot_product_temperature").value == 1.0
+    assert [s.value for s in at.success] == [en["common.matches_notebook"]]
+    assert list(scores.columns) == ["key 1", "key 2", "key 3"]
+    captions = " ".join(c.value for c in at.caption)
+    assert "d_k = 3" in captions and "√3 = 1.7321" in captions
+    # the page's own 8-decimal line matches the notebook's printout digit for digit
+    assert "[0.53289684, 0.16794345, 0.29915971]" in captions
+    assert "[8.32056550, 4.67103162]" in captions
+    # the notebook's function is on the page, as code
+    assert any("def attention(query, key, value):" in c.value for c in at.code)
+
+
+@pytest.mark.parametrize("temperature", [0.5, 2.0, 5.0])
+def test_temperature_changes_weights(temperature: float) -> None:
+    at = run()
+    at.slider(key="scaled_dot_product_temperature").set_value(temperature).run()
+    assert not at.exception
+    _, scaled, weights, parts = tables(at)
+    ref_output, ref_weights = seed_attention(Q, K, V, temperature=temperature)
+    np.testing.assert_allclose(scaled.to_numpy()[1], (Q @ K.T / math.sqrt(3) / temperature)[0], rtol=1e-12)
+    np.testing.assert_allclose(weights.to_numpy(), ref_weights, rtol=1e-12)
+    np.testing.assert_allclose(parts.to_numpy()[3], ref_output[0], rtol=1e-12)
+    assert not at.success
+    assert any(f"/ T  # T = {temperature:.2f}" in c.value for c in at.code)  # the code line says so
+
+
+def test_scaling_switch_changes_scores_by_sqrt_dk() -> None:
+    at = run()
+    scaled_on = tables(at)[1].to_numpy()[0]
+    at.toggle(key="scaled_dot_product_scale").set_value(False).run()
+    assert not at.exception
+    scores, scaled, weights, parts = tables(at)
+    scaled_off = scaled.to_numpy()[0]
+    np.testing.assert_allclose(scores.to_numpy(), Q @ K.T, rtol=1e-12)  # raw scores do not move
+    np.testing.assert_allclose(scaled_off, scaled_on * math.sqrt(3), rtol=1e-12)
+    np.testing.assert_allclose(scaled_off, (Q @ K.T)[0], rtol=1e-12)
+    ref_output, ref_weights = seed_attention(Q, K, V, scale=False)
+    np.testing.assert_allclose(weights.to_numpy(), ref_weights, rtol=1e-12)
+    np.testing.assert_allclose(parts.to_numpy()[3], ref_output[0], rtol=1e-12)
+    # unscaled weights are sharper: the best key gains weight
+    assert weights.to_numpy()[0, 0] > SCALED_DOT_PRODUCT.printed["weights"][0][0]
+
+
+def test_reset_puts_the_notebook_back() -> None:
+    at = run()
+    at.slider(key="scaled_dot_product_temperature").set_value(3.0).run()
+    at.toggle(key="scaled_dot_product_scale").set_value(False).run()
+    assert not at.success
+    at.button(key="scaled_dot_product_reset").click().run()
+    assert not at.exception
+    assert at.slider(key="scaled_dot_product_temperature").value == 1.0
+    assert at.toggle(key="scaled_dot_product_scale").value is True
+    np.testing.assert_allclose(tables(at)[2].to_numpy(), SCALED_DOT_PRODUCT.printed["weights"], atol=5e-9)
+    assert [s.value for s in at.success] == [catalog("en")["common.matches_notebook"]]
+
+
+@pytest.mark.parametrize("lang", ["vi", "ko"])
+def test_runs_in_vietnamese_and_korean(lang: str) -> None:
+    at = run(lang)
+    cat = catalog(lang)
+    assert at.title[0].value == cat["scaled_dot_product.title"]
+    scores, _, weights, _ = tables(at)
+    assert list(scores.columns) == [cat["scaled_dot_product.key_row"].format(i=i) for i in (1, 2, 3)]
+    np.testing.assert_allclose(weights.to_numpy(), SCALED_DOT_PRODUCT.printed["weights"], atol=5e-9)
+    at.toggle(key="scaled_dot_product_scale").set_value(False).run()
+    assert not at.exception
