@@ -1,0 +1,145 @@
+"""The home page in a real browser: it loads without error, the sidebar works, and the
+temperature slider recomputes the library example's weights and output live."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from browser_helpers import (
+    main_text,
+    move_slider,
+    open_page,
+    plotly_data,
+    screenshot,
+    select_option,
+    sidebar_nav_titles,
+    slider_input,
+    slider_value,
+    widget,
+)
+
+from ui.i18n import LANGUAGES, catalog
+from ui.nav import PAGES
+
+pytestmark = pytest.mark.browser
+
+# The Korean notebook's library example, written out here on purpose (not read from the core).
+QUERY = np.array([1.0, 0.0, 1.0])
+KEYS = np.array([[1.0, 0.5, 1.0], [0.5, 1.0, 0.5], [0.0, 0.5, 1.0]])
+VALUES = np.array([[10.0, 0.0, 5.0], [1.0, 2.0, 3.0], [0.0, 0.5, 1.0]])
+OUTPUT_RE = re.compile(r"Output, the weighted sum of the books' contents: \[([^\]]*)\]")
+SCORES_RE = re.compile(r"Scores, query · key: \[([^\]]*)\]")
+
+
+def expected(temperature: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Scores (unscaled), softmax(scores / T) weights and the weighted sum of the values."""
+    scores = KEYS @ QUERY
+    z = scores / temperature
+    e = np.exp(z - z.max())
+    weights = e / e.sum()
+    return scores, weights, weights @ VALUES
+
+
+def shown_vector(pattern: re.Pattern[str], text: str) -> list[str]:
+    m = pattern.search(text)
+    assert m, f"{pattern.pattern!r} not on the page:\n{text[:3000]}"
+    return [s.strip() for s in m.group(1).split(",")]
+
+
+def check_numbers(page, temperature: float) -> None:  # noqa: ANN001 - playwright Page
+    """The scores line, the output line and the bar chart agree with numpy at ``temperature``."""
+    scores, weights, output = expected(temperature)
+    text = main_text(page)
+    assert shown_vector(SCORES_RE, text) == [f"{x:.4f}" for x in scores]
+    assert shown_vector(OUTPUT_RE, text) == [f"{x:.4f}" for x in output]
+    (bars,) = plotly_data(page, "home_weights")
+    np.testing.assert_allclose(bars["x"], weights, rtol=0, atol=1e-9)
+    assert bars["text"] == [f"{w:.4f}" for w in weights]
+
+
+def en(key: str) -> str:
+    return catalog("en")[key]
+
+
+def test_home_loads_with_sidebar(page, base_url) -> None:  # noqa: ANN001
+    open_page(page, base_url, "/")
+    assert page.get_by_role("heading", name=en("home.title")).first.is_visible()
+
+    sidebar = page.locator("[data-testid='stSidebar']")
+    assert sidebar.is_visible()
+    # Language selector: in the sidebar, English for an en-US browser, offering every language.
+    lang = sidebar.locator(".st-key-lang_select input[role=combobox]")
+    assert lang.is_visible()
+    assert lang.input_value() == "English"
+    lang.click()
+    options = [o.strip() for o in page.get_by_role("option").all_inner_texts()]
+    assert options == list(LANGUAGES.values())
+    page.keyboard.press("Escape")
+    # Navigation: every lesson in ui.nav order (Streamlit hides the menu when there is one page).
+    titles = [en(p.title_key) for p in PAGES]
+    if len(PAGES) > 1:
+        assert sidebar_nav_titles(page) == titles
+    else:
+        assert sidebar_nav_titles(page) == []
+    # The decimals setting sits in the sidebar too.
+    assert slider_value(page, "decimals_select") == "4"
+    screenshot(page, "home")
+
+
+def test_temperature_slider_recomputes(page, base_url) -> None:  # noqa: ANN001
+    open_page(page, base_url, "/")
+    thumb = slider_input(page, "home_temperature")
+    assert thumb.get_attribute("aria-label") == en("common.temperature")
+    assert slider_value(page, "home_temperature") == "1.00"
+    check_numbers(page, 1.0)
+    # The notebook's printed numbers at T = 1.
+    assert shown_vector(OUTPUT_RE, main_text(page)) == ["5.9731", "0.5299", "3.7284"]
+
+    assert move_slider(page, "home_temperature", 4) == "1.20"  # 4 × 0.05
+    check_numbers(page, 1.2)
+
+    assert move_slider(page, "home_temperature", 1, key="End") == "5.00"
+    check_numbers(page, 5.0)
+    screenshot(page, "home_temperature_5")
+
+    # The lower end: 0.05 is allowed (never 0): the weights are nearly one-hot on book 1.
+    assert move_slider(page, "home_temperature", 1, key="Home") == "0.05"
+    check_numbers(page, 0.05)
+    _, weights, _ = expected(0.05)
+    assert weights[0] > 0.999
+
+    # By label, to the right.
+    assert move_slider(page, en("common.temperature"), 1) == "0.10"
+    check_numbers(page, 0.1)
+
+
+def test_language_switch_keeps_values(page, base_url) -> None:  # noqa: ANN001
+    open_page(page, base_url, "/")
+    move_slider(page, "home_temperature", 4)  # 1.20
+    move_slider(page, "decimals_select", 2)  # 6 decimals
+    text = main_text(page)
+    _, weights, output = expected(1.2)
+    assert shown_vector(OUTPUT_RE, text) == [f"{x:.6f}" for x in output]
+
+    select_option(page, "lang_select", LANGUAGES["vi"])
+    assert widget(page, "lang_select").locator("input").input_value() == LANGUAGES["vi"]
+    # Labels follow the language (checked where the Vietnamese catalog has its own text).
+    for key in ("home.live_title", "home.analogy_title"):
+        vi = catalog("vi").get(key)
+        if vi and vi != en(key):
+            assert page.get_by_role("heading", name=vi).first.is_visible()
+            assert page.get_by_role("heading", name=en(key)).count() == 0
+    vi_temperature = catalog("vi").get("common.temperature") or en("common.temperature")
+    assert slider_input(page, "home_temperature").get_attribute("aria-label") == vi_temperature
+    if len(PAGES) > 1:
+        assert sidebar_nav_titles(page) == [catalog("vi").get(p.title_key) or en(p.title_key) for p in PAGES]
+    # Keys keep values: same temperature, same decimals, same numbers.
+    assert slider_value(page, "home_temperature") == "1.20"
+    assert slider_value(page, "decimals_select") == "6"
+    (bars,) = plotly_data(page, "home_weights")
+    np.testing.assert_allclose(bars["x"], weights, rtol=0, atol=1e-9)
+    assert bars["text"] == [f"{w:.6f}" for w in weights]
+    assert all(f"{x:.6f}" in main_text(page) for x in output)
+    screenshot(page, "home_vi")
