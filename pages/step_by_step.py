@@ -1,9 +1,10 @@
 """Step by step: seed 000's numpy attention ("Tôi thích học AI"), every intermediate live and editable.
 
 Page level (full reruns): sentence, seed and size, the vocabulary, the embedding table and
-W_q, W_k, W_v (random from the seed, or edited), then Q, K, V. The fragment (instant reruns):
-heads, scaling, causal mask and temperature, then scores, softmax weights and the output.
-The two share values through ``st.session_state["sbs_live"]``.
+W_q, W_k, W_v (random from the seed, or edited), then Q, K, V. A fragment (instant reruns):
+heads and scaling, then the scores.
+A nested fragment holds the temperature and the mask with steps 4-5, so the Temperature slider
+redraws only those. They share values through ``st.session_state`` (``sbs_live``, ``sbs_attn``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from attention_core import (
+    AttentionResult,
     build_vocab,
     cap,
     causal_mask,
@@ -45,6 +47,7 @@ from ui.i18n import t
 
 P = STEP_BY_STEP
 LIVE_KEY = "sbs_live"
+ATTN_KEY = "sbs_attn"
 TABLES_KEY = "sbs_tables"
 TEMPERATURE_DEFAULT = 1.0
 #: Widget defaults, also what "reset" restores.
@@ -113,6 +116,12 @@ def num(x: float) -> str:
     return fmt(x, 0) if float(x).is_integer() else fmt(x)
 
 
+def vec(v: np.ndarray, shown: int = 6) -> str:
+    """A vector for a sentence: every number up to 8, else the first ``shown`` and an ellipsis."""
+    v = np.ravel(v)
+    return fmt_vec(v) if len(v) <= 8 else fmt_vec(v[:shown])[:-1] + ", …]"
+
+
 def editor(key: str, default: np.ndarray, rows: list[str], cols: list[str], name: str) -> np.ndarray | None:
     """The shared matrix editor, named for its error message."""
     return matrix_editor(key, default, rows, cols, name=name)
@@ -179,7 +188,7 @@ if tables is not None:
             v=len(vocab),
             tok=md_code(tokens[0]),
             idx=vocab[tokens[0]],
-            vec=fmt_vec(first_row),
+            vec=vec(first_row),
         ),
     ):
         c_vocab, c_tokens = st.columns(2)
@@ -280,7 +289,7 @@ if tables is not None:
                         st.markdown(f"`{letter}` · {part}")
                     with boxed(letter.lower()):
                         show_matrix(m, labels, cols)
-            st.caption(t("sbs.step2_explain", tok=md_code(tokens[0]), vec=fmt_vec(qkv[0][0])))
+            st.caption(t("sbs.step2_explain", tok=md_code(tokens[0]), vec=vec(qkv[0][0])))
 
     if qkv is not None and x is not None and all(w is not None for w in ws):
         matches = (
@@ -297,87 +306,76 @@ else:
 
 
 # --------------------------------------------------------------------------- steps 3-5
+@dataclass(frozen=True)
+class Attn:
+    """What the softmax fragment needs from the scores fragment."""
+
+    live: Live
+    heads: int
+    scale: bool
+    head: int  # the head shown, 0-based
+
+
+def first_pair(n: int) -> tuple[int, int]:
+    """The query and key the explanations talk about: token 1 with token 2 (or itself)."""
+    return 0, 1 if n > 1 else 0
+
+
 @st.fragment
-def live_steps() -> None:
-    """Heads, scaling, mask and temperature, then scores, weights and output (reruns alone)."""
+def score_steps() -> None:
+    """Heads and scaling, then step 3; the softmax fragment below it reruns with it."""
     st.subheader(t("sbs.live_title"))
     st.caption(t("sbs.live_caption"))
-    c_heads, c_scale, c_causal, c_temp = st.columns([1, 1, 1, 2])
+    c_heads, c_scale, c_head = st.columns([1, 1.2, 3])
     heads = c_heads.number_input(t("sbs.heads"), step=1, key="sbs_heads", help=t("sbs.heads_help", limit=MAX_HEADS))
     scale = c_scale.toggle(t("common.scale"), key="sbs_scale", help=t("common.scale_help"))
-    causal = c_causal.toggle(t("sbs.causal"), key="sbs_causal", help=t("sbs.causal_help"))
-    temperature = c_temp.slider(
-        t("common.temperature"),
-        min_value=0.05,
-        max_value=5.0,
-        step=0.05,
-        key="sbs_temperature",
-        help=t("common.temperature_help"),
-    )
+    st.session_state[ATTN_KEY] = None
     live: Live | None = st.session_state.get(LIVE_KEY)
+    h = int(heads)
+    r = None
     if live is None:
         st.info(t("sbs.fix_above"), icon="✏️")
-        return
-    h = int(heads)
-    if h > MAX_HEADS:
+    elif h > MAX_HEADS:
         with c_heads:
             st.error(t("sbs.heads_limit", limit=MAX_HEADS), icon="⚠️")
-        return
-    n = len(live.tokens)
-    try:
-        r = multi_head_attention(
-            live.x,
-            live.w_q,
-            live.w_k,
-            live.w_v,
-            h,
-            scale=scale,
-            temperature=temperature,
-            mask=causal_mask(n) if causal else None,
-        )
-    except AttentionLabError as exc:
-        if exc.code.startswith("heads"):
-            with c_heads:
-                show_error(exc)
-        else:
-            show_error(exc)
-        return
-
-    notebook = live.matches and h == 1 and scale == P.scale and not causal and temperature == TEMPERATURE_DEFAULT
-    if notebook:
-        st.success(t("common.matches_notebook"))
     else:
-        st.caption(t("common.differs_from_notebook"))
+        try:
+            # the scores do not depend on temperature or mask: step 3 is drawn here, steps 4-5 below
+            r = multi_head_attention(live.x, live.w_q, live.w_k, live.w_v, h, scale=scale)
+        except AttentionLabError as exc:
+            with c_heads if exc.code.startswith("heads") else st.container():
+                show_error(exc)
+    if live is not None and r is not None:
+        head = 0
+        if h > 1:
+            # the options are the head numbers themselves: language-neutral, a language switch keeps the choice
+            head = int(
+                c_head.radio(t("sbs.head_select"), options=list(range(1, h + 1)), horizontal=True, key="sbs_head")
+            )
+            head -= 1
+        st.session_state[ATTN_KEY] = Attn(live, h, bool(scale), head)
+        draw_step3(live, r.heads[head], h, head, bool(scale))
+    softmax_steps()
 
-    head = 0
-    if h > 1:
-        # options are the head numbers themselves: language-neutral, so a language switch keeps the choice
-        head = int(st.radio(t("sbs.head_select"), options=list(range(1, h + 1)), horizontal=True, key="sbs_head")) - 1
-    res = r.heads[head]
+
+def draw_step3(live: Live, res: AttentionResult, h: int, head: int, scale: bool) -> None:
+    """Step 3: raw and scaled scores of the head shown."""
+    qi, ki = first_pair(len(live.tokens))
     d_k = res.d_k
-    labels = live.labels
-    qi, ki = 0, 1 if n > 1 else 0
-
-    # step 3
+    q, k = md_code(live.tokens[qi]), md_code(live.tokens[ki])
     if scale:
         formula = r"S = \frac{Q K^\top}{\sqrt{d_k}} = \frac{Q K^\top}{\sqrt{" + str(d_k) + "}}"
         explain = t(
             "sbs.step3_explain_scaled",
-            q=md_code(live.tokens[qi]),
-            k=md_code(live.tokens[ki]),
+            q=q,
+            k=k,
             raw=fmt(res.scores[qi, ki]),
             div=num(res.scale_divisor),
             scaled=fmt(res.scaled[qi, ki]),
         )
     else:
         formula = r"S = Q K^\top"
-        explain = t(
-            "sbs.step3_explain_unscaled",
-            q=md_code(live.tokens[qi]),
-            k=md_code(live.tokens[ki]),
-            raw=fmt(res.scores[qi, ki]),
-            scaled=fmt(res.scaled[qi, ki]),
-        )
+        explain = t("sbs.step3_explain_unscaled", q=q, k=k, raw=fmt(res.scores[qi, ki]), scaled=fmt(res.scaled[qi, ki]))
     if h > 1:
         formula = formula.replace("S =", f"S_{{{head + 1}}} =").replace("Q K", f"Q_{{{head + 1}}} K_{{{head + 1}}}")
     with step_card(3, t("sbs.step3_title"), formula, explain):
@@ -387,11 +385,54 @@ def live_steps() -> None:
         with c_raw:
             st.markdown(f"**{t('sbs.raw_scores')}**")
             with boxed("scores"):
-                show_matrix(res.scores, labels, labels)
+                show_matrix(res.scores, live.labels, live.labels)
         with c_scaled:
             st.markdown(f"**{t('sbs.scaled_scores') if scale else t('sbs.unscaled_scores')}**")
             with boxed("scaled"):
-                show_matrix(res.scaled, labels, labels)
+                show_matrix(res.scaled, live.labels, live.labels)
+
+
+@st.fragment
+def softmax_steps() -> None:
+    """Temperature and causal mask, then steps 4 and 5: the Temperature slider reruns only this."""
+    c_temp, c_causal = st.columns([3, 2])
+    temperature = c_temp.slider(
+        t("common.temperature"),
+        min_value=0.05,
+        max_value=5.0,
+        step=0.05,
+        key="sbs_temperature",
+        help=t("common.temperature_help"),
+    )
+    causal = c_causal.toggle(t("sbs.causal"), key="sbs_causal", help=t("sbs.causal_help"))
+    a: Attn | None = st.session_state.get(ATTN_KEY)
+    if a is None:
+        return
+    live, h, head = a.live, a.heads, a.head
+    n = len(live.tokens)
+    try:
+        r = multi_head_attention(
+            live.x,
+            live.w_q,
+            live.w_k,
+            live.w_v,
+            h,
+            scale=a.scale,
+            temperature=temperature,
+            mask=causal_mask(n) if causal else None,
+        )
+    except AttentionLabError as exc:
+        show_error(exc)
+        return
+    res = r.heads[head]
+    labels = live.labels
+    qi, _ = first_pair(n)
+
+    notebook = live.matches and h == 1 and a.scale == P.scale and not causal and temperature == TEMPERATURE_DEFAULT
+    if notebook:
+        st.success(t("common.matches_notebook"))
+    else:
+        st.caption(t("common.differs_from_notebook"))
 
     # step 4
     best = int(np.argmax(res.weights[qi]))
@@ -404,12 +445,14 @@ def live_steps() -> None:
         formula,
         t("sbs.step4_explain", q=md_code(live.tokens[qi]), k=md_code(live.tokens[best]), w=fmt(res.weights[qi, best])),
     ):
+        # the title sits above the figure: inside it, it would collide with the key labels on top
+        st.markdown(f"**{t('sbs.weights_heatmap')}**" + (f" · {t('sbs.head_n', n=head + 1)}" if h > 1 else ""))
         heatmap(
             res.weights,
             labels,
             labels,
             key="sbs_weights_heatmap",
-            title=t("sbs.weights_heatmap") + (f" · {t('sbs.head_n', n=head + 1)}" if h > 1 else ""),
+            title="",
             row_title=t("common.query"),
             col_title=t("common.key"),
             value_name=t("common.weight"),
@@ -418,22 +461,22 @@ def live_steps() -> None:
         )
         if causal:
             st.caption(t("sbs.masked_note"))
-        with st.expander(t("sbs.weights_table")), boxed("weights"):
-            show_matrix(res.weights, labels, labels)
+        # on demand: a 128×128 table on every slider move would cost more than everything else here
+        if st.toggle(t("sbs.weights_table"), key="sbs_weights_table"):
+            with boxed("weights"):
+                show_matrix(res.weights, labels, labels)
 
     # step 5
     if h == 1:
-        formula, explain = (
-            r"\text{output} = A\,V",
-            t("sbs.step5_explain", q=md_code(live.tokens[qi]), vec=fmt_vec(r.output[qi])),
-        )
+        formula = r"\text{output} = A\,V"
+        explain = t("sbs.step5_explain", q=md_code(live.tokens[qi]), vec=vec(r.output[qi]))
     else:
         formula = r"\text{output} = \left[\,A_1 V_1 \mid \dots \mid A_{" + str(h) + "} V_{" + str(h) + r"}\,\right]"
-        explain = t("sbs.step5_explain_heads", q=md_code(live.tokens[qi]), h=h, vec=fmt_vec(r.output[qi]))
+        explain = t("sbs.step5_explain_heads", q=md_code(live.tokens[qi]), h=h, vec=vec(r.output[qi]))
     with step_card(5, t("sbs.step5_title"), formula, explain):
         st.markdown(f"**{t('sbs.output_title')}**")
         with boxed("output"):
             show_matrix(r.output, labels, dim_labels(r.output.shape[1]))
 
 
-live_steps()
+score_steps()

@@ -156,25 +156,35 @@ def test_defaults_weights_and_output_equal_numpy() -> None:
     h = ref["heads"][0]
     np.testing.assert_allclose(arr(at, "scores"), h["scores"], **EXACT)
     np.testing.assert_allclose(arr(at, "scaled"), h["scaled"], **EXACT)
-    np.testing.assert_allclose(arr(at, "weights"), h["weights"], **EXACT)
+    np.testing.assert_allclose(heatmap_z(at), h["weights"], **EXACT)
     np.testing.assert_allclose(arr(at, "output"), ref["output"], **EXACT)
-    np.testing.assert_allclose(arr(at, "weights").sum(axis=1), 1.0, atol=1e-12)
+    np.testing.assert_allclose(heatmap_z(at).sum(axis=1), 1.0, atol=1e-12)
     trace = weights_figure(at)
     assert trace["type"] == "heatmap"
     assert (trace["zmin"], trace["zmax"]) == (0, 1)
-    np.testing.assert_allclose(heatmap_z(at), h["weights"], **EXACT)
     assert list(trace["y"]) == ["Tôi", "thích", "học", "AI"]  # queries are rows
     assert list(trace["x"]) == ["Tôi", "thích", "học", "AI"]  # keys are columns
+
+
+def test_weights_table_on_demand() -> None:
+    at = run_page()
+    assert not has_table(at, "weights")  # not sent on every slider move
+    at.toggle(key="sbs_weights_table").set_value(True).run()
+    assert not at.exception
+    np.testing.assert_allclose(arr(at, "weights"), reference()["heads"][0]["weights"], **EXACT)
+    at.slider(key="sbs_temperature").set_value(0.25).run()
+    np.testing.assert_allclose(arr(at, "weights"), reference(temperature=0.25)["heads"][0]["weights"], **EXACT)
+    np.testing.assert_array_equal(arr(at, "weights"), heatmap_z(at))
 
 
 # --------------------------------------------------------------------------- live controls
 def test_temperature_changes_weights_to_numpys() -> None:
     at = run_page()
-    before = arr(at, "weights")
+    before = heatmap_z(at)
     at.slider(key="sbs_temperature").set_value(0.5).run()
     assert not at.exception
     ref = reference(temperature=0.5)
-    after = arr(at, "weights")
+    after = heatmap_z(at)
     np.testing.assert_allclose(after, ref["heads"][0]["weights"], **EXACT)
     np.testing.assert_allclose(arr(at, "output"), ref["output"], **EXACT)
     assert not np.allclose(before, after)
@@ -183,7 +193,7 @@ def test_temperature_changes_weights_to_numpys() -> None:
     np.testing.assert_allclose(arr(at, "scaled"), reference()["heads"][0]["scaled"], **EXACT)  # scores unchanged
     assert not any("✓" in s for s in texts(at, "success"))
     at.slider(key="sbs_temperature").set_value(3.0).run()
-    np.testing.assert_allclose(arr(at, "weights"), reference(temperature=3.0)["heads"][0]["weights"], **EXACT)
+    np.testing.assert_allclose(heatmap_z(at), reference(temperature=3.0)["heads"][0]["weights"], **EXACT)
 
 
 def test_scaling_switch_changes_scores_by_sqrt_dk() -> None:
@@ -195,7 +205,7 @@ def test_scaling_switch_changes_scores_by_sqrt_dk() -> None:
     np.testing.assert_array_equal(off_raw, on_raw)
     np.testing.assert_array_equal(off_scaled, off_raw)
     np.testing.assert_array_equal(off_scaled, on_scaled * 2.0)  # √d_k = √4 = 2, exact in floating point
-    np.testing.assert_allclose(arr(at, "weights"), reference(scale=False)["heads"][0]["weights"], **EXACT)
+    np.testing.assert_allclose(heatmap_z(at), reference(scale=False)["heads"][0]["weights"], **EXACT)
     at.toggle(key="sbs_scale").set_value(True).run()
     np.testing.assert_array_equal(arr(at, "scaled"), on_scaled)
     assert any("✓" in s for s in texts(at, "success"))
@@ -205,7 +215,7 @@ def test_causal_mask_hides_later_keys() -> None:
     at = run_page()
     at.toggle(key="sbs_causal").set_value(True).run()
     assert not at.exception
-    w = arr(at, "weights")
+    w = heatmap_z(at)
     assert np.all(np.triu(w, 1) == 0)
     np.testing.assert_allclose(w, reference(causal=True)["heads"][0]["weights"], **EXACT)
     np.testing.assert_allclose(arr(at, "output"), reference(causal=True)["output"], **EXACT)
@@ -219,7 +229,7 @@ def test_changing_the_seed_regenerates() -> None:
     ref = reference(seed=7)
     np.testing.assert_allclose(arr(at, "x"), ref["x"], **EXACT)
     np.testing.assert_allclose(arr(at, "q"), ref["Q"], **EXACT)
-    np.testing.assert_allclose(arr(at, "weights"), ref["heads"][0]["weights"], **EXACT)
+    np.testing.assert_allclose(heatmap_z(at), ref["heads"][0]["weights"], **EXACT)
     np.testing.assert_allclose(arr(at, "output"), ref["output"], **EXACT)
     assert not any("✓" in s for s in texts(at, "success"))
     at.number_input(key="sbs_seed").set_value(42).run()
@@ -239,7 +249,7 @@ def test_changing_the_sentence_regenerates_and_repeated_words_share_a_row() -> N
     assert x.shape == (6, 4)
     np.testing.assert_array_equal(x[0], x[4])  # "the" twice: one embedding row
     np.testing.assert_allclose(x, ref["x"], **EXACT)
-    np.testing.assert_allclose(arr(at, "weights"), ref["heads"][0]["weights"], **EXACT)
+    np.testing.assert_allclose(heatmap_z(at), ref["heads"][0]["weights"], **EXACT)
     np.testing.assert_allclose(arr(at, "output"), ref["output"], **EXACT)
     labels = list(weights_figure(at)["y"])
     assert len(set(labels)) == 6 and labels[0] == "the #1" and labels[4] == "the #5"
@@ -266,7 +276,6 @@ def test_two_heads() -> None:
         assert not at.exception
         np.testing.assert_allclose(arr(at, "scores"), ref["heads"][head]["scores"], **EXACT)
         np.testing.assert_allclose(arr(at, "scaled"), ref["heads"][head]["scaled"], **EXACT)
-        np.testing.assert_allclose(arr(at, "weights"), ref["heads"][head]["weights"], **EXACT)
         np.testing.assert_allclose(heatmap_z(at), ref["heads"][head]["weights"], **EXACT)
     # per head, scaling divides by √d_head = √2
     np.testing.assert_allclose(arr(at, "scaled") * np.sqrt(2), arr(at, "scores"), **EXACT)
@@ -283,7 +292,7 @@ def test_heads_not_dividing_d_model_shows_a_message() -> None:
     assert any("3" in e and "4" in e for e in errors(at))
     assert at.number_input(key="sbs_heads").value == 3
     assert has_table(at, "q")  # steps 1-2 still there
-    assert not has_table(at, "weights")
+    assert not has_table(at, "output")
     at.number_input(key="sbs_heads").set_value(0).run()
     assert not at.exception and errors(at)
     at.number_input(key="sbs_heads").set_value(9).run()
@@ -296,7 +305,7 @@ def test_empty_sentence_shows_a_message_and_keeps_the_text() -> None:
     assert not at.exception
     assert errors(at)
     assert at.text_input(key="sbs_sentence").value == "   "
-    assert not has_table(at, "x") and not has_table(at, "weights")
+    assert not has_table(at, "x") and not has_table(at, "output")
     assert at.slider(key="sbs_temperature").value == 1.0  # the live controls stay
     at.text_input(key="sbs_sentence").set_value("xin chào").run()
     assert not at.exception and not errors(at)
@@ -349,7 +358,7 @@ def test_large_setting_128_tokens_d64_8_heads() -> None:
     ref = reference(kept, dim=64, heads=8)
     assert arr(at, "x").shape == (128, 64)
     np.testing.assert_allclose(arr(at, "output"), ref["output"], rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(arr(at, "weights"), ref["heads"][0]["weights"], rtol=1e-10, atol=1e-15)
+    np.testing.assert_allclose(heatmap_z(at), ref["heads"][0]["weights"], rtol=1e-10, atol=1e-15)
     trace = weights_figure(at)
     assert heatmap_z(at).shape == (128, 128)
     assert not trace.get("texttemplate")  # no per-cell numbers on a 128×128 heatmap
@@ -359,7 +368,7 @@ def test_large_setting_128_tokens_d64_8_heads() -> None:
     at.slider(key="sbs_temperature").set_value(0.5).run()
     assert not at.exception
     np.testing.assert_allclose(
-        arr(at, "weights"),
+        heatmap_z(at),
         reference(kept, dim=64, heads=8, temperature=0.5)["heads"][0]["weights"],
         rtol=1e-10,
         atol=1e-15,
