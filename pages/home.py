@@ -9,7 +9,9 @@ from attention_core.errors import AttentionLabError
 from attention_core.presets import LIBRARY
 from ui.components import bar_chart, fmt_vec, show_error
 from ui.i18n import t
-from ui.nav import PAGES
+from ui.nav import PAGES, require_app_navigation
+
+require_app_navigation()
 
 st.title(t("home.title"))
 st.write(t("home.intro"))

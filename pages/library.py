@@ -26,6 +26,9 @@ from ui.components import (
     step_card,
 )
 from ui.i18n import t
+from ui.nav import require_app_navigation
+
+require_app_navigation()
 
 INPUTS_KEY = "library_inputs"  # (q, k, v) as the page last read them; v may be None
 SCALE_KEY = "library_scale"

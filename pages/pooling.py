@@ -21,6 +21,9 @@ from ui.components import (
     step_card,
 )
 from ui.i18n import t
+from ui.nav import require_app_navigation
+
+require_app_navigation()
 
 X_KEY = "pool_x"
 X_VALUE = "pool_x_value"  # the current X (or None while a cell is bad), shared with the fragment

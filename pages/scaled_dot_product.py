@@ -26,6 +26,9 @@ from ui.components import (
     step_card,
 )
 from ui.i18n import t
+from ui.nav import require_app_navigation
+
+require_app_navigation()
 
 P = SCALED_DOT_PRODUCT
 INPUTS_KEY = "scaled_dot_product_inputs"  # (q, k, v) as the page last read them; v may be None

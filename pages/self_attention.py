@@ -23,6 +23,9 @@ from ui.components import (
     step_card,
 )
 from ui.i18n import t
+from ui.nav import require_app_navigation
+
+require_app_navigation()
 
 PRESETS: dict[str, SelfAttentionPreset] = {"3x3": SELF_ATTENTION_3X3, "5x4": SELF_ATTENTION_5X4}
 #: Language-neutral labels (a format_func must not depend on the session).

@@ -44,6 +44,9 @@ from ui.components import (
     unique_labels,
 )
 from ui.i18n import t
+from ui.nav import require_app_navigation
+
+require_app_navigation()
 
 P = STEP_BY_STEP
 LIVE_KEY = "sbs_live"

@@ -49,7 +49,10 @@ from ui.components import (
     unique_labels,
 )
 from ui.i18n import t
+from ui.nav import require_app_navigation
 from ui.word2vec_cache import TrainedModel, train_cached
+
+require_app_navigation()
 
 PRESETS: dict[str, Word2VecPreset] = {p.id: p for p in WORD2VEC_PRESETS}
 PARAMS = ("vector_size", "window", "min_count", "sg", "epochs", "negative", "seed")

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
 
 @dataclass(frozen=True)
 class PageSpec:
@@ -26,3 +29,19 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/scaled_dot_product.py", "nav.scaled_dot_product", "📐", "nav.scaled_dot_product_summary"),
     PageSpec("pages/word2vec.py", "nav.word2vec", "🧪", "nav.word2vec_summary"),
 )
+
+
+def require_app_navigation() -> None:
+    """Make a page opened by direct link run inside ``app.py``'s navigation.
+
+    Streamlit keeps a process-wide flag for apps with a ``pages/`` folder: until
+    some session has called ``st.navigation``, a URL such as ``/step_by_step``
+    runs the page file *alone* with auto-discovered navigation (no language
+    selector, no wide layout, file names as titles). Each page calls this first:
+    if it is running in that legacy mode, switch the flag off and rerun, so the
+    same URL is served through ``app.py`` (page hashes depend only on the URL
+    path, so the rerun lands on the same page). Once off, this is a no-op.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
