@@ -448,14 +448,12 @@ def softmax_steps() -> None:
         formula,
         t("sbs.step4_explain", q=md_code(live.tokens[qi]), k=md_code(live.tokens[best]), w=fmt(res.weights[qi, best])),
     ):
-        # the title sits above the figure: inside it, it would collide with the key labels on top
-        st.markdown(f"**{t('sbs.weights_heatmap')}**" + (f" · {t('sbs.head_n', n=head + 1)}" if h > 1 else ""))
         heatmap(
             res.weights,
             labels,
             labels,
             key="sbs_weights_heatmap",
-            title="",
+            title=t("sbs.weights_heatmap") + (f" · {t('sbs.head_n', n=head + 1)}" if h > 1 else ""),
             row_title=t("common.query"),
             col_title=t("common.key"),
             value_name=t("common.weight"),

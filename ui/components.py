@@ -227,12 +227,15 @@ def heatmap(
         )
     )
     n = za.shape[0]
+    # Key labels sit on top (rows read like the query, columns like the keys); the
+    # title is pinned to the very top of the figure with room below it for them.
+    top = 110 if title else 80
     fig.update_layout(
-        title={"text": html.escape(title)},
+        title={"text": html.escape(title), "y": 1.0, "yref": "container", "yanchor": "top", "pad": {"t": 10}},
         xaxis={"title": {"text": html.escape(col_title)}, "side": "top", "type": "category"},
         yaxis={"title": {"text": html.escape(row_title)}, "autorange": "reversed", "type": "category"},
-        height=height or int(min(720, 140 + 48 * max(n, 2))),
-        margin={"l": 10, "r": 10, "t": 90, "b": 10},
+        height=height or int(min(720, top + 50 + 48 * max(n, 2))),
+        margin={"l": 10, "r": 10, "t": top, "b": 10},
     )
     st.plotly_chart(fig, key=key, config={"displayModeBar": False})
 
