@@ -1,0 +1,46 @@
+"""The bare reference page for ``bench/latency.py``: one Temperature slider, one 4×4 heatmap.
+
+Built the way the lessons are (a fragment around the live area, the same
+``ui.components.heatmap``, the same slider range), with nothing else on the page, so
+its keypress-to-repaint time is the floor a lesson page is compared with.
+Run alone with ``streamlit run bench/reference_app.py``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `streamlit run bench/reference_app.py` puts bench/ on the path, not the repo
+    sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from attention_core import softmax  # noqa: E402
+from ui.components import heatmap  # noqa: E402
+
+#: Fixed 4×4 scores (seed 000's shape): the slider only changes the temperature.
+SCORES = np.random.default_rng(0).random((4, 4)) * 3
+LABELS = ["a", "b", "c", "d"]
+
+
+@st.fragment
+def live() -> None:
+    temperature = st.slider("Temperature", 0.05, 5.0, 1.0, 0.05, key="ref_temperature")
+    heatmap(
+        softmax(SCORES, temperature=temperature),
+        LABELS,
+        LABELS,
+        key="ref_heatmap",
+        title="weights",
+        row_title="query",
+        col_title="key",
+        value_name="weight",
+        zmin=0.0,
+        zmax=1.0,
+    )
+
+
+live()
