@@ -19,7 +19,7 @@ import streamlit as st
 
 from attention_core.errors import AttentionLabError
 
-from .i18n import t
+from .i18n import t, term
 
 DECIMALS_KEY = "decimals"
 DEFAULT_DECIMALS = 4
@@ -94,6 +94,8 @@ def error_text(exc: AttentionLabError) -> str:
     params = {k: (", ".join(map(str, v)) if isinstance(v, tuple) else v) for k, v in exc.params.items()}
     if "word" in params:
         params["word"] = md_code(str(params["word"]))
+    if "name" in params:  # the engine's short English name ("tokens", "scores") in the UI's language
+        params["name"] = term(str(params["name"]))
     text = t(f"error.{exc.code}", **params)
     return text if text != f"error.{exc.code}" else t("error.invalid_input")
 

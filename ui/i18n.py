@@ -89,6 +89,16 @@ def t(key: str, **params: Any) -> str:
     return text
 
 
+def term(name: str) -> str:
+    """A name the engine puts in its messages (``"tokens"``, ``"scores"``) in the session's language.
+
+    Names without an ``error_name.*`` entry (symbols such as ``X``, ``W_q``, ``Q·Kᵀ``, gensim's
+    parameter names) are returned unchanged.
+    """
+    key = f"error_name.{name}"
+    return t(key) if key in catalog(DEFAULT_LANGUAGE) else name
+
+
 def language_selector() -> None:
     """Sidebar selector; switching keeps every widget value (widgets have keys)."""
     lang = current_language()
