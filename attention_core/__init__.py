@@ -8,6 +8,7 @@ Public API (stable; documented in the README):
 - :func:`attention_pooling`
 - :func:`random_tables`, :func:`embed`
 - :func:`tokenize`, :func:`tokenize_lines`, :func:`normalize`, :func:`build_vocab`
+- :func:`parse_matrix`, :func:`format_matrix` (matrices typed as text)
 - :func:`train_word2vec`, :func:`vectors_for`, :func:`cosine_similarity`, :func:`nearest_neighbours`, :func:`pca`
 - :mod:`.presets` (every seed example as data), :mod:`.limits`, :mod:`.errors`
 """
@@ -30,6 +31,7 @@ from .attention import (
 )
 from .embeddings import RandomTables, embed, random_tables
 from .errors import AttentionLabError
+from .matrix_text import format_matrix, parse_matrix
 from .pooling import PoolingResult, attention_pooling
 from .text import build_vocab, cap, normalize, tokenize, tokenize_lines
 from .word2vec import (
@@ -58,6 +60,7 @@ __all__ = [
     "contributions",
     "cosine_similarity",
     "embed",
+    "format_matrix",
     "errors",
     "kept_words",
     "key_mask",
@@ -65,6 +68,7 @@ __all__ = [
     "multi_head_attention",
     "nearest_neighbours",
     "normalize",
+    "parse_matrix",
     "pca",
     "presets",
     "project",

@@ -32,13 +32,20 @@ class ShapeError(AttentionLabError):
     Codes: ``shape_not_numeric`` {name}, ``shape_rank`` {name, got}, ``shape_empty`` {name},
     ``shape_mismatch`` {name, expected, got}, ``mask_not_bool``, ``mask_shape`` {got, expected},
     ``heads_invalid`` {heads}, ``heads_not_divisor`` {d_model, heads}.
+    Matrices typed as text (:mod:`attention_core.matrix_text`): ``cell_empty`` {name, row, col},
+    ``cell_not_number`` {name, row, col, cell}, ``row_length`` {name, row, got, expected},
+    ``matrix_shape`` {name, rows, cols, got_rows, got_cols}.
     """
 
     code = "shape_mismatch"
 
 
 class NonFiniteError(AttentionLabError):
-    """An input holds NaN or ±inf, or an empty cell."""
+    """An input holds NaN or ±inf, or an empty cell.
+
+    Codes: ``non_finite`` {name}; for a matrix typed as text ``cell_non_finite`` (NaN, inf) and
+    ``cell_out_of_range`` (beyond ±1.8e308), both {name, row, col, cell}.
+    """
 
     code = "non_finite"
 
@@ -68,7 +75,10 @@ class EmptyTextError(AttentionLabError):
 
 
 class LimitError(AttentionLabError):
-    """A size above the documented limits (see :mod:`attention_core.limits`)."""
+    """A size above the documented limits (see :mod:`attention_core.limits`).
+
+    Codes: ``limit`` {name, low, limit}; ``matrix_too_big`` {name, rows, cols, max_rows, max_cols}.
+    """
 
     code = "limit"
 

@@ -23,8 +23,13 @@ MAX_VECTOR_SIZE: int = 100
 MAX_EPOCHS: int = 200
 #: Word2Vec window.
 MAX_WINDOW: int = 10
-#: Word2Vec negative samples.
-MAX_NEGATIVE: int = 20
+#: Word2Vec negative samples (20 made the worst case ~4x slower for no lesson gained).
+MAX_NEGATIVE: int = 10
+#: Word2Vec work: tokens × epochs (e.g. 5,000 tokens × 10 epochs, or 250 tokens × 200 epochs).
+#: At the other limits (vector_size 100, window 10, negative 10, skip-gram) the worst case trains
+#: in ~1.3 s on one core (``python bench/word2vec_limits.py``); without it, 5,000 tokens × 200
+#: epochs took 20-30 s and would stall a shared classroom server.
+MAX_TRAINING_PASSES: int = 50_000
 #: Characters of text accepted in one text box before it is cut.
 MAX_TEXT_CHARS: int = 50_000
 #: Largest random seed numpy's legacy generator accepts, plus one.

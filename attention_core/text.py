@@ -29,12 +29,19 @@ def normalize(text: str, *, lowercase: bool = False) -> str:
     return text.lower() if lowercase else text
 
 
+def _visible(token: str) -> bool:
+    """False for a token made only of invisible format characters (ZWJ, ZWNJ, direction marks…)."""
+    return any(unicodedata.category(ch) != "Cf" for ch in token)
+
+
 def tokenize(text: str, *, lowercase: bool = False) -> list[str]:
     """Split normalised ``text`` on whitespace.
 
     Shapes: str -> list of n tokens (n >= 0). Never raises; an empty list means no token.
+    A "token" made only of invisible characters (e.g. a lone zero-width joiner or a
+    right-to-left mark) is not a word and is dropped.
     """
-    return normalize(text, lowercase=lowercase).split()
+    return [tok for tok in normalize(text, lowercase=lowercase).split() if _visible(tok)]
 
 
 def tokenize_lines(text: str, *, lowercase: bool = False) -> list[list[str]]:

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 
 from .embeddings import check_seed
 from .errors import EmptyTextError, EmptyVocabularyError, LimitError, UnknownWordError
-from .limits import MAX_CORPUS_TOKENS, MAX_EPOCHS, MAX_NEGATIVE, MAX_VECTOR_SIZE, MAX_WINDOW
+from .limits import MAX_CORPUS_TOKENS, MAX_EPOCHS, MAX_NEGATIVE, MAX_TRAINING_PASSES, MAX_VECTOR_SIZE, MAX_WINDOW
 
 Array = NDArray[np.float64]
 
@@ -89,8 +89,10 @@ def train_word2vec(
     Shapes: m sentences (lists of tokens) -> model with ``model.wv.vectors`` (v, vector_size).
     Defaults are gensim's, so ``train_word2vec(s, vector_size=4, window=3, min_count=1, sg=0)``
     is the seed's ``Word2Vec(sentences=s, vector_size=4, window=3, min_count=1, sg=0)``.
-    Raises :class:`EmptyTextError`, :class:`LimitError` (sizes above :mod:`.limits`) and
-    :class:`EmptyVocabularyError` (``min_count`` removes every word).
+    Raises :class:`EmptyTextError`, :class:`LimitError` (sizes above :mod:`.limits`: code ``limit``
+    {name, low, limit} for a parameter, ``training_budget`` {tokens, epochs, work, limit, max_epochs}
+    when tokens × epochs exceeds ``MAX_TRAINING_PASSES``) and :class:`EmptyVocabularyError`
+    (``min_count`` removes every word).
     """
     params = Word2VecParams(vector_size, window, min_count, sg, epochs, negative, seed)
     check_params(params)
@@ -104,6 +106,16 @@ def train_word2vec(
             name="tokens",
             low=1,
             limit=MAX_CORPUS_TOKENS,
+        )
+    if n_tokens * epochs > MAX_TRAINING_PASSES:
+        raise LimitError(
+            f"{n_tokens} tokens × {epochs} epochs = {n_tokens * epochs} word passes; the limit is {MAX_TRAINING_PASSES}",
+            code="training_budget",
+            tokens=n_tokens,
+            epochs=epochs,
+            work=n_tokens * epochs,
+            limit=MAX_TRAINING_PASSES,
+            max_epochs=max(1, MAX_TRAINING_PASSES // n_tokens),
         )
     if not kept_words(corpus, min_count):
         top = max(Counter(w for s in corpus for w in s).values())
