@@ -27,6 +27,7 @@ from attention_core.limits import (
     MAX_NEGATIVE,
     MAX_SEQUENCE_TOKENS,
     MAX_TEXT_CHARS,
+    MAX_TRAINING_PASSES,
     MAX_VECTOR_SIZE,
     MAX_WINDOW,
     SEED_LIMIT,
@@ -220,7 +221,7 @@ def params_section(sentences: list[list[str]]) -> TrainedModel | None:
             max_value=hi,
             step=1,
             key=f"w2v_{name}",
-            help=t(f"w2v.param_{name}_help", low=lo, limit=hi),
+            help=t(f"w2v.param_{name}_help", low=lo, limit=hi, passes=MAX_TRAINING_PASSES),
             persist_state=KEEP,
         )
     rows[1][2].radio(

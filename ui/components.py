@@ -18,6 +18,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from attention_core.errors import AttentionLabError
+from attention_core.limits import MAX_MATRIX_SIZE
+from attention_core.matrix_text import format_matrix, parse_matrix
 
 from .i18n import t, term
 
@@ -92,8 +94,9 @@ def dim_labels(d: int, prefix: str = "d") -> list[str]:
 def error_text(exc: AttentionLabError) -> str:
     """The engine's error in the UI's language (its code and parameters pick the text)."""
     params = {k: (", ".join(map(str, v)) if isinstance(v, tuple) else v) for k, v in exc.params.items()}
-    if "word" in params:
-        params["word"] = md_code(str(params["word"]))
+    for user_text in ("word", "cell", "dot"):  # typed by the user: shown literally
+        if user_text in params:
+            params[user_text] = md_code(str(params[user_text]))
     if "name" in params:  # the engine's short English name ("tokens", "scores") in the UI's language
         params["name"] = term(str(params["name"]))
     text = t(f"error.{exc.code}", **params)
@@ -145,9 +148,18 @@ def editor_version(key: str) -> int:
     return int(st.session_state.get(f"{key}__version", 0))
 
 
-def reset_editor(key: str) -> None:
-    """Forget the user's edits in editor ``key``: it shows its default data again."""
+def _restart_grid(key: str) -> None:
     st.session_state[f"{key}__version"] = editor_version(key) + 1
+
+
+def reset_editor(key: str) -> None:
+    """Forget the user's edits in editor ``key`` (grid and text box): it shows its default data again.
+
+    Safe in an ``on_click``/``on_change`` callback (the text box is refilled when next drawn).
+    """
+    for suffix in (TEXT_SUFFIX, "__text_base", "__synced"):
+        st.session_state.pop(f"{key}{suffix}", None)
+    _restart_grid(key)
 
 
 def matrix_editor(
@@ -159,31 +171,138 @@ def matrix_editor(
     name: str,
     help: str | None = None,
 ) -> np.ndarray | None:
-    """An editable numeric matrix that keeps the user's edits across reruns.
+    """An editable numeric matrix that keeps the user's edits across reruns, with a text box.
 
-    Shapes: default (n, d) -> the edited (n, d) float array, or None (with a message
-    under the table) while a cell is empty or not a finite number.
+    Shapes: default (n, d) -> the edited (n, d) float array, or None (with a message under
+    the table or the text box) while a cell is empty or not a finite number.
 
     The editor's identity includes the shape and labels, so a new vocabulary or
     size starts from the new default; :func:`reset_editor` starts it over on purpose.
     Its return value is never fed back in as data (that would lose every second edit).
+    Up to ``MAX_MATRIX_SIZE`` rows and columns the numbers can also be typed as text
+    (see :func:`_matrix_input`).
     """
     a = np.atleast_2d(np.asarray(default, dtype=float))
     shape_sig = f"{a.shape[0]}x{a.shape[1]}-{zlib.crc32(chr(31).join(rows).encode())}"
-    widget_key = f"{key}__{shape_sig}__v{editor_version(key)}"
-    edited = st.data_editor(
-        matrix_frame(a, rows, cols),
-        key=widget_key,
-        num_rows="fixed",
-        column_config=_number_columns(cols, max(decimals(), 2), help),  # st.data_editor has no help=
-    )
-    values = edited.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+    def grid(data: np.ndarray, widget_key: str) -> pd.DataFrame:
+        return st.data_editor(
+            matrix_frame(data, rows, cols),
+            key=widget_key,
+            num_rows="fixed",
+            column_config=_number_columns(cols, max(decimals(), 2), help),  # st.data_editor has no help=
+        )
+
+    return _matrix_input(key, shape_sig, a, grid, rows, cols, name=name)
+
+
+# --------------------------------------------------------------------------- matrix input (grid + text)
+#: Suffix of an editor's text box key: ``{key}__text``.
+TEXT_SUFFIX = "__text"
+#: Characters the text box takes (16 × 16 numbers at full precision fit).
+MAX_MATRIX_TEXT_CHARS = 10_000
+
+
+def _grid_check(edited: pd.DataFrame, rows: Sequence[str], cols: Sequence[str], name: str) -> np.ndarray | None:
+    """The grid's numbers, or None with a message naming the bad cells (empty, text, NaN, ±inf)."""
+    values = edited[list(cols)].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     bad = np.argwhere(~np.isfinite(values))
     if len(bad):
         where = ", ".join(f"({list(rows)[i]}, {list(cols)[j]})" for i, j in bad[:5])
         st.error(t("editor.bad_cells", name=name, cells=md_code(where, 200)), icon="⚠️")
         return None
     return values
+
+
+def _text_args(shape: tuple[int, int], resize: Callable[[np.ndarray], None] | None) -> dict[str, object]:
+    if resize is None:
+        return {"shape": shape}
+    return {"max_rows": MAX_MATRIX_SIZE, "max_cols": MAX_MATRIX_SIZE}
+
+
+def _on_text(
+    key: str, sig: str, shape: tuple[int, int], name: str, resize: Callable[[np.ndarray], None] | None
+) -> None:
+    """The text box's callback (runs before the page): a valid matrix becomes the grid's data."""
+    text_key = f"{key}{TEXT_SUFFIX}"
+    text = st.session_state.get(text_key) or ""
+    try:
+        values = parse_matrix(text, name, **_text_args(shape, resize))  # type: ignore[arg-type]
+    except AttentionLabError:
+        return  # the page run shows the message under the box; the grid keeps its numbers
+    if values.shape != shape and resize is not None:
+        resize(values)  # e.g. load_matrix: new size inputs, new grid (it clears the text box: put it back)
+        st.session_state[text_key] = text
+    else:
+        st.session_state[f"{key}__text_base"] = (sig, values)
+        _restart_grid(key)
+    st.session_state[f"{key}__synced"] = values
+
+
+def _matrix_input(
+    key: str,
+    sig: str,
+    default: np.ndarray,
+    grid: Callable[[np.ndarray, str], pd.DataFrame],
+    rows: Sequence[str],
+    cols: Sequence[str],
+    *,
+    name: str,
+    resize: Callable[[np.ndarray], None] | None = None,
+) -> np.ndarray | None:
+    """The grid ``grid(data, widget_key)`` plus, up to ``MAX_MATRIX_SIZE``², a text box for the same numbers.
+
+    Shapes: default (n, d) -> the (n, d) values, or None with a message right under the grid
+    or the text box (naming the row and column) while a number is bad.
+
+    The grid's widget key is ``{key}__{sig}__v{version}`` (``sig`` names its shape/labels); the
+    text box's is ``{key}__text``. The data grid cannot take every number (it has no 1e308):
+    the text box takes one row per line (:func:`attention_core.parse_matrix`). A valid text
+    becomes the grid's data; an edit in the grid rewrites the text; a bad text stays in the
+    box, with its message, and the grid keeps its last numbers. ``resize(values)`` (from a
+    callback) takes a valid text of another shape; without it the text must keep the shape.
+    """
+    shape = (int(default.shape[0]), int(default.shape[1]))
+    override = st.session_state.get(f"{key}__text_base")
+    data = override[1] if override is not None and override[0] == sig and override[1].shape == shape else default
+    edited = grid(data, f"{key}__{sig}__v{editor_version(key)}")
+    values = _grid_check(edited, rows, cols, name)
+    if max(shape) > MAX_MATRIX_SIZE:
+        return values  # a large matrix: the grid only (its text would be too long to read)
+
+    text_key, synced_key = f"{key}{TEXT_SUFFIX}", f"{key}__synced"
+    synced = st.session_state.get(synced_key)
+    if text_key not in st.session_state or (
+        values is not None and (synced is None or synced.shape != values.shape or not np.array_equal(values, synced))
+    ):
+        # first draw, or the grid was edited: the text follows the grid (a bad text is never overwritten otherwise)
+        st.session_state[text_key] = format_matrix(values if values is not None else data)
+        st.session_state[synced_key] = values if values is not None else data
+    problem: AttentionLabError | None = None
+    try:
+        parse_matrix(st.session_state[text_key] or "", name, **_text_args(shape, resize))  # type: ignore[arg-type]
+    except AttentionLabError as exc:
+        problem = exc
+    limits = (
+        t("editor.text_shape", rows=shape[0], cols=shape[1])
+        if resize is None
+        else t("editor.text_max", limit=MAX_MATRIX_SIZE)
+    )
+    with st.expander(t("editor.text_mode"), expanded=problem is not None, icon=":material/edit_note:"):
+        st.text_area(
+            t("editor.text_label", name=name),
+            key=text_key,
+            height=max(68, min(260, 26 * (shape[0] + 1))),
+            max_chars=MAX_MATRIX_TEXT_CHARS,
+            help=t("editor.text_help", chars=MAX_MATRIX_TEXT_CHARS) + " " + limits,
+            on_change=_on_text,
+            args=(key, sig, shape, name, resize),
+        )
+        if problem is not None:
+            show_error(problem)
+        else:
+            st.caption(limits)
+    return None if problem is not None else values
 
 
 # --------------------------------------------------------------------------- figures
@@ -390,6 +509,7 @@ def labelled_matrix_editor(
     name: str,
     row_header: str = "",
     help: str | None = None,
+    resize: Callable[[np.ndarray], None] | None = None,
 ) -> np.ndarray | None:
     """Like :func:`matrix_editor`, but the user's edits survive a change of row labels (a language switch).
 
@@ -399,23 +519,21 @@ def labelled_matrix_editor(
     The row labels live in a read-only first column instead of the index: Streamlit keys a
     fixed-size editor on its columns and index, not on its cell values, so translated labels
     do not restart it. Its identity is ``key`` and the shape; :func:`reset_editor` starts it over.
+    The numbers can also be typed as text (key ``{key}__text``; see :func:`_matrix_input`), which
+    may change the shape when ``resize`` is given.
     """
     a = np.atleast_2d(np.asarray(default, dtype=float))
     if len(rows) != a.shape[0] or len(cols) != a.shape[1]:
         raise ValueError(f"{a.shape} needs {a.shape[0]} row and {a.shape[1]} column labels")
-    widget_key = f"{key}__{a.shape[0]}x{a.shape[1]}__v{editor_version(key)}"
-    frame = pd.DataFrame(a, columns=list(cols))
-    frame.insert(0, "_row", [shorten(r, 40) for r in rows])
     config: dict[str, object] = {"_row": st.column_config.TextColumn(row_header or " ", disabled=True)}
     config.update(_number_columns(cols, max(decimals(), 2), help))
-    edited = st.data_editor(frame, key=widget_key, num_rows="fixed", hide_index=True, column_config=config)
-    values = edited[list(cols)].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    bad = np.argwhere(~np.isfinite(values))
-    if len(bad):
-        where = ", ".join(f"({list(rows)[i]}, {list(cols)[j]})" for i, j in bad[:5])
-        st.error(t("editor.bad_cells", name=name, cells=md_code(where, 200)), icon="⚠️")
-        return None
-    return values
+
+    def grid(data: np.ndarray, widget_key: str) -> pd.DataFrame:
+        frame = pd.DataFrame(data, columns=list(cols))
+        frame.insert(0, "_row", [shorten(r, 40) for r in rows])
+        return st.data_editor(frame, key=widget_key, num_rows="fixed", hide_index=True, column_config=config)
+
+    return _matrix_input(key, f"{a.shape[0]}x{a.shape[1]}", a, grid, rows, cols, name=name, resize=resize)
 
 
 def qkv_editors(
@@ -566,6 +684,7 @@ def sized_matrix_editor(
         name=name,
         row_header=row_header,
         help=help,
+        resize=lambda a: load_matrix(key, a),  # a typed matrix of another size (up to max_rows × max_cols)
     )
     if values is not None:
         st.session_state[last_key] = values
