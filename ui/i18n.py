@@ -6,7 +6,9 @@ twice is an error.
 
 The chosen language lives under the plain session key ``"lang"`` (no widget owns it,
 so it survives page changes and runs where the selector is not drawn). Until the user
-picks one, the browser's language (``st.context.locale``) decides. Numbers are never
+picks one, the browser's language (``st.context.locale``) decides. A ``?lang=vi|ko|en``
+URL parameter overrides both (a teacher shares a link in the class's language); the
+sidebar selector follows it and writes a new choice back to the URL. Numbers are never
 localised: matrices must stay comparable with the notebooks.
 """
 
@@ -22,6 +24,13 @@ import streamlit as st
 LANGUAGES: dict[str, str] = {"en": "English", "vi": "Tiếng Việt", "ko": "한국어"}
 DEFAULT_LANGUAGE = "en"
 LANG_KEY = "lang"
+SELECT_KEY = "lang_select"
+#: ``?lang=vi`` in the URL picks the language (a link a teacher shares with the class).
+QUERY_KEY = "lang"
+MAX_PARAM_CHARS = 16
+_URL_SEEN = "_lang_url_seen"  # the last ?lang= value applied (or written) by this session
+_URL_BAD = "_lang_url_bad"  # a ?lang= value that names no language: a notice says it was ignored
+_CHOSEN = "_lang_chosen"  # the language came from the URL or the selector: keep it in the URL
 _LOCALES = Path(__file__).with_name("locales")
 
 
@@ -59,8 +68,45 @@ def language_from_locale(locale: str | None) -> str:
     return DEFAULT_LANGUAGE
 
 
+def language_from_param(value: str | None) -> str | None:
+    """The language a ``?lang=`` value asks for (``"vi"``, ``"KO"``, ``"vi-VN"``), or None if it is not one."""
+    if not value or len(value) > MAX_PARAM_CHARS:
+        return None
+    code = value.strip().replace("_", "-").split("-")[0].lower()
+    return code if code in LANGUAGES else None
+
+
+def _url_language() -> str | None:
+    """A valid ``?lang=`` the session has not applied yet (the URL changed); remembers a bad one.
+
+    Called on every ``t()``: cheap, and never raises (no URL in a bare script run).
+    """
+    try:
+        values = st.query_params.get_all(QUERY_KEY)
+    except Exception:  # noqa: BLE001 - no script run context
+        return None
+    if not values:
+        return None
+    raw = str(values[-1])
+    if raw == st.session_state.get(_URL_SEEN):
+        return None
+    st.session_state[_URL_SEEN] = raw
+    lang = language_from_param(raw)
+    if lang is None:
+        st.session_state[_URL_BAD] = raw
+    else:
+        st.session_state.pop(_URL_BAD, None)
+    return lang
+
+
 def current_language() -> str:
-    """The session's language: the user's choice, else the browser's, else English."""
+    """The session's language: a new ``?lang=`` in the URL, else the user's choice, else the browser's,
+    else English."""
+    lang = _url_language()
+    if lang is not None:
+        st.session_state[LANG_KEY] = lang
+        st.session_state[_CHOSEN] = True
+        return lang
     lang = st.session_state.get(LANG_KEY)
     if lang in LANGUAGES:
         return str(lang)
@@ -99,18 +145,43 @@ def term(name: str) -> str:
     return t(key) if key in catalog(DEFAULT_LANGUAGE) else name
 
 
+def _set_url_language(lang: str) -> None:
+    """Write ``?lang=`` (a link copied now opens in this language); never re-read as a change."""
+    try:
+        if st.query_params.get(QUERY_KEY) != lang:
+            st.query_params[QUERY_KEY] = lang
+    except Exception:  # noqa: BLE001 - no script run context
+        return
+    st.session_state[_URL_SEEN] = lang
+
+
 def language_selector() -> None:
-    """Sidebar selector; switching keeps every widget value (widgets have keys)."""
+    """Sidebar selector; switching keeps every widget value (widgets have keys) and the page.
+
+    It follows ``?lang=`` (a teacher's link), and a choice made here is written back to the URL.
+    A ``?lang=`` that names no language is ignored, with a small notice under the selector.
+    """
     lang = current_language()
-    st.session_state.setdefault("lang_select", lang)
+    st.session_state[SELECT_KEY] = lang  # in sync with the URL or a page that set the language
 
     def _copy() -> None:
-        st.session_state[LANG_KEY] = st.session_state["lang_select"]
+        chosen = st.session_state[SELECT_KEY]
+        st.session_state[LANG_KEY] = chosen
+        st.session_state[_CHOSEN] = True
+        st.session_state.pop(_URL_BAD, None)
+        _set_url_language(chosen)
 
     st.sidebar.selectbox(
         "🌐 " + t("app.language"),
         options=list(LANGUAGES),
         format_func=LANGUAGES.__getitem__,
-        key="lang_select",
+        key=SELECT_KEY,
         on_change=_copy,
     )
+    if st.session_state.get(_CHOSEN):
+        _set_url_language(lang)  # navigation drops query parameters: put it back
+    bad = st.session_state.get(_URL_BAD)
+    if bad is not None:
+        from ui.components import md_code  # here: ui.components imports this module
+
+        st.sidebar.caption(t("app.lang_param_bad", value=md_code(str(bad), 20), options=", ".join(LANGUAGES)))
