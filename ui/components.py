@@ -306,6 +306,16 @@ def _matrix_input(
 
 
 # --------------------------------------------------------------------------- figures
+def show_figure(traces: list[dict[str, object]], layout: dict[str, object], *, key: str) -> None:
+    """Draw a plotly figure given as trace dicts (each with ``"type"``) and a layout dict.
+
+    The figure is built (and validated) in one go: building it with ``go.Figure(trace)`` and then
+    ``update_layout``/``update_yaxes`` gives the same figure but costs about three times as
+    much, on every slider move (see bench/latency.py). A stable ``key`` updates it in place.
+    """
+    st.plotly_chart(go.Figure(data=traces, layout=layout), key=key, config={"displayModeBar": False})
+
+
 def heatmap(
     z: np.ndarray,
     rows: Sequence[str],
@@ -331,34 +341,33 @@ def heatmap(
     ylab, xlab = [plot_label(r) for r in rows], [plot_label(c) for c in cols]
     small = max(za.shape) <= _HEATMAP_TEXT_MAX
     d = decimals()
-    fig = go.Figure(
-        go.Heatmap(
-            z=shown,
-            x=xlab,
-            y=ylab,
-            colorscale=COLORSCALE,
-            zmin=zmin,
-            zmax=zmax,
-            texttemplate=f"%{{z:.{min(d, 4)}f}}" if small else None,
-            hovertemplate=(
-                f"{html.escape(row_title)}: %{{y}}<br>{html.escape(col_title)}: %{{x}}"
-                f"<br>{html.escape(value_name)}: %{{z:.{d}f}}<extra></extra>"
-            ),
-            colorbar={"thickness": 12},
-        )
-    )
+    trace = {
+        "type": "heatmap",
+        "z": shown,
+        "x": xlab,
+        "y": ylab,
+        "colorscale": COLORSCALE,
+        "zmin": zmin,
+        "zmax": zmax,
+        "texttemplate": f"%{{z:.{min(d, 4)}f}}" if small else None,
+        "hovertemplate": (
+            f"{html.escape(row_title)}: %{{y}}<br>{html.escape(col_title)}: %{{x}}"
+            f"<br>{html.escape(value_name)}: %{{z:.{d}f}}<extra></extra>"
+        ),
+        "colorbar": {"thickness": 12},
+    }
     n = za.shape[0]
     # Key labels sit on top (rows read like the query, columns like the keys); the
     # title is pinned to the very top of the figure with room below it for them.
     top = 110 if title else 80
-    fig.update_layout(
-        title={"text": html.escape(title), "y": 1.0, "yref": "container", "yanchor": "top", "pad": {"t": 10}},
-        xaxis={"title": {"text": html.escape(col_title)}, "side": "top", "type": "category"},
-        yaxis={"title": {"text": html.escape(row_title)}, "autorange": "reversed", "type": "category"},
-        height=height or int(min(720, top + 50 + 48 * max(n, 2))),
-        margin={"l": 10, "r": 10, "t": top, "b": 10},
-    )
-    st.plotly_chart(fig, key=key, config={"displayModeBar": False})
+    layout = {
+        "title": {"text": html.escape(title), "y": 1.0, "yref": "container", "yanchor": "top", "pad": {"t": 10}},
+        "xaxis": {"title": {"text": html.escape(col_title)}, "side": "top", "type": "category"},
+        "yaxis": {"title": {"text": html.escape(row_title)}, "autorange": "reversed", "type": "category"},
+        "height": height or int(min(720, top + 50 + 48 * max(n, 2))),
+        "margin": {"l": 10, "r": 10, "t": top, "b": 10},
+    }
+    show_figure([trace], layout, key=key)
 
 
 def bar_chart(
@@ -378,30 +387,29 @@ def bar_chart(
     v = np.ravel(np.asarray(values, dtype=float))
     lab = [plot_label(x) for x in labels]
     d = decimals()
-    fig = go.Figure(
-        go.Bar(
-            x=v,
-            y=lab,
-            orientation="h",
-            text=[fmt(x, d) for x in v],
-            textposition="auto",
-            marker={
-                "color": v,
-                "colorscale": COLORSCALE,
-                "cmin": 0 if range_01 else None,
-                "cmax": 1 if range_01 else None,
-            },
-            hovertemplate=f"{html.escape(label_name)}: %{{y}}<br>{html.escape(value_name)}: %{{x:.{d}f}}<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        title={"text": html.escape(title)},
-        yaxis={"autorange": "reversed", "type": "category"},
-        xaxis={"range": [0, 1] if range_01 else None, "title": {"text": html.escape(value_name)}},
-        height=int(min(600, 110 + 36 * len(v))),
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-    )
-    st.plotly_chart(fig, key=key, config={"displayModeBar": False})
+    trace = {
+        "type": "bar",
+        "x": v,
+        "y": lab,
+        "orientation": "h",
+        "text": [fmt(x, d) for x in v],
+        "textposition": "auto",
+        "marker": {
+            "color": v,
+            "colorscale": COLORSCALE,
+            "cmin": 0 if range_01 else None,
+            "cmax": 1 if range_01 else None,
+        },
+        "hovertemplate": f"{html.escape(label_name)}: %{{y}}<br>{html.escape(value_name)}: %{{x:.{d}f}}<extra></extra>",
+    }
+    layout = {
+        "title": {"text": html.escape(title)},
+        "yaxis": {"autorange": "reversed", "type": "category"},
+        "xaxis": {"range": [0, 1] if range_01 else None, "title": {"text": html.escape(value_name)}},
+        "height": int(min(600, 110 + 36 * len(v))),
+        "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+    }
+    show_figure([trace], layout, key=key)
 
 
 # --------------------------------------------------------------------------- step cards
@@ -452,52 +460,57 @@ def contributions_chart(
     p = np.atleast_2d(np.asarray(parts, dtype=float))
     x = [plot_label(c) for c in cols]
     d = decimals()
-    fig = go.Figure()
+    traces: list[dict[str, object]] = []
     for i, (label, row) in enumerate(zip(unique_labels(list(rows)), p, strict=True)):
         name = plot_label(label)
-        fig.add_trace(
-            go.Bar(
-                x=x,
-                y=row,
-                name=name,
-                marker={"color": _KEY_COLOURS[i % len(_KEY_COLOURS)]},
-                customdata=[name] * len(row),
-                hovertemplate=(
+        traces.append(
+            {
+                "type": "bar",
+                "x": x,
+                "y": row,
+                "name": name,
+                "marker": {"color": _KEY_COLOURS[i % len(_KEY_COLOURS)]},
+                "customdata": [name] * len(row),
+                "hovertemplate": (
                     f"{html.escape(label_name)}: %{{customdata}}<br>{html.escape(dim_name)}: %{{x}}"
                     f"<br>{html.escape(value_name)}: %{{y:.{d}f}}<extra></extra>"
                 ),
-            )
+            }
         )
     total = p.sum(axis=0)
-    fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=total,
-            name=html.escape(total_name),
-            mode="markers+text",
-            marker={"symbol": "diamond", "size": 13, "color": "#333333", "line": {"color": "white", "width": 1}},
-            text=[fmt(v, min(d, 4)) for v in total],
-            textposition="top center",
-            hovertemplate=(
+    traces.append(
+        {
+            "type": "scatter",
+            "x": x,
+            "y": total,
+            "name": html.escape(total_name),
+            "mode": "markers+text",
+            "marker": {"symbol": "diamond", "size": 13, "color": "#333333", "line": {"color": "white", "width": 1}},
+            "text": [fmt(v, min(d, 4)) for v in total],
+            "textposition": "top center",
+            "hovertemplate": (
                 f"{html.escape(dim_name)}: %{{x}}<br>{html.escape(total_name)}: %{{y:.{d}f}}<extra></extra>"
             ),
-        )
+        }
     )
     span = max(float(np.abs(p).sum(axis=0).max()), 1e-12)
-    fig.update_layout(
-        title={"text": html.escape(title)},
-        barmode="relative",
-        xaxis={"title": {"text": html.escape(dim_name)}, "type": "category"},
-        yaxis={"title": {"text": html.escape(value_name)}, "zeroline": True},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0},
-        height=420,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-    )
     # room above the tallest stack for the total's label
     top = max(float(np.clip(p, 0, None).sum(axis=0).max()), float(total.max()), 0.0)
     bottom = min(float(np.clip(p, None, 0).sum(axis=0).min()), float(total.min()), 0.0)
-    fig.update_yaxes(range=[bottom - 0.08 * span, top + 0.15 * span])
-    st.plotly_chart(fig, key=key, config={"displayModeBar": False})
+    layout = {
+        "title": {"text": html.escape(title)},
+        "barmode": "relative",
+        "xaxis": {"title": {"text": html.escape(dim_name)}, "type": "category"},
+        "yaxis": {
+            "title": {"text": html.escape(value_name)},
+            "zeroline": True,
+            "range": [bottom - 0.08 * span, top + 0.15 * span],
+        },
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0},
+        "height": 420,
+        "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+    }
+    show_figure(traces, layout, key=key)
 
 
 def labelled_matrix_editor(
