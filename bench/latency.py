@@ -211,12 +211,14 @@ BENCH_JS = """
     subtree: true, attributes: true, attributeFilter: ['data-test-script-state'],
   });
   const poll = () => { if (!b.done) { b.check(true); requestAnimationFrame(poll); } };
-  const quiet = (resolve) => {  // the wire silent for 100 ms, no run, no skeleton: ready for the next press
-    const w = window.__stWire, a = app();
-    if (performance.now() - w.lastReceived >= 100 && !w.serverRunning && a !== null
-        && a.getAttribute('data-test-script-state') === 'notRunning'
-        && document.querySelectorAll("[data-testid='stSkeleton']").length === 0) resolve();
-    else setTimeout(() => quiet(resolve), 20);
+  const quiet = (resolve, since) => {  // the wire silent for 100 ms, no run, no skeleton: ready for the next press
+    const w = window.__stWire, a = app(), now = performance.now();
+    const why = now - w.lastReceived < 100 ? 'wire' : w.serverRunning ? 'server running'
+      : a === null || a.getAttribute('data-test-script-state') !== 'notRunning' ? 'app running'
+      : document.querySelectorAll("[data-testid='stSkeleton']").length ? 'skeleton' : '';
+    if (why === '') resolve('');
+    else if (now - since > 10000) resolve(why);  // reported, not hidden: the row says how often
+    else setTimeout(() => quiet(resolve, since), 20);
   };
   b.arm = (selector) => {
     const el = document.querySelector(selector);
@@ -225,7 +227,7 @@ BENCH_JS = """
     b.t0 = -1;
     b.done = false;
     b.pending = new Promise((resolve, reject) => {
-      b.resolve = (timings) => quiet(() => resolve(timings));
+      b.resolve = (timings) => quiet((why) => resolve({...timings, unsettled: why}), performance.now());
       setTimeout(() => { if (!b.done) { b.done = true; reject(new Error('no finished run within 30 s')); } }, 30000);
     });
     requestAnimationFrame(poll);
@@ -253,7 +255,10 @@ def press_and_time(pg: Any, slider_key: str, key: str) -> dict[str, float]:
 
     pg.evaluate("s => window.__bench.arm(s)", f".{key_class(slider_key)} input[type=range]")
     pg.keyboard.press(key)
-    return dict(pg.evaluate("() => window.__bench.pending"))
+    timings = dict(pg.evaluate("() => window.__bench.pending"))
+    if timings.get("unsettled"):
+        print(f"    {slider_key}: page not at rest 10 s after the run ({timings['unsettled']})", file=sys.stderr)
+    return timings
 
 
 def browser_table(specs: list[PageSpec], presses: int, warmup: int, log_dir: Path) -> list[dict[str, Any]]:
@@ -277,7 +282,11 @@ def browser_table(specs: list[PageSpec], presses: int, warmup: int, log_dir: Pat
             return pg
 
         ref = new_page(ref_url, "/")
-        pages = {s.name: new_page(app_url, s.url_path) for s in specs}
+        pages = {}
+        for s in specs:
+            t0 = time.monotonic()
+            pages[s.name] = new_page(app_url, s.url_path)
+            print(f"  opened {s.name} ({time.monotonic() - t0:.1f} s)", file=sys.stderr, flush=True)
         samples = {s.name: Samples() for s in specs}
         ref_samples = Samples()
         keys = ("ArrowRight", "ArrowLeft")
@@ -488,6 +497,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, help="also write the tables (markdown) to this file")
     args = ap.parse_args(argv)
 
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a kill still stops the servers (finally blocks)
     os.chdir(ROOT)
     specs = [p for p in PAGES if not args.pages or p.name in args.pages]
     log_dir = Path(os.environ.get("TMPDIR", "/tmp")) / "attention-lab-bench"
