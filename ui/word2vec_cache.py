@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import streamlit as st
@@ -43,9 +44,9 @@ class TrainedModel:
     vectors: NDArray[np.float64]
     seconds: float
 
-    @property
+    @cached_property
     def index(self) -> dict[str, int]:
-        """Row of each word in ``vectors``."""
+        """Row of each word in ``vectors`` (built once per model: pages test membership in loops)."""
         return {w: i for i, w in enumerate(self.words)}
 
 
