@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import string
+from collections import Counter
 
 import pytest
 
@@ -59,3 +61,30 @@ def test_same_placeholders(lang: str) -> None:
 )
 def test_language_follows_browser_locale(locale: str | None, lang: str) -> None:
     assert language_from_locale(locale) == lang
+
+
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_{.,])\d+(?:[.,]\d+)*(?:e[-+]?\d+)?(?![A-Za-z0-9_}])")
+
+
+def numbers(text: str) -> Counter[str]:
+    """The numbers written in a catalog text (placeholders left out), as written: ``5,000``, ``0.5``."""
+    return Counter(_NUMBER.findall(re.sub(r"\{[^}]*\}", " ", text)))
+
+
+@pytest.mark.parametrize("lang", [code for code in LANGUAGES if code != "en"])
+def test_numbers_written_as_in_english(lang: str) -> None:
+    """Numbers are formatted the same in every language: each number of the English text is in the
+    translation, written the same way (no ``5.000`` for 5,000, no ``0,5`` for 0.5)."""
+    other = catalog(lang)
+    wrong = {
+        k: (sorted(numbers(EN[k]).elements()), sorted(numbers(other[k]).elements()))
+        for k in EN.keys() & other.keys()
+        if numbers(EN[k]) - numbers(other[k])
+    }
+    assert wrong == {}
+
+
+def test_numbers_check_sees_a_decimal_comma() -> None:
+    assert numbers("e.g. 5,000 tokens, 0.5 and {n} items") == Counter({"5,000": 1, "0.5": 1})
+    assert numbers("ví dụ 5.000 token") - numbers("5,000") == Counter({"5.000": 1})
+    assert numbers("8자리, 토큰 1개") == Counter({"8": 1, "1": 1})

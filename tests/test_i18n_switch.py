@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -295,3 +296,47 @@ def test_language_switch_keeps_values_and_page(work: Work, first: str, then: str
     switch_language(at, first)  # and back
     work.check(at)
     assert read_label(at) == cat(first, key)
+
+
+# --------------------------------------------------------------------------- browser language
+@pytest.mark.parametrize(("locale", "lang"), [("vi-VN", "vi"), ("ko-KR", "ko"), ("en-GB", "en"), ("fr-FR", "en")])
+def test_default_language_follows_the_browser(locale: str, lang: str) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.context["locale"] = locale
+    at.switch_page("pages/library.py").run()
+    assert not at.exception
+    assert selector_value(at) == lang
+    assert at.title[0].value == cat(lang, "library.title")
+    assert url_lang(at) is None  # nothing chosen: the link stays plain
+
+
+def test_link_and_choice_win_over_the_browser() -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.context["locale"] = "ko-KR"
+    at.query_params["lang"] = "vi"
+    at.run()
+    assert selector_value(at) == "vi"
+    switch_language(at, "en")
+    at.run()
+    assert selector_value(at) == "en"
+    assert at.get("page_link")[0].proto.label == cat("en", "nav.library")
+
+
+# --------------------------------------------------------------------------- numbers
+_NUMBER = re.compile(r"(?<![\w.])-?\d+\.\d+(?:e[-+]?\d+)?")
+
+
+def _numbers(at: AppTest) -> list[str]:
+    """Every decimal number written on screen (prose, labels, tables' text, plot labels), sorted."""
+    from tests.test_i18n_pages import screen_text
+
+    return sorted(n for _, _, text in screen_text(at) for n in _NUMBER.findall(text))
+
+
+@pytest.mark.parametrize("page", ["pages/library.py", "pages/step_by_step.py", "pages/pooling.py"])
+def test_numbers_are_written_the_same_in_every_language(page: str) -> None:
+    """Same digits, same decimal point, no thousands separators: the screens differ only in words."""
+    written = {lang: _numbers(open_app(page, lang=lang)) for lang in LANGUAGES}
+    assert len(written["en"]) > 10
+    assert written["vi"] == written["en"]
+    assert written["ko"] == written["en"]
