@@ -263,6 +263,16 @@ def _empty_cell(prefix: str, column: str = "d1") -> Action:
     return act
 
 
+def _matrix_text(prefix: str, text: str) -> Action:
+    """Type ``text`` into the "numbers as text" box of the editor whose key starts with ``prefix``."""
+
+    def act(at: AppTest) -> None:
+        box = next(a for a in at.text_area if a.key and a.key.startswith(prefix) and a.key.endswith("__text"))
+        box.set_value(text).run()
+
+    return act
+
+
 #: (page, state name, interaction); "default" is the page as it opens.
 STATES: list[tuple[str, str, Action | None]] = [
     ("app.py", "default", None),
@@ -338,6 +348,29 @@ STATES: list[tuple[str, str, Action | None]] = [
         ),
     ),
     ("pages/word2vec.py", "empty_text", lambda at: at.text_area(key="w2v_text").set_value(" ").run()),
+    ("pages/library.py", "text_not_a_number", _matrix_text("library_q", "1 x 1")),
+    ("pages/pooling.py", "text_decimal_comma", _matrix_text("pool_x", "0,5 1 2")),
+    ("pages/self_attention.py", "text_ragged_rows", _matrix_text("self_x", "1 2 3\n4 5")),
+    ("pages/step_by_step.py", "unscaled", lambda at: at.toggle(key="sbs_scale").set_value(False).run()),
+    ("pages/self_attention.py", "one_token", lambda at: at.number_input(key="self_x_rows").set_value(1).run()),
+    (
+        "pages/word2vec.py",
+        "small_vectors_rare_words",
+        lambda at: (
+            at.text_area(key="w2v_text").set_value("cat\ndog cat sat\nfox dog cat"),
+            at.number_input(key="w2v_vector_size").set_value(2),
+            at.number_input(key="w2v_min_count").set_value(2),
+            at.run(),
+        ),
+    ),
+    (
+        "pages/word2vec.py",
+        "no_keys",
+        lambda at: (
+            at.radio(key="w2v_keys_from").set_value("words").run(),
+            at.multiselect(key="w2v_words").set_value([]).run(),
+        ),
+    ),
     ("pages/word2vec.py", "min_count_too_high", lambda at: at.number_input(key="w2v_min_count").set_value(500).run()),
 ]
 
