@@ -340,3 +340,28 @@ def test_numbers_are_written_the_same_in_every_language(page: str) -> None:
     assert len(written["en"]) > 10
     assert written["vi"] == written["en"]
     assert written["ko"] == written["en"]
+
+
+# --------------------------------------------------------------------------- the seeds' own words
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_seed_presets_keep_their_own_words(lang: str) -> None:
+    """The notebooks' examples are data: “Tôi thích học AI” and “고양이 책 찾고 싶어요” in every language."""
+    from attention_core.presets import LIBRARY, STEP_BY_STEP, WORD2VEC_PRESETS
+
+    at = open_app("pages/step_by_step.py", lang=lang)
+    assert at.text_input(key="sbs_sentence").value == STEP_BY_STEP.sentence == "Tôi thích học AI"
+    assert "Tôi thích học AI" in " ".join(m.value for m in at.markdown)  # the intro names it as it is
+
+    at = open_app("pages/library.py", lang=lang)
+    captions = " ".join(c.value for c in at.caption)
+    assert LIBRARY.query_label in captions and all(b in captions for b in LIBRARY.book_labels)
+
+    at = open_app("pages/word2vec.py", lang=lang)
+    preset = at.selectbox(key="w2v_preset")
+    cat_id = next(p.id for p in WORD2VEC_PRESETS if p.id == "korean_cat")
+    label = catalog(lang)[f"w2v.preset_{cat_id}"]
+    assert "고양이 책 찾고 싶어요" in label
+    preset.set_value(cat_id).run()
+    assert not at.exception
+    korean = next(p for p in WORD2VEC_PRESETS if p.id == cat_id)
+    assert at.text_area(key="w2v_text").value == korean.text
