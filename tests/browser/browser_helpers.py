@@ -32,10 +32,12 @@ import base64
 import json
 import re
 import time
+import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from playwright.sync_api import Error as PlaywrightError
@@ -46,8 +48,11 @@ SCREENSHOT_DIR = ROOT / "artifacts" / "screenshots"
 
 APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 EXCEPTION = "[data-testid='stException']"
+ERROR_ALERT = "[data-testid='stAlertContentError']"
 SKELETON = "[data-testid='stSkeleton']"
 DEFAULT_TIMEOUT_MS = 30_000
+
+T = TypeVar("T")
 
 #: After the server said "not running", nothing more may arrive for this long: a rerun the
 #: script itself asks for (``st.rerun()``) starts right after, within milliseconds.
@@ -246,6 +251,24 @@ def expect_rerun(page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> Iterator
     wait_for_rerun(page, since, timeout_ms)
 
 
+def eventually(check: Callable[[], T], timeout_ms: float = DEFAULT_TIMEOUT_MS, interval_ms: float = 100) -> T:
+    """Call ``check`` until it stops raising ``AssertionError`` (or ``timeout_ms`` has passed,
+    then its last error is raised) and return its result.
+
+    For what the browser paints a moment after the rerun is over: a grid's accessibility
+    table, a plotly figure's new data. Use it to *wait*, after a helper waited for the rerun:
+    the check itself should be exact.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        try:
+            return check()
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(interval_ms / 1000)
+
+
 # --------------------------------------------------------------------------- pages
 def assert_no_exception(page: Page) -> None:
     """Fail if the page shows a Streamlit exception box (an uncaught error in the script)."""
@@ -253,6 +276,28 @@ def assert_no_exception(page: Page) -> None:
     if boxes.count():
         texts = " | ".join(t.strip()[:500] for t in boxes.all_inner_texts())
         raise AssertionError(f"{page.url} shows {boxes.count()} exception(s): {texts}")
+
+
+def assert_no_error(page: Page) -> None:
+    """Fail if the page shows an exception box or an error message (``st.error``, e.g. ``show_error``)."""
+    assert_no_exception(page)
+    boxes = page.locator(ERROR_ALERT)
+    if boxes.count():
+        texts = " | ".join(t.strip()[:300] for t in boxes.all_inner_texts())
+        raise AssertionError(f"{page.url} shows {boxes.count()} error message(s): {texts}")
+
+
+def watch_dialogs(page: Page) -> list[str]:
+    """Record (and dismiss) every JavaScript dialog (alert/confirm/prompt) the page opens from now
+    on; the returned list must stay empty in a safety test."""
+    seen: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        seen.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    return seen
 
 
 def open_page(page: Page, base_url: str, url_path: str = "/", timeout_ms: float = 60_000) -> None:
@@ -284,11 +329,51 @@ def wait_for_text(page: Page, text: str, timeout_ms: float = DEFAULT_TIMEOUT_MS)
     page.wait_for_function("t => document.body.innerText.includes(t)", arg=text, timeout=timeout_ms, polling=50)
 
 
+#: The main area scrolls inside ``stMain`` (the document itself is one viewport high), so a
+#: "full page" screenshot grows the viewport to the main area's height first, up to this.
+MAX_SCREENSHOT_HEIGHT = 16_000
+
+#: Sizes of every plotly figure's SVG: stable between two polls = the figures have redrawn.
+_PLOT_SIZES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot .main-svg'))
+  .map(e => `${e.getAttribute('width')}x${e.getAttribute('height')}`).join(',')"""
+
+
+def _settle_layout(page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
+    """After a viewport change: two animation frames, then wait until the figures' sizes stop changing."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    last = None
+
+    def stable() -> bool:
+        nonlocal last
+        now = page.evaluate(_PLOT_SIZES_JS)
+        same, last = now == last, now
+        return same
+
+    _wait_for(page, stable, timeout_ms)
+
+
 def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
-    """Save a PNG as ``artifacts/screenshots/<name>.png`` and return its path."""
+    """Save a PNG as ``artifacts/screenshots/<name>.png`` and return its path.
+
+    ``full_page``: the whole main area (the viewport is made as tall as the page for the shot,
+    then put back), not only what the window shows.
+    """
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOT_DIR / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}.png"
-    page.screenshot(path=str(path), full_page=full_page)
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => { const m = document.querySelector(\"[data-testid='stMain']\"); return m ? m.scrollHeight : 0; }"
+    )
+    if full_page and size and height > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(int(height) + 20, MAX_SCREENSHOT_HEIGHT)})
+        try:
+            _settle_layout(page)
+            page.screenshot(path=str(path))
+        finally:
+            page.set_viewport_size(size)
+            _settle_layout(page)
+    else:
+        page.screenshot(path=str(path), full_page=full_page)
     return path
 
 
@@ -472,7 +557,113 @@ def plotly_layout(page: Page, key: str) -> dict[str, Any]:
     return _decode_arrays(json.loads(plot.evaluate("e => JSON.stringify(e.layout)")))
 
 
+def labels_match(shown: list[str], full: list[str]) -> bool:
+    """Figure labels ``shown`` are the names ``full``, each either whole or cut with an ellipsis
+    (figures shorten long labels: ``Book 2: animals in gene…``)."""
+    return len(shown) == len(full) and all(
+        s == f or (s.endswith("…") and len(s) > 1 and f.startswith(s[:-1])) for s, f in zip(shown, full, strict=True)
+    )
+
+
 def sidebar_nav_titles(page: Page) -> list[str]:
     """The page titles in the sidebar navigation, in order (empty when Streamlit hides it)."""
     links = page.locator("[data-testid='stSidebarNavLink'] [data-testid='stMarkdownContainer']")
     return [t.strip() for t in links.all_inner_texts()]
+
+
+# --------------------------------------------------------------------------- tables
+#: Every ``st.dataframe``/``st.data_editor`` under a root, as rows of cell texts (header row first),
+#: read from the grids' accessibility tables (the canvas itself has no text). Number cells hold
+#: the full-precision value (``0.5761168847658291``), not the rounded one the canvas draws.
+_TABLES_JS = """root => Array.from(root.querySelectorAll("[data-testid='stDataFrame']")).map(
+  df => Array.from(df.querySelectorAll('table tr')).map(
+    tr => Array.from(tr.querySelectorAll('th, td')).map(c => c.innerText.trim())))"""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A displayed table: column headers (the index column's header first, often empty), the
+    first column's labels (the index, or the row-label column of a labelled editor) and the
+    remaining cells, as text."""
+
+    header: list[str]
+    index: list[str]
+    cells: list[list[str]]
+
+    @property
+    def columns(self) -> list[str]:
+        """The headers of the data columns (without the index column's)."""
+        return self.header[1:]
+
+    def numbers(self) -> np.ndarray:
+        """The cells as a float array (shape: rows × data columns; an empty cell is NaN)."""
+        return np.array([[float(c) if c else np.nan for c in row] for row in self.cells], dtype=float)
+
+
+def _table(rows: list[list[str]]) -> Table:
+    header, body = (rows[0], rows[1:]) if rows else ([], [])
+    return Table(header=header, index=[r[0] for r in body], cells=[r[1:] for r in body])
+
+
+def tables(scope: Page | Locator) -> list[Table]:
+    """Every table (``st.dataframe``/``st.data_editor``) in the page or in a locator, in page order.
+    Only the rows and columns the grid has drawn are there: fine for the small tables of a lesson."""
+    root = scope.locator("body") if isinstance(scope, Page) else scope.first
+    return [_table(rows) for rows in root.evaluate(_TABLES_JS)]
+
+
+def find_table(
+    scope: Page | Locator,
+    *,
+    index: list[str] | None = None,
+    columns: list[str] | None = None,
+    nth: int = 0,
+    timeout_ms: float = DEFAULT_TIMEOUT_MS,
+) -> Table:
+    """The ``nth`` table (``-1``: the last) in ``scope`` whose row labels and/or data-column headers
+    are exactly these.
+
+    A grid fills its accessibility table a moment after the run has finished (and a grid
+    mounted further down the page a little later still): this waits up to ``timeout_ms``.
+    """
+
+    def find() -> Table:
+        shown = tables(scope)
+        found = [
+            tb for tb in shown if (index is None or tb.index == index) and (columns is None or tb.columns == columns)
+        ]
+        if not -len(found) <= nth < len(found):
+            raise AssertionError(
+                f"no table #{nth} with rows {index} and columns {columns}; "
+                f"tables shown: {[(tb.index, tb.columns) for tb in shown]}"
+            )
+        return found[nth]
+
+    return eventually(find, timeout_ms)
+
+
+# --------------------------------------------------------------------------- catalogs
+_LOCALES = ROOT / "ui" / "locales"
+
+
+def _flat(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for k, v in tree.items():
+        if isinstance(v, dict):
+            out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = str(v)
+    return out
+
+
+def locale_text(lang: str, key: str, **params: Any) -> str:
+    """The text of ``section.key`` in ``ui/locales/<lang>/*.toml``, read here with ``tomllib``
+    (independently of the app's ``ui.i18n``), ``{placeholders}`` filled from ``params``.
+    Falls back to English when the language lacks the key, as the app does."""
+    for code in (lang, "en"):
+        merged: dict[str, str] = {}
+        for path in sorted((_LOCALES / code).glob("*.toml")):
+            merged.update(_flat(tomllib.loads(path.read_text(encoding="utf-8"))))
+        if key in merged:
+            return merged[key].format(**params) if params else merged[key]
+    raise KeyError(f"{key} is in no catalog")
