@@ -1,0 +1,71 @@
+"""Scaled dot-product page in a real browser: opened by URL, the Temperature slider (keyboard)
+and an edited key cell recompute the weights (heatmap, bars) and the output to numpy's values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from browser_helpers import (
+    assert_no_error,
+    edit_cell,
+    eventually,
+    find_table,
+    labels_match,
+    locale_text,
+    move_slider,
+    open_page,
+    plotly_data,
+    screenshot,
+    slider_value,
+)
+from numpy_ref import attend
+from playwright.sync_api import expect
+
+from attention_core.presets import SCALED_DOT_PRODUCT as P  # inputs only
+
+pytestmark = pytest.mark.browser
+
+Q, K, V = (np.array(a, dtype=float) for a in (P.query, P.keys, P.values))
+QUERY = [locale_text("en", "scaled_dot_product.query_row")]
+KEYS = [locale_text("en", "scaled_dot_product.key_row", i=i + 1) for i in range(3)]
+
+
+def check(page, k: np.ndarray, temperature: float) -> None:  # noqa: ANN001 - playwright Page
+    """Scores table, weights heatmap and bars, output (the contributions chart's total), scaled by √3."""
+    scores, weights, output = attend(Q, k, V, scale=True, temperature=temperature)
+    np.testing.assert_allclose(find_table(page, index=QUERY, columns=KEYS).numbers(), scores, rtol=0, atol=1e-12)
+    (heat,) = plotly_data(page, "scaled_dot_product_weights_heatmap")
+    assert labels_match(heat["x"], KEYS) and labels_match(heat["y"], QUERY)
+    np.testing.assert_allclose(heat["z"], weights, rtol=0, atol=1e-12)
+    (bars,) = plotly_data(page, "scaled_dot_product_weights_bars")
+    np.testing.assert_allclose(bars["x"], weights[0], rtol=0, atol=1e-12)
+    *_, total = plotly_data(page, "scaled_dot_product_contributions")
+    np.testing.assert_allclose(total["y"], output[0], rtol=0, atol=1e-12)
+
+
+def test_scaled_dot_product_slider_and_editor(page, base_url) -> None:  # noqa: ANN001
+    open_page(page, base_url, "/scaled_dot_product")
+    assert_no_error(page)
+    expect(page.get_by_role("heading", name=locale_text("en", "scaled_dot_product.title")).first).to_be_visible()
+    assert P.scale is True
+    assert slider_value(page, "scaled_dot_product_temperature") == "1.00"
+    eventually(lambda: check(page, K, 1.0))
+    # The notebook's printout: weights [0.53289684 0.16794345 0.29915971], value [8.3205655 4.67103162].
+    (heat,) = plotly_data(page, "scaled_dot_product_weights_heatmap")
+    np.testing.assert_allclose(heat["z"][0], [0.53289684, 0.16794345, 0.29915971], rtol=0, atol=5e-9)
+    *_, total = plotly_data(page, "scaled_dot_product_contributions")
+    np.testing.assert_allclose(total["y"], [8.3205655, 4.67103162], rtol=0, atol=5e-8)
+
+    assert move_slider(page, "scaled_dot_product_temperature", 3) == "1.15"
+    eventually(lambda: check(page, K, 1.15))
+    assert move_slider(page, "scaled_dot_product_temperature", -5) == "0.90"
+    eventually(lambda: check(page, K, 0.9))
+
+    # Key 2: [0, 1, 0] -> [2, 1, 0]: it now matches the query as well as key 1.
+    edit_cell(page, "scaled_dot_product_k", 1, 0, 2)
+    k = K.copy()
+    k[1, 0] = 2.0
+    eventually(lambda: check(page, k, 0.9))
+    assert slider_value(page, "scaled_dot_product_temperature") == "0.90"
+    assert_no_error(page)
+    screenshot(page, "scaled_dot_product")

@@ -1,0 +1,83 @@
+"""Word2Vec lab in a real browser: opened by URL; the attention weights equal numpy's softmax of
+the dot products of the vectors the page shows; the Temperature slider (keyboard) and a new
+corpus (typed into the text area: the model retrains) update the embedding plot and the weights."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from browser_helpers import (
+    Table,
+    assert_no_error,
+    eventually,
+    find_table,
+    locale_text,
+    move_slider,
+    open_page,
+    plotly_data,
+    screenshot,
+    set_text,
+    slider_value,
+    widget,
+)
+from numpy_ref import softmax
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+NEW_CORPUS = "The fox chases the zebra\nThe zebra runs from the fox\nA lion sleeps under the tree"
+NEW_WORDS = {"the", "fox", "chases", "zebra", "runs", "from", "a", "lion", "sleeps", "under", "tree"}
+
+
+def plot_words(page) -> set[str]:  # noqa: ANN001 - playwright Page
+    """The words labelled in the embedding-space scatter plot."""
+    (trace,) = plotly_data(page, "w2v_space_plot")
+    return set(trace["text"])
+
+
+def check_attention(page, query: str, temperature: float) -> tuple[Table, Table]:  # noqa: ANN001
+    """Weights (bars) = softmax(K·q / T) with q and K read from the page's own vector tables."""
+    q_table = find_table(page, index=[query])
+    dims = q_table.columns
+    (bars,) = plotly_data(page, "w2v_weights_bars")
+    kv_table = find_table(page, index=bars["y"], columns=dims)
+    q, k = q_table.numbers()[0], kv_table.numbers()
+    weights = softmax(k @ q / temperature)
+    np.testing.assert_allclose(bars["x"], weights, rtol=0, atol=1e-9)
+    assert abs(sum(bars["x"]) - 1) < 1e-12
+    shown = find_table(page, index=bars["y"], columns=[locale_text("en", "common.weight")])
+    np.testing.assert_allclose(shown.numbers()[:, 0], weights, rtol=0, atol=1e-9)
+    return q_table, kv_table
+
+
+def test_word2vec_corpus_and_slider(page, base_url) -> None:  # noqa: ANN001
+    open_page(page, base_url, "/word2vec", timeout_ms=120_000)  # the first training imports gensim
+    assert_no_error(page)
+    expect(page.get_by_role("heading", name=locale_text("en", "w2v.title")).first).to_be_visible()
+    assert {"fox", "quick", "hare", "squirrel"} <= eventually(lambda: plot_words(page))
+    assert slider_value(page, "w2v_temperature") == "1.00"
+    # The notebook's query (fox) against its first sentence's words.
+    _, kv = eventually(lambda: check_attention(page, "fox", 1.0))
+    assert kv.index == ["the #1", "quick", "brown", "fox", "jumps", "over", "the #7", "lazy", "dog"]
+    assert len(kv.columns) == 4  # the preset's vector_size
+    before = plotly_data(page, "w2v_weights_bars")[0]["x"]
+
+    assert move_slider(page, "w2v_temperature", -4) == "0.80"
+    eventually(lambda: check_attention(page, "fox", 0.8))
+    assert plotly_data(page, "w2v_weights_bars")[0]["x"] != before
+
+    # New sentences: the model retrains, the plot shows the new vocabulary, the keys follow.
+    set_text(page, "w2v_text", NEW_CORPUS, timeout_ms=60_000)
+    assert eventually(lambda: plot_words(page) if plot_words(page) == NEW_WORDS else None) == NEW_WORDS
+    tokens = find_table(page, index=["1", "2", "3"], columns=["1", "2", "3", "4", "5", "6"])  # one row a sentence
+    assert tokens.cells == [
+        ["the", "fox", "chases", "the", "zebra", ""],
+        ["the", "zebra", "runs", "from", "the", "fox"],
+        ["a", "lion", "sleeps", "under", "the", "tree"],
+    ]
+    _, kv = eventually(lambda: check_attention(page, "fox", 0.8))
+    assert kv.index == ["the #1", "fox", "chases", "the #4", "zebra"]
+    assert widget(page, "w2v_text").locator("textarea").input_value() == NEW_CORPUS  # kept as typed
+    assert slider_value(page, "w2v_temperature") == "0.80"
+    assert_no_error(page)
+    screenshot(page, "word2vec")
