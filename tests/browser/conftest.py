@@ -1,7 +1,8 @@
 """Real-browser test fixtures: one Streamlit server and one Chromium for the whole session,
 a fresh browser context (cookies, session, language) for every test.
 
-Fixtures: ``base_url`` (the running app, e.g. ``http://127.0.0.1:PORT``), ``browser``,
+Fixtures: ``base_url`` (the running app, e.g. ``http://127.0.0.1:PORT``), ``fresh_base_url``
+(a server of the test's own, not visited yet), ``browser``,
 ``page`` (en-US, 1400×1800, websocket sync script installed), ``page_factory(locale=...)`` for more
 pages or other browser languages. Helpers are in ``browser_helpers.py``.
 
@@ -21,6 +22,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -118,11 +120,11 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         pass
 
 
-@pytest.fixture(scope="session")
-def base_url(_browser_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start ``streamlit run app.py`` on a free loopback port for the session; yield its URL."""
+@contextmanager
+def streamlit_server(log_path: Path) -> Iterator[str]:
+    """Run ``streamlit run app.py`` on a free loopback port (log in ``log_path``); yield its URL
+    once ``/_stcore/health`` answers ``ok``; stop the server's process group on exit."""
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
     cmd = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.headless", "true",
@@ -148,6 +150,21 @@ def base_url(_browser_ready: None, tmp_path_factory: pytest.TempPathFactory) -> 
         yield url
     finally:
         _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def base_url(_browser_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app, served for the whole session: ``http://127.0.0.1:PORT``."""
+    with streamlit_server(tmp_path_factory.mktemp("streamlit") / "server.log") as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_base_url(_browser_ready: None, tmp_path: Path) -> Iterator[str]:
+    """A server of its own for one test, that no browser has visited yet (e.g. to open a deep
+    link first: some Streamlit state is per process, set by the first session)."""
+    with streamlit_server(tmp_path / "server.log") as url:
+        yield url
 
 
 # --------------------------------------------------------------------------- browser
