@@ -15,7 +15,9 @@ st.set_page_config(page_title="Attention Lab", page_icon="🔍", layout="wide")
 
 language_selector()
 
-st.session_state.setdefault("decimals_select", st.session_state.get(DECIMALS_KEY, DEFAULT_DECIMALS))
+# Written on every run (not setdefault): after a page switch the browser may redraw the slider
+# from its default (1) while the app still uses the chosen value; a value set here is always sent.
+st.session_state["decimals_select"] = st.session_state.get(DECIMALS_KEY, DEFAULT_DECIMALS)
 
 
 def _copy_decimals() -> None:

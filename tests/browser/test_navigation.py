@@ -11,8 +11,10 @@ from browser_helpers import (
     assert_no_error,
     click_nav,
     locale_text,
+    move_slider,
     open_page,
     sidebar_nav_titles,
+    slider_value,
     widget,
 )
 from playwright.sync_api import expect
@@ -43,9 +45,11 @@ def test_every_page_opens_from_the_sidebar(page, base_url) -> None:  # noqa: ANN
     assert set(HEADINGS) == {p.path for p in PAGES}
     open_page(page, base_url, "/")
     assert sidebar_nav_titles(page) == NAV_TITLES
+    assert move_slider(page, "decimals_select", 1) == "5"  # a shared setting: it must follow every page
     for spec in [*PAGES[1:], PAGES[0]]:  # every lesson, then back home
         click_nav(page, locale_text("en", spec.title_key), timeout_ms=60_000)
         assert_no_error(page)
+        assert slider_value(page, "decimals_select") == "5", spec.path  # was redrawn at 1 after a switch
         heading = page.get_by_role("heading", name=locale_text("en", HEADINGS[spec.path]))
         expect(heading.first).to_be_visible()
         name = "" if spec.path == "pages/home.py" else url_name(spec.path)
