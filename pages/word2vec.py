@@ -366,8 +366,10 @@ def _key_tokens(trained: TrainedModel, sentences: list[list[str]]) -> list[str]:
         persist_state=KEEP,
     )
     if source == "sentence":
-        if st.session_state.get("w2v_sentence") not in range(len(sentences)):
-            st.session_state["w2v_sentence"] = 0
+        chosen = st.session_state.get("w2v_sentence")
+        # Written on every run: when the text changes but the index stays, the browser would
+        # otherwise keep showing the old sentence's label (the value, not its label, is compared).
+        st.session_state["w2v_sentence"] = chosen if chosen in range(len(sentences)) else 0
         i = c2.selectbox(
             t("w2v.sentence"),
             options=list(range(len(sentences))),

@@ -16,6 +16,7 @@ from browser_helpers import (
     open_page,
     plotly_data,
     screenshot,
+    select_option,
     set_text,
     slider_value,
     widget,
@@ -59,6 +60,8 @@ def test_word2vec_corpus_and_slider(page, base_url) -> None:  # noqa: ANN001
     # The notebook's query (fox) against its first sentence's words.
     _, kv = eventually(lambda: check_attention(page, "fox", 1.0))
     assert kv.index == ["the #1", "quick", "brown", "fox", "jumps", "over", "the #7", "lazy", "dog"]
+    picker = widget(page, "w2v_sentence").locator("input[role=combobox]")
+    assert picker.input_value() == "1. the quick brown fox jumps over the lazy dog"
     assert len(kv.columns) == 4  # the preset's vector_size
     before = plotly_data(page, "w2v_weights_bars")[0]["x"]
 
@@ -78,6 +81,13 @@ def test_word2vec_corpus_and_slider(page, base_url) -> None:  # noqa: ANN001
     _, kv = eventually(lambda: check_attention(page, "fox", 0.8))
     assert kv.index == ["the #1", "fox", "chases", "the #4", "zebra"]
     assert widget(page, "w2v_text").locator("textarea").input_value() == NEW_CORPUS  # kept as typed
+    # The sentence picker names the new first sentence (it used to keep showing the old one's label).
+    picker = widget(page, "w2v_sentence").locator("input[role=combobox]")
+    assert picker.input_value() == "1. the fox chases the zebra"
+    select_option(page, "w2v_sentence", "2. the zebra runs from the fox")  # the user can still pick
+    _, kv = eventually(lambda: check_attention(page, "fox", 0.8))
+    assert kv.index == ["the #1", "zebra", "runs", "from", "the #5", "fox"]
+    assert picker.input_value() == "2. the zebra runs from the fox"
     assert slider_value(page, "w2v_temperature") == "0.80"
     assert_no_error(page)
     screenshot(page, "word2vec")
