@@ -432,9 +432,21 @@ def select_option(page: Page, label_or_key: str, option: str, timeout_ms: float 
     box = _by_key_or_label(page, label_or_key, "input[role=combobox]")
     if box.input_value() == option:
         return
+    choice = page.get_by_role("option", name=option, exact=True)
     with expect_rerun(page, timeout_ms):
-        box.click()
-        page.get_by_role("option", name=option, exact=True).click()
+        for attempt in range(3):  # on a busy machine a click may land before the menu can open
+            if attempt == 0:
+                box.click()
+            else:
+                box.focus()
+                page.keyboard.press("ArrowDown")  # opens the menu of a focused combo box
+            try:
+                choice.wait_for(state="visible", timeout=5_000)
+                break
+            except PlaywrightError:
+                if attempt == 2:
+                    raise
+        choice.click()
 
 
 def set_checkbox(page: Page, label_or_key: str, checked: bool, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:

@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pytest
 from browser_helpers import (
+    assert_no_error,
     main_text,
     move_slider,
     open_page,
@@ -19,6 +20,7 @@ from browser_helpers import (
     slider_value,
     widget,
 )
+from playwright.sync_api import expect
 
 from ui.i18n import LANGUAGES, catalog
 from ui.nav import PAGES
@@ -65,7 +67,8 @@ def en(key: str) -> str:
 
 def test_home_loads_with_sidebar(page, base_url) -> None:  # noqa: ANN001
     open_page(page, base_url, "/")
-    assert page.get_by_role("heading", name=en("home.title")).first.is_visible()
+    assert_no_error(page)
+    expect(page.get_by_role("heading", name=en("home.title")).first).to_be_visible()
 
     sidebar = page.locator("[data-testid='stSidebar']")
     assert sidebar.is_visible()
