@@ -370,8 +370,7 @@ def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
             _settle_layout(page)
             page.screenshot(path=str(path))
         finally:
-            page.set_viewport_size(size)
-            _settle_layout(page)
+            page.set_viewport_size(size)  # what follows waits for what it needs
     else:
         page.screenshot(path=str(path), full_page=full_page)
     return path

@@ -56,16 +56,16 @@ def test_scaled_dot_product_slider_and_editor(page, base_url) -> None:  # noqa: 
     *_, total = plotly_data(page, "scaled_dot_product_contributions")
     np.testing.assert_allclose(total["y"], [8.3205655, 4.67103162], rtol=0, atol=5e-8)
 
-    assert move_slider(page, "scaled_dot_product_temperature", 3) == "1.15"
-    eventually(lambda: check(page, K, 1.15))
-    assert move_slider(page, "scaled_dot_product_temperature", -5) == "0.90"
-    eventually(lambda: check(page, K, 0.9))
+    assert move_slider(page, "scaled_dot_product_temperature", 2) == "1.10"
+    eventually(lambda: check(page, K, 1.1))
+    assert move_slider(page, "scaled_dot_product_temperature", -3) == "0.95"
+    eventually(lambda: check(page, K, 0.95))
 
     # Key 2: [0, 1, 0] -> [2, 1, 0]: it now matches the query as well as key 1.
     edit_cell(page, "scaled_dot_product_k", 1, 0, 2)
     k = K.copy()
     k[1, 0] = 2.0
-    eventually(lambda: check(page, k, 0.9))
-    assert slider_value(page, "scaled_dot_product_temperature") == "0.90"
+    eventually(lambda: check(page, k, 0.95))
+    assert slider_value(page, "scaled_dot_product_temperature") == "0.95"
     assert_no_error(page)
     screenshot(page, "scaled_dot_product")

@@ -50,16 +50,16 @@ def test_self_attention_slider_and_editor(page, base_url) -> None:  # noqa: ANN0
     (heat,) = plotly_data(page, "self_weights")
     np.testing.assert_allclose(heat["z"], SELF_ATTENTION_3X3.printed["weights"], rtol=0, atol=5e-8)
 
-    assert move_slider(page, "self_temperature", 3) == "1.15"
-    eventually(lambda: check(page, X, 1.15))
-    assert move_slider(page, "self_temperature", -6) == "0.85"
-    eventually(lambda: check(page, X, 0.85))
+    assert move_slider(page, "self_temperature", -2) == "0.90"
+    eventually(lambda: check(page, X, 0.9))
+    assert move_slider(page, "self_temperature", 1) == "0.95"
+    eventually(lambda: check(page, X, 0.95))
 
     # X[0, 1]: 0 -> 2 (token 1 now shares feature d2 with tokens 2 and 3).
     edit_cell(page, "self_x", 0, 1, 2)
     x = X.copy()
     x[0, 1] = 2.0
-    eventually(lambda: check(page, x, 0.85))
-    assert slider_value(page, "self_temperature") == "0.85"
+    eventually(lambda: check(page, x, 0.95))
+    assert slider_value(page, "self_temperature") == "0.95"
     assert_no_error(page)
     screenshot(page, "self_attention")

@@ -65,8 +65,8 @@ def test_word2vec_corpus_and_slider(page, base_url) -> None:  # noqa: ANN001
     assert len(kv.columns) == 4  # the preset's vector_size
     before = plotly_data(page, "w2v_weights_bars")[0]["x"]
 
-    assert move_slider(page, "w2v_temperature", -4) == "0.80"
-    eventually(lambda: check_attention(page, "fox", 0.8))
+    assert move_slider(page, "w2v_temperature", -2) == "0.90"
+    eventually(lambda: check_attention(page, "fox", 0.9))
     assert plotly_data(page, "w2v_weights_bars")[0]["x"] != before
 
     # New sentences: the model retrains, the plot shows the new vocabulary, the keys follow.
@@ -78,16 +78,16 @@ def test_word2vec_corpus_and_slider(page, base_url) -> None:  # noqa: ANN001
         ["the", "zebra", "runs", "from", "the", "fox"],
         ["a", "lion", "sleeps", "under", "the", "tree"],
     ]
-    _, kv = eventually(lambda: check_attention(page, "fox", 0.8))
+    _, kv = eventually(lambda: check_attention(page, "fox", 0.9))
     assert kv.index == ["the #1", "fox", "chases", "the #4", "zebra"]
     assert widget(page, "w2v_text").locator("textarea").input_value() == NEW_CORPUS  # kept as typed
     # The sentence picker names the new first sentence (it used to keep showing the old one's label).
     picker = widget(page, "w2v_sentence").locator("input[role=combobox]")
     assert picker.input_value() == "1. the fox chases the zebra"
     select_option(page, "w2v_sentence", "2. the zebra runs from the fox")  # the user can still pick
-    _, kv = eventually(lambda: check_attention(page, "fox", 0.8))
+    _, kv = eventually(lambda: check_attention(page, "fox", 0.9))
     assert kv.index == ["the #1", "zebra", "runs", "from", "the #5", "fox"]
     assert picker.input_value() == "2. the zebra runs from the fox"
-    assert slider_value(page, "w2v_temperature") == "0.80"
+    assert slider_value(page, "w2v_temperature") == "0.90"
     assert_no_error(page)
     screenshot(page, "word2vec")
