@@ -17,7 +17,7 @@ from browser_helpers import (
     watch_dialogs,
     widget,
 )
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
@@ -65,7 +65,7 @@ def test_step_by_step_sentence_is_inert(page, base_url) -> None:  # noqa: ANN001
         assert len(heat["x"]) == len(tokens)
         eventually(lambda tokens=tokens: _same(axis_labels(page, "sbs_weights_heatmap"), [label(t) for t in tokens]))
         # The explanations quote the first token as code, literally.
-        assert page.locator("[data-testid='stMain'] code", has_text=tokens[0][:24]).count() >= 1
+        expect(page.locator("[data-testid='stMain'] code", has_text=tokens[0][:24]).first).to_be_visible()
         assert_inert(page, dialogs)
     screenshot(page, "safety_step_by_step")
 

@@ -36,6 +36,11 @@ def plot_words(page) -> set[str]:  # noqa: ANN001 - playwright Page
     return set(trace["text"])
 
 
+def plot_shows(page, words: set[str]) -> None:  # noqa: ANN001 - playwright Page
+    shown = plot_words(page)
+    assert shown == words, shown
+
+
 def check_attention(page, query: str, temperature: float) -> tuple[Table, Table]:  # noqa: ANN001
     """Weights (bars) = softmax(K·q / T) with q and K read from the page's own vector tables."""
     q_table = find_table(page, index=[query])
@@ -55,13 +60,13 @@ def test_word2vec_corpus_and_slider(page, base_url) -> None:  # noqa: ANN001
     open_page(page, base_url, "/word2vec", timeout_ms=120_000)  # the first training imports gensim
     assert_no_error(page)
     expect(page.get_by_role("heading", name=locale_text("en", "w2v.title")).first).to_be_visible()
-    assert {"fox", "quick", "hare", "squirrel"} <= eventually(lambda: plot_words(page))
+    assert {"fox", "quick", "hare", "squirrel"} <= plot_words(page)
     assert slider_value(page, "w2v_temperature") == "1.00"
     # The notebook's query (fox) against its first sentence's words.
     _, kv = eventually(lambda: check_attention(page, "fox", 1.0))
     assert kv.index == ["the #1", "quick", "brown", "fox", "jumps", "over", "the #7", "lazy", "dog"]
     picker = widget(page, "w2v_sentence").locator("input[role=combobox]")
-    assert picker.input_value() == "1. the quick brown fox jumps over the lazy dog"
+    expect(picker).to_have_value("1. the quick brown fox jumps over the lazy dog")
     assert len(kv.columns) == 4  # the preset's vector_size
     before = plotly_data(page, "w2v_weights_bars")[0]["x"]
 
@@ -71,7 +76,7 @@ def test_word2vec_corpus_and_slider(page, base_url) -> None:  # noqa: ANN001
 
     # New sentences: the model retrains, the plot shows the new vocabulary, the keys follow.
     set_text(page, "w2v_text", NEW_CORPUS, timeout_ms=60_000)
-    assert eventually(lambda: plot_words(page) if plot_words(page) == NEW_WORDS else None) == NEW_WORDS
+    eventually(lambda: plot_shows(page, NEW_WORDS))
     tokens = find_table(page, index=["1", "2", "3"], columns=["1", "2", "3", "4", "5", "6"])  # one row a sentence
     assert tokens.cells == [
         ["the", "fox", "chases", "the", "zebra", ""],
@@ -82,12 +87,11 @@ def test_word2vec_corpus_and_slider(page, base_url) -> None:  # noqa: ANN001
     assert kv.index == ["the #1", "fox", "chases", "the #4", "zebra"]
     assert widget(page, "w2v_text").locator("textarea").input_value() == NEW_CORPUS  # kept as typed
     # The sentence picker names the new first sentence (it used to keep showing the old one's label).
-    picker = widget(page, "w2v_sentence").locator("input[role=combobox]")
-    assert picker.input_value() == "1. the fox chases the zebra"
+    expect(picker).to_have_value("1. the fox chases the zebra")
     select_option(page, "w2v_sentence", "2. the zebra runs from the fox")  # the user can still pick
     _, kv = eventually(lambda: check_attention(page, "fox", 0.9))
     assert kv.index == ["the #1", "zebra", "runs", "from", "the #5", "fox"]
-    assert picker.input_value() == "2. the zebra runs from the fox"
+    expect(picker).to_have_value("2. the zebra runs from the fox")
     assert slider_value(page, "w2v_temperature") == "0.90"
     assert_no_error(page)
     screenshot(page, "word2vec")
