@@ -169,6 +169,11 @@ def corpus_section() -> list[list[str]]:
         persist_state=KEEP,
     )
     text = text or ""
+    chosen = PRESETS.get(st.session_state.get("w2v_preset", ""))
+    if chosen is not None and text.strip() and text.strip() != chosen.text.strip():
+        e1, e2 = st.columns([3, 1], vertical_alignment="center")
+        e1.caption(t("w2v.preset_edited"))
+        e2.button(t("w2v.preset_restore"), key="w2v_restore_preset", on_click=_apply_preset)
     if len(text) > MAX_TEXT_CHARS:
         st.warning(t("w2v.text_cut", chars=MAX_TEXT_CHARS), icon="✂️")
         text = text[:MAX_TEXT_CHARS]
@@ -277,8 +282,14 @@ def _scatter(coords: np.ndarray, words: Sequence[str], three_d: bool) -> go.Figu
             marker={"size": 9, "color": "#4c78a8"},
             hovertemplate=hover + "<extra></extra>",
         )
+        trace.update(cliponaxis=False)  # labels near the edge are drawn whole, not cut by the axes
         fig = go.Figure(trace)
-        fig.update_layout(xaxis_title=axis[0], yaxis_title=axis[1], height=520)
+        pad = [0.08 * (float(np.ptp(coords[:, i])) or 1.0) for i in range(2)]
+        fig.update_layout(
+            xaxis={"title": {"text": axis[0]}, "range": [coords[:, 0].min() - pad[0], coords[:, 0].max() + pad[0]]},
+            yaxis={"title": {"text": axis[1]}, "range": [coords[:, 1].min() - pad[1], coords[:, 1].max() + 2 * pad[1]]},
+            height=520,
+        )
     fig.update_layout(
         title={"text": html.escape(t("w2v.space_plot_title"))}, margin={"l": 10, "r": 10, "t": 50, "b": 10}
     )
