@@ -439,7 +439,7 @@ def softmax_steps() -> None:
 
     # step 4
     best = int(np.argmax(res.weights[qi]))
-    formula = r"A = \mathrm{softmax}\!\left(\frac{S}{T}\right),\quad T = " + num(temperature)
+    formula = r"A = \mathrm{softmax}\!\left(\frac{S}{T}\right),\quad T = " + f"{temperature:.2f}"  # as the slider shows it
     if causal:
         formula += r",\quad S_{ij} = -\infty \ \text{for}\ j > i"
     with step_card(
