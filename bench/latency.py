@@ -1,6 +1,8 @@
 """Latency benchmark: keypress-to-repaint on every lesson's Temperature slider, and server-side run times.
 
-Usage (from the repository root; takes 2–4 minutes on the 2-core classroom machine)::
+Usage (from the repository root). A full run (11 rows × 20 presses, each paired with a reference
+press, then the AppTest table) took 11–16 minutes on the shared 2-core machine under load; use
+``--no-large``, ``--pages`` or ``--presses`` for a shorter one::
 
     python3 bench/latency.py                      # both tables, 20 presses per page
     python3 bench/latency.py --presses 30 --pages step_by_step word2vec
