@@ -50,13 +50,9 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -118,54 +114,13 @@ def med(values: list[float]) -> float:
 
 
 # --------------------------------------------------------------------------- servers
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _health(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as r:
-            return r.read().decode(errors="replace").strip()
-    except (urllib.error.URLError, OSError):
-        return None
-
-
 @contextmanager
 def streamlit_server(script: str, log_dir: Path) -> Iterator[str]:
     """``streamlit run <script>`` on a free loopback port (own process group); yields its URL."""
-    port = free_port()
-    log_path = log_dir / f"{Path(script).stem}-{port}.log"
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", script,
-        "--server.headless", "true",
-        "--server.address", "127.0.0.1",
-        "--server.port", str(port),
-        "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while _health(f"{url}/_stcore/health") != "ok":
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{script} did not start: {log_path.read_text(errors='replace')[-2000:]}")
-            time.sleep(0.2)
+    from server import serve  # tests/browser/server.py, shared with the browser tests
+
+    with serve(script, log_dir / f"{Path(script).stem}.log") as url:
         yield url
-    finally:
-        if proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
-            except ProcessLookupError:
-                pass
 
 
 # --------------------------------------------------------------------------- browser measurement

@@ -14,19 +14,13 @@ Every test in this folder gets the ``browser`` marker (``-m "not browser"`` leav
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
+from server import serve
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -53,7 +47,7 @@ def _unavailable(reason: str) -> None:
 
 
 try:
-    from browser_helpers import DEFAULT_TIMEOUT_MS, ROOT, SCREENSHOT_DIR, SYNC_JS
+    from browser_helpers import DEFAULT_TIMEOUT_MS, SCREENSHOT_DIR, SYNC_JS
 except ImportError as exc:  # playwright is not installed
     if _in_ci():
         raise
@@ -92,64 +86,16 @@ def _browser_ready() -> None:
         _unavailable(f"{CHROMIUM} is missing: install Debian's chromium (bash scripts/test.sh does it)")
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _health(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as r:
-            return r.read().decode(errors="replace").strip()
-    except (urllib.error.URLError, OSError):
-        return None
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the server's process group, SIGKILL it if it has not gone after 10 s."""
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    except ProcessLookupError:
-        pass
-
-
 @contextmanager
 def streamlit_server(log_path: Path) -> Iterator[str]:
     """Run ``streamlit run app.py`` on a free loopback port (log in ``log_path``); yield its URL
     once ``/_stcore/health`` answers ``ok``; stop the server's process group on exit."""
-    port = _free_port()
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless", "true",
-        "--server.address", "127.0.0.1",
-        "--server.port", str(port),
-        "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while _health(f"{url}/_stcore/health") != "ok":
-            if proc.poll() is not None or time.monotonic() > deadline:
-                why = f"exited with code {proc.returncode}" if proc.poll() is not None else "did not answer in time"
-                pytest.fail(
-                    f"streamlit server {why} ({url}/_stcore/health). Log:\n{log_path.read_text(errors='replace')[-4000:]}",
-                    pytrace=False,
-                )
-            time.sleep(0.2)
+    with serve("app.py", log_path, timeout_s=SERVER_START_TIMEOUT_S, on_fail=_fail) as url:
         yield url
-    finally:
-        _stop(proc)
+
+
+def _fail(message: str) -> NoReturn:
+    pytest.fail(message, pytrace=False)
 
 
 @pytest.fixture(scope="session")
