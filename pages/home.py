@@ -7,11 +7,14 @@ import streamlit as st
 from attention_core import attention
 from attention_core.errors import AttentionLabError
 from attention_core.presets import LIBRARY
-from ui.components import bar_chart, fmt_vec, show_error
+from ui.components import fmt_vec, show_error
 from ui.i18n import t
+from ui.live_attention import current_temperature, live_attention
 from ui.nav import PAGES, require_app_navigation
 
 require_app_navigation()
+
+TEMPERATURE_KEY = "home_temperature"
 
 st.title(t("home.title"))
 st.write(t("home.intro"))
@@ -28,9 +31,7 @@ for col, part in zip(cols, ("query", "key", "value"), strict=True):
 def live_example() -> None:
     st.header(t("home.live_title"))
     st.caption(t("home.live_caption"))
-    temperature = st.slider(
-        t("common.temperature"), 0.05, 5.0, 1.0, 0.05, key="home_temperature", help=t("common.temperature_help")
-    )
+    temperature = current_temperature(TEMPERATURE_KEY)
     try:
         r = attention(LIBRARY.query, LIBRARY.keys, LIBRARY.values, scale=LIBRARY.scale, temperature=temperature)
     except AttentionLabError as exc:
@@ -38,16 +39,19 @@ def live_example() -> None:
         return
     st.markdown(f"**{t('books.request')}**")
     st.write(t("home.scores_line", scores=fmt_vec(r.scores)))
-    bar_chart(
-        r.weights[0],
-        [t(f"books.{b}") for b in LIBRARY.book_ids],
-        key="home_weights",
-        title=t("home.weights_title"),
-        value_name=t("common.weight"),
-        label_name=t("common.key"),
-        range_01=True,
+    live_attention(
+        "home_live",
+        temperature_key=TEMPERATURE_KEY,
+        scores=r.scores,
+        values=r.v,
+        q=r.q,
+        k=r.k,
+        scale=LIBRARY.scale,
+        rows=[t("library.request_row")],
+        cols=[t(f"books.{b}") for b in LIBRARY.book_ids],
+        row_title=t("library.request"),
+        col_title=t("library.book"),
     )
-    st.write(t("home.output_line", output=fmt_vec(r.output)))
 
 
 live_example()

@@ -13,12 +13,10 @@ from attention_core import attention, contributions
 from attention_core.errors import AttentionLabError
 from attention_core.presets import LIBRARY
 from ui.components import (
-    bar_chart,
     contributions_chart,
     dim_labels,
     fmt,
     fmt_vec,
-    heatmap,
     md_code,
     qkv_editors,
     show_error,
@@ -26,6 +24,7 @@ from ui.components import (
     step_card,
 )
 from ui.i18n import t
+from ui.live_attention import TEMPERATURE, current_temperature, live_attention
 from ui.nav import require_app_navigation
 
 require_app_navigation()
@@ -84,14 +83,14 @@ def is_notebook_input(q: np.ndarray, k: np.ndarray, v: np.ndarray | None, scale:
         and np.array_equal(k, np.array(LIBRARY.keys))
         and np.array_equal(v, np.array(LIBRARY.values))
         and scale == LIBRARY.scale
-        and temperature == 1.0
+        and TEMPERATURE.is_default(temperature)
     )
 
 
 def reset_controls() -> None:
     """The reset button's extra: scaling and temperature back to the notebook's (runs before widgets)."""
     st.session_state[SCALE_KEY] = LIBRARY.scale
-    st.session_state[TEMPERATURE_KEY] = 1.0
+    st.session_state[TEMPERATURE_KEY] = TEMPERATURE.default
 
 
 # --------------------------------------------------------------------------- intro and inputs
@@ -126,18 +125,14 @@ st.session_state[INPUTS_KEY] = (q_in, k_in, v_in)
 # --------------------------------------------------------------------------- live steps
 @st.fragment
 def live_steps() -> None:
-    """Scaling, temperature and every step they drive (reruns alone when a control moves)."""
+    """Scaling and every step it drives; the live view's temperature reruns this once per gesture."""
     q, k, v = st.session_state.get(INPUTS_KEY, (None, None, None))
     request, books = request_label(), book_labels()
 
     st.header(t("library.controls_title"))
-    c1, c2 = st.columns([1, 2])
     st.session_state.setdefault(SCALE_KEY, LIBRARY.scale)
-    st.session_state.setdefault(TEMPERATURE_KEY, 1.0)
-    scale = c1.toggle(t("common.scale"), key=SCALE_KEY, help=t("common.scale_help"))
-    temperature = c2.slider(
-        t("common.temperature"), 0.05, 5.0, step=0.05, key=TEMPERATURE_KEY, help=t("common.temperature_help")
-    )
+    scale = st.toggle(t("common.scale"), key=SCALE_KEY, help=t("common.scale_help"))
+    temperature = current_temperature(TEMPERATURE_KEY)
     if q is None or k is None:
         st.warning(t("library.fix_inputs"), icon="✏️")
         return
@@ -198,29 +193,21 @@ def live_steps() -> None:
             total=fmt(float(w.sum())),
         ),
     ):
-        show_matrix(r.weights, [request], books)
-        bar_chart(
-            w,
-            books,
-            key="library_weights_bars",
-            title=t("library.weights_bar_title"),
-            value_name=t("common.weight"),
-            label_name=t("library.book"),
-            range_01=True,
-        )
-        heatmap(
-            r.weights,
-            [request],
-            books,
-            key="library_weights_heatmap",
-            title=t("library.weights_heatmap_title"),
+        live_attention(
+            "library_live",
+            temperature_key=TEMPERATURE_KEY,
+            scores=r.scores,
+            values=v,
+            q=q,
+            k=k,
+            scale=scale,
+            rows=[request],
+            cols=books,
             row_title=t("library.request"),
             col_title=t("library.book"),
-            value_name=t("common.weight"),
-            zmin=0,
-            zmax=1,
-            height=250,
         )
+        with st.expander(t("live.weights_table")):
+            show_matrix(r.weights, [request], books)
 
     cols = dim_labels(v_used.shape[1])
     parts = contributions(w, v_used)

@@ -10,7 +10,6 @@ from attention_core.errors import AttentionLabError
 from attention_core.limits import MAX_MATRIX_SIZE, SEED_LIMIT
 from attention_core.presets import POOLING
 from ui.components import (
-    bar_chart,
     contributions_chart,
     dim_labels,
     fmt,
@@ -21,6 +20,7 @@ from ui.components import (
     step_card,
 )
 from ui.i18n import t
+from ui.live_attention import TEMPERATURE, current_temperature, live_attention
 from ui.nav import require_app_navigation
 
 require_app_navigation()
@@ -30,7 +30,7 @@ X_VALUE = "pool_x_value"  # the current X (or None while a cell is bad), shared 
 W_MIN, W_MAX = -3.0, 3.0
 SLIDER_STEP = 0.01  # dragging; the number box next to each slider takes exact values
 NUMBER_STEP = 0.0001
-TEMPERATURE_RANGE = (0.05, 5.0, 0.05)
+TEMPERATURE_KEY = "pool_temperature"
 MAX_TERMS = 4  # terms written out in the context sentence
 SLIDERS_PER_ROW = 3
 
@@ -96,7 +96,7 @@ def _from_number(i: int) -> None:
 
 def _reset_controls() -> None:
     _notebook_weights()
-    st.session_state["pool_temperature"] = 1.0
+    st.session_state[TEMPERATURE_KEY] = TEMPERATURE.default
 
 
 st.title(t("pool.title"))
@@ -173,21 +173,11 @@ def weight_controls(d: int) -> np.ndarray:
 
 @st.fragment
 def live() -> None:
-    """Weight vector, temperature and the three steps; a slider reruns only this part."""
+    """Weight vector and the three steps; a w slider, or the live view's temperature, reruns only this part."""
     st.header(t("pool.live_title"))
     d = n_features()
     w = weight_controls(d)
-    st.session_state.setdefault("pool_temperature", 1.0)
-    low, high, step = TEMPERATURE_RANGE
-    st.slider(
-        t("common.temperature"),
-        low,
-        high,
-        step=step,
-        key="pool_temperature",
-        help=t("common.temperature_help") + " " + t("pool.temperature_limits", low=low, high=high),
-    )
-    temperature = float(st.session_state["pool_temperature"])
+    temperature = current_temperature(TEMPERATURE_KEY)
 
     x = st.session_state.get(X_VALUE)
     if x is None:
@@ -204,7 +194,7 @@ def live() -> None:
     dims = dim_labels(d)
     notebook_x = np.array(POOLING.x)
     if x.shape == notebook_x.shape and np.array_equal(x, notebook_x) and np.array_equal(w, POOLING.w):
-        if temperature == 1.0:
+        if TEMPERATURE.is_default(temperature):
             st.success(t("common.matches_notebook"))
             st.caption(
                 t(
@@ -237,15 +227,20 @@ def live() -> None:
         r"a = \mathrm{softmax}\!\left(\frac{s}{T}\right), \qquad \sum_i a_i = 1",
         t("pool.weights_explain", top=labels[hi], top_w=fmt(a[hi]), temp=fmt(temperature, 2)),
     ):
-        bar_chart(
-            a,
-            labels,
-            key="pool_weights",
-            title=t("pool.weights_title"),
-            value_name=t("common.weight"),
-            label_name=t("common.token"),
-            range_01=True,
+        live_attention(
+            "pool_live",
+            temperature_key=TEMPERATURE_KEY,
+            scores=s,
+            values=x,
+            q=w,
+            k=x,
+            rows=["w"],
+            cols=labels,
+            row_title=t("pool.w_title"),
+            col_title=t("common.token"),
         )
+        with st.expander(t("live.weights_table")):
+            show_matrix(a[:, np.newaxis], labels, [t("common.weight")], key="pool_weights_table")
 
     # Step 3: the context vector
     terms = " + ".join(f"{fmt(a[k])}·{labels[k]}" for k in range(min(n, MAX_TERMS)))

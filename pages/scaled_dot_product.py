@@ -13,12 +13,10 @@ from attention_core import attention, contributions
 from attention_core.errors import AttentionLabError
 from attention_core.presets import SCALED_DOT_PRODUCT
 from ui.components import (
-    bar_chart,
     contributions_chart,
     dim_labels,
     fmt,
     fmt_vec,
-    heatmap,
     md_code,
     qkv_editors,
     show_error,
@@ -26,6 +24,7 @@ from ui.components import (
     step_card,
 )
 from ui.i18n import t
+from ui.live_attention import TEMPERATURE, current_temperature, live_attention
 from ui.nav import require_app_navigation
 
 require_app_navigation()
@@ -76,7 +75,7 @@ def labels(n_k: int) -> tuple[list[str], list[str], list[str]]:
 def scores_line(scale: bool, temperature: float) -> str:
     """The notebook's scores line, as this page runs it with the current switches."""
     line = "scores = np.dot(query, key.T)" + (" / np.sqrt(d_k)" if scale else "")
-    if temperature != 1.0:
+    if not TEMPERATURE.is_default(temperature):
         line += f" / T  # T = {fmt(temperature, 2)}"
     elif not scale:
         line += "  # / np.sqrt(d_k): off"
@@ -91,14 +90,14 @@ def is_notebook_input(q: np.ndarray, k: np.ndarray, v: np.ndarray | None, scale:
         and np.array_equal(k, np.array(P.keys))
         and np.array_equal(v, np.array(P.values))
         and scale == P.scale
-        and temperature == 1.0
+        and TEMPERATURE.is_default(temperature)
     )
 
 
 def reset_controls() -> None:
     """The reset button's extra: scaling and temperature back to the notebook's (runs before widgets)."""
     st.session_state[SCALE_KEY] = P.scale
-    st.session_state[TEMPERATURE_KEY] = 1.0
+    st.session_state[TEMPERATURE_KEY] = TEMPERATURE.default
 
 
 # --------------------------------------------------------------------------- intro, code and inputs
@@ -141,17 +140,13 @@ st.session_state[INPUTS_KEY] = (q_in, k_in, v_in)
 # --------------------------------------------------------------------------- live steps
 @st.fragment
 def live_steps() -> None:
-    """Scaling, temperature and every step they drive (reruns alone when a control moves)."""
+    """Scaling and every step it drives; the live view's temperature reruns this once per gesture."""
     q, k, v = st.session_state.get(INPUTS_KEY, (None, None, None))
 
     st.header(t("scaled_dot_product.controls_title"))
-    c1, c2 = st.columns([1, 2])
     st.session_state.setdefault(SCALE_KEY, P.scale)
-    st.session_state.setdefault(TEMPERATURE_KEY, 1.0)
-    scale = c1.toggle(t("common.scale"), key=SCALE_KEY, help=t("common.scale_help"))
-    temperature = c2.slider(
-        t("common.temperature"), 0.05, 5.0, step=0.05, key=TEMPERATURE_KEY, help=t("common.temperature_help")
-    )
+    scale = st.toggle(t("common.scale"), key=SCALE_KEY, help=t("common.scale_help"))
+    temperature = current_temperature(TEMPERATURE_KEY)
     if q is None or k is None:
         st.warning(t("scaled_dot_product.fix_inputs"), icon="✏️")
         return
@@ -237,29 +232,21 @@ def live_steps() -> None:
             "attention_weights = np.exp(scores) / np.sum(np.exp(scores), axis=-1, keepdims=True)",
             language="python",
         )
-        show_matrix(r.weights, query_rows, key_rows)
-        heatmap(
-            r.weights,
-            query_rows,
-            key_rows,
-            key="scaled_dot_product_weights_heatmap",
-            title=t("scaled_dot_product.weights_heatmap_title"),
+        live_attention(
+            "scaled_dot_product_live",
+            temperature_key=TEMPERATURE_KEY,
+            scores=r.scores,
+            values=v,
+            q=q,
+            k=k,
+            scale=scale,
+            rows=query_rows,
+            cols=key_rows,
             row_title=t("common.query"),
             col_title=t("common.key"),
-            value_name=t("common.weight"),
-            zmin=0,
-            zmax=1,
-            height=250,
         )
-        bar_chart(
-            w,
-            key_rows,
-            key="scaled_dot_product_weights_bars",
-            title=t("scaled_dot_product.weights_bar_title"),
-            value_name=t("common.weight"),
-            label_name=t("common.key"),
-            range_01=True,
-        )
+        with st.expander(t("live.weights_table")):
+            show_matrix(r.weights, query_rows, key_rows)
         st.caption(
             t(
                 "scaled_dot_product.weights_compare_on" if scale else "scaled_dot_product.weights_compare_off",

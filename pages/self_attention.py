@@ -15,7 +15,6 @@ from ui.components import (
     dim_labels,
     fmt,
     fmt_vec,
-    heatmap,
     load_matrix,
     show_error,
     show_matrix,
@@ -23,6 +22,7 @@ from ui.components import (
     step_card,
 )
 from ui.i18n import t
+from ui.live_attention import TEMPERATURE, current_temperature, live_attention
 from ui.nav import require_app_navigation
 
 require_app_navigation()
@@ -32,7 +32,7 @@ PRESETS: dict[str, SelfAttentionPreset] = {"3x3": SELF_ATTENTION_3X3, "5x4": SEL
 PRESET_LABELS = {"3x3": "3×3", "5x4": "5×4"}
 X_KEY = "self_x"
 X_VALUE = "self_x_value"  # the current X (or None while a cell is bad), shared with the fragment
-TEMPERATURE_RANGE = (0.05, 5.0, 0.05)
+TEMPERATURE_KEY = "self_temperature"
 MAX_TERMS = 4  # terms written out in the output sentence
 
 
@@ -52,7 +52,7 @@ def _load_preset() -> None:
 
 
 def _reset_controls() -> None:
-    st.session_state["self_temperature"] = 1.0
+    st.session_state[TEMPERATURE_KEY] = TEMPERATURE.default
     st.session_state["self_scale"] = False
 
 
@@ -101,24 +101,13 @@ st.session_state[X_VALUE] = x_value
 # ----------------------------------------------------------------------------- live steps
 @st.fragment
 def live() -> None:
-    """Scaling switch, temperature and the four steps; a slider reruns only this part."""
+    """Scaling switch and the four steps; the live view's temperature reruns this once per gesture."""
     st.header(t("self.live_title"))
     st.caption(t("self.live_caption"))
     st.session_state.setdefault("self_scale", False)
-    st.session_state.setdefault("self_temperature", 1.0)
-    c1, c2 = st.columns([1, 2], vertical_alignment="center")
-    c1.toggle(t("common.scale"), key="self_scale", help=t("common.scale_help") + " " + t("self.scale_note"))
-    low, high, step = TEMPERATURE_RANGE
-    c2.slider(
-        t("common.temperature"),
-        low,
-        high,
-        step=step,
-        key="self_temperature",
-        help=t("common.temperature_help") + " " + t("self.temperature_limits", low=low, high=high),
-    )
+    st.toggle(t("common.scale"), key="self_scale", help=t("common.scale_help") + " " + t("self.scale_note"))
     scale = bool(st.session_state["self_scale"])
-    temperature = float(st.session_state["self_temperature"])
+    temperature = current_temperature(TEMPERATURE_KEY)
 
     x = st.session_state.get(X_VALUE)
     if x is None:
@@ -133,7 +122,12 @@ def live() -> None:
     n, d = x.shape
     labels = [token_label(i) for i in range(n)]
     dims = dim_labels(d)
-    if x.shape == np.shape(preset.x) and np.array_equal(x, np.array(preset.x)) and not scale and temperature == 1.0:
+    if (
+        x.shape == np.shape(preset.x)
+        and np.array_equal(x, np.array(preset.x))
+        and not scale
+        and TEMPERATURE.is_default(temperature)
+    ):
         st.success(t("common.matches_notebook"))
         with st.expander(t("self.printout_title")):
             st.caption(t("self.printout_caption"))
@@ -162,7 +156,7 @@ def live() -> None:
         show_matrix(s, labels, labels, key="self_scores")
 
     # Step 2: scaled scores (what softmax receives)
-    if scale or temperature != 1.0:
+    if scale or not TEMPERATURE.is_default(temperature):
         formula = r"\tilde S = \frac{S}{\sqrt{d_k}\; T}" if scale else r"\tilde S = \frac{S}{T}"
         scaled_explain = t(
             "self.scaled_explain",
@@ -190,18 +184,21 @@ def live() -> None:
         low_w=fmt(w[0].min()),
     )
     with step_card(3, t("self.step_weights"), r"A = \mathrm{softmax}_{\text{row}}(\tilde S)", weights_explain):
-        heatmap(
-            w,
-            labels,
-            labels,
-            key="self_weights",
-            title=t("self.weights_title", n=n),
+        live_attention(
+            "self_live",
+            temperature_key=TEMPERATURE_KEY,
+            scores=r.scores,
+            values=r.v,
+            q=r.q,
+            k=r.k,
+            scale=scale,
+            rows=labels,
+            cols=labels,
             row_title=t("common.queries"),
             col_title=t("common.keys"),
-            value_name=t("common.weight"),
-            zmin=0.0,
-            zmax=1.0,
         )
+        with st.expander(t("live.weights_table")):
+            show_matrix(w, labels, labels, key="self_weights_table")
 
     # Why n × n
     with st.container(border=True):

@@ -34,7 +34,6 @@ from ui.components import (
     dim_labels,
     fmt,
     fmt_vec,
-    heatmap,
     matrix_editor,
     md_code,
     reset_editor,
@@ -44,6 +43,7 @@ from ui.components import (
     unique_labels,
 )
 from ui.i18n import t
+from ui.live_attention import TEMPERATURE, current_temperature, live_attention
 from ui.nav import require_app_navigation
 
 require_app_navigation()
@@ -52,7 +52,7 @@ P = STEP_BY_STEP
 LIVE_KEY = "sbs_live"
 ATTN_KEY = "sbs_attn"
 TABLES_KEY = "sbs_tables"
-TEMPERATURE_DEFAULT = 1.0
+TEMPERATURE_KEY = "sbs_temperature"
 #: Widget defaults, also what "reset" restores.
 DEFAULTS: dict[str, object] = {
     "sbs_sentence": P.sentence,
@@ -61,7 +61,7 @@ DEFAULTS: dict[str, object] = {
     "sbs_heads": 1,
     "sbs_scale": P.scale,
     "sbs_causal": False,
-    "sbs_temperature": TEMPERATURE_DEFAULT,
+    TEMPERATURE_KEY: TEMPERATURE.default,
 }
 EMB_EDITOR = "sbs_emb"
 W_EDITORS = ("sbs_wq", "sbs_wk", "sbs_wv")
@@ -397,17 +397,9 @@ def draw_step3(live: Live, res: AttentionResult, h: int, head: int, scale: bool)
 
 @st.fragment
 def softmax_steps() -> None:
-    """Temperature and causal mask, then steps 4 and 5: the Temperature slider reruns only this."""
-    c_temp, c_causal = st.columns([3, 2])
-    temperature = c_temp.slider(
-        t("common.temperature"),
-        min_value=0.05,
-        max_value=5.0,
-        step=0.05,
-        key="sbs_temperature",
-        help=t("common.temperature_help"),
-    )
-    causal = c_causal.toggle(t("sbs.causal"), key="sbs_causal", help=t("sbs.causal_help"))
+    """Causal mask, then steps 4 and 5: the live view's temperature reruns only this, once per gesture."""
+    causal = st.toggle(t("sbs.causal"), key="sbs_causal", help=t("sbs.causal_help"))
+    temperature = current_temperature(TEMPERATURE_KEY)
     a: Attn | None = st.session_state.get(ATTN_KEY)
     if a is None:
         return
@@ -431,7 +423,7 @@ def softmax_steps() -> None:
     labels = live.labels
     qi, _ = first_pair(n)
 
-    notebook = live.matches and h == 1 and a.scale == P.scale and not causal and temperature == TEMPERATURE_DEFAULT
+    notebook = live.matches and h == 1 and a.scale == P.scale and not causal and TEMPERATURE.is_default(temperature)
     if notebook:
         st.success(t("common.matches_notebook"))
     else:
@@ -439,7 +431,9 @@ def softmax_steps() -> None:
 
     # step 4
     best = int(np.argmax(res.weights[qi]))
-    formula = r"A = \mathrm{softmax}\!\left(\frac{S}{T}\right),\quad T = " + f"{temperature:.2f}"  # as the slider shows it
+    formula = (
+        r"A = \mathrm{softmax}\!\left(\frac{S}{T}\right),\quad T = " + f"{temperature:.2f}"
+    )  # as the slider shows it
     if causal:
         formula += r",\quad S_{ij} = -\infty \ \text{for}\ j > i"
     with step_card(
@@ -448,17 +442,22 @@ def softmax_steps() -> None:
         formula,
         t("sbs.step4_explain", q=md_code(live.tokens[qi]), k=md_code(live.tokens[best]), w=fmt(res.weights[qi, best])),
     ):
-        heatmap(
-            res.weights,
-            labels,
-            labels,
-            key="sbs_weights_heatmap",
-            title=t("sbs.weights_heatmap") + (f" · {t('sbs.head_n', n=head + 1)}" if h > 1 else ""),
+        if h > 1:
+            st.caption(t("sbs.weights_heatmap") + f" · {t('sbs.head_n', n=head + 1)}")
+        live_attention(
+            "sbs_live_view",
+            temperature_key=TEMPERATURE_KEY,
+            scores=res.scores,
+            values=res.v,
+            q=res.q,
+            k=res.k,
+            scale=a.scale,
+            mask=res.mask,
+            rows=labels,
+            cols=labels,
             row_title=t("common.query"),
             col_title=t("common.key"),
-            value_name=t("common.weight"),
-            zmin=0.0,
-            zmax=1.0,
+            focus_row=qi,
         )
         if causal:
             st.caption(t("sbs.masked_note"))

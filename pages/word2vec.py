@@ -35,7 +35,6 @@ from attention_core.limits import (
 from attention_core.presets import WORD2VEC_PRESETS, Word2VecPreset
 from attention_core.text import cap_sentences, require_tokens
 from ui.components import (
-    bar_chart,
     decimals,
     dim_labels,
     fmt,
@@ -50,6 +49,7 @@ from ui.components import (
     unique_labels,
 )
 from ui.i18n import t
+from ui.live_attention import TEMPERATURE, current_temperature, live_attention
 from ui.nav import require_app_navigation
 from ui.word2vec_cache import TrainedModel, train_cached
 
@@ -64,6 +64,7 @@ MAX_NEIGHBOURS = 10
 #: Below this spread (largest - smallest weight) the page suggests lowering the temperature.
 FLAT_WEIGHTS = 0.05
 KEEP = "session"  # widget values survive a visit to another page
+TEMPERATURE_KEY = "w2v_temperature"
 # Option labels are looked up in dicts built while the page runs (not lambdas calling t()):
 # a format_func may be called outside the script run (AppTest does), where the language is unknown.
 
@@ -130,7 +131,7 @@ def _init_state() -> None:
             "w2v_scale": False,
             "w2v_project": False,
             "w2v_proj_seed": 42,
-            "w2v_temperature": 1.0,
+            TEMPERATURE_KEY: TEMPERATURE.default,
             "w2v_3d": False,
             "w2v_nn_topn": 5,
         }
@@ -462,17 +463,8 @@ def attention_lab(trained: TrainedModel, sentences: list[list[str]]) -> None:
 
     tokens = _key_tokens(trained, sentences)
     w = _projections(d)
-    c1, c2 = st.columns([2, 1])
-    temperature = c1.slider(
-        t("common.temperature"),
-        0.05,
-        5.0,
-        step=0.05,
-        key="w2v_temperature",
-        help=t("common.temperature_help"),
-        persist_state=KEEP,
-    )
-    scale = c2.toggle(t("common.scale") + f" (√{d})", key="w2v_scale", help=t("common.scale_help"), persist_state=KEEP)
+    scale = st.toggle(t("common.scale") + f" (√{d})", key="w2v_scale", help=t("common.scale_help"), persist_state=KEEP)
+    temperature = current_temperature(TEMPERATURE_KEY)
 
     if not tokens:
         st.info(t("w2v.no_keys"), icon="ℹ️")
@@ -539,14 +531,14 @@ def _attend(
     formula = r"s_i = q \cdot k_i"
     if scale:
         formula += r"\;/\sqrt{d_k}"
-    if temperature != 1.0:
+    if not TEMPERATURE.is_default(temperature):
         formula += r"\;/\,T"
     score_cols = [t("w2v.dot")]
     score_vals = [r.scores]
     if scale:
         score_cols.append(t("w2v.scaled", d=d))
         score_vals.append(r.scaled)
-    if temperature != 1.0:
+    if not TEMPERATURE.is_default(temperature):
         score_cols.append(t("w2v.logit", temp=fmt(temperature, 2)))
         score_vals.append(r.logits)
     with step_card(
@@ -566,18 +558,20 @@ def _attend(
         r"a_i = \mathrm{softmax}(s)_i = \frac{e^{s_i}}{\sum_j e^{s_j}}",
         t("w2v.step_weights_explain", query=q_name, best=md_code(tokens[top]), weight=fmt(float(r.weights[top]))),
     ):
-        a, b = st.columns([3, 2])
-        with a:
-            bar_chart(
-                r.weights,
-                labels,
-                key="w2v_weights_bars",
-                title=t("w2v.weights_title"),
-                value_name=t("common.weight"),
-                label_name=t("common.key"),
-                range_01=True,
-            )
-        with b:
+        live_attention(
+            "w2v_live",
+            temperature_key=TEMPERATURE_KEY,
+            scores=r.scores,
+            values=v,
+            q=qv,
+            k=k,
+            scale=scale,
+            rows=[shorten(query)],
+            cols=labels,
+            row_title=t("common.query"),
+            col_title=t("common.key"),
+        )
+        with st.expander(t("live.weights_table")):
             show_matrix(r.weights[:, None], labels, [t("common.weight")], key="w2v_weights_table")
         if len(tokens) == 1:
             st.info(t("w2v.one_key"), icon="ℹ️")

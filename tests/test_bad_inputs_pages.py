@@ -133,7 +133,7 @@ def assert_literal(at: AppTest) -> None:
 # --------------------------------------------------------------------------- text: sentences and corpora
 #: page -> (input kind, widget key, catalog keys of the "capped" warning, a control drawn after it)
 TEXT_PAGES = {
-    "step_by_step": ("text_input", "sbs_sentence", ("sbs.capped",), "sbs_temperature"),
+    "step_by_step": ("text_input", "sbs_sentence", ("sbs.capped",), "sbs_causal"),
     "word2vec": ("text_area", "w2v_text", ("w2v.corpus_cut", "w2v.text_cut"), "w2v_reset_params"),
 }
 
@@ -179,13 +179,13 @@ def test_vietnamese_decomposed_sentence_still_matches_the_notebook() -> None:
 # --------------------------------------------------------------------------- matrices typed as text
 #: page -> (text box key, default matrix, resizable, a control drawn after the editor)
 MATRIX_PAGES = {
-    "library": ("library_k__text", np.array(LIBRARY.keys), False, "library_temperature"),
+    "library": ("library_k__text", np.array(LIBRARY.keys), False, "library_scale"),
     "scaled_dot_product": ("scaled_dot_product_k__text", np.array(SCALED_DOT_PRODUCT.keys), False, None),
-    "self_attention": ("self_x__text", np.array(SELF_ATTENTION_3X3.x), True, "self_temperature"),
-    "pooling": ("pool_x__text", np.array(POOLING.x), True, "pool_temperature"),
-    "step_by_step": ("sbs_wq_s42__text", None, False, "sbs_temperature"),
+    "self_attention": ("self_x__text", np.array(SELF_ATTENTION_3X3.x), True, "self_scale"),
+    "pooling": ("pool_x__text", np.array(POOLING.x), True, "pool_random"),
+    "step_by_step": ("sbs_wq_s42__text", None, False, "sbs_causal"),
 }
-MATRIX_PAGES["scaled_dot_product"] = (*MATRIX_PAGES["scaled_dot_product"][:3], "scaled_dot_product_temperature")
+MATRIX_PAGES["scaled_dot_product"] = (*MATRIX_PAGES["scaled_dot_product"][:3], "scaled_dot_product_scale")
 #: a shorter list on the pages whose editor is built the same way as one fully tested
 SHORT = {"cell_text", "cell_nan", "cell_1e309", "cell_1e308", "matrix_empty", "matrix_ragged", "matrix_all_1e308"}
 FULL_PAGES = {"library", "self_attention"}
@@ -275,7 +275,7 @@ def test_size_controls(entry: Bad) -> None:
         assert_shows(at, "sbs.heads_limit")
     else:
         assert_shows(at, f"error.{entry.expect}")
-    assert_drawn_after(at, "sbs_temperature")
+    assert_drawn_after(at, "sbs_causal")
     at.number_input(key=key).set_value({"dim": 4, "seed": 42, "heads": 1}[control]).run()
     assert_ok(at)
 
@@ -324,7 +324,7 @@ def test_word2vec_query_word_not_in_the_vocabulary() -> None:
     assert_shows(at, "error.unknown_word")
     assert_literal(at)
     assert at.selectbox(key="w2v_query").value in W2V_TEXT.split()  # the lesson goes on with a known word
-    assert_drawn_after(at, "w2v_temperature")
+    assert_drawn_after(at, "w2v_scale")
 
 
 def test_word2vec_extreme_parameters_are_bounded_and_stated() -> None:

@@ -30,8 +30,9 @@ import pytest
 from google.protobuf.message import Message
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest_helpers import _decode
+from tests.apptest_helpers import _decode, set_temperature
 from ui.i18n import catalog
+from ui.live_attention import decode_payload
 from ui.nav import PAGES
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -199,6 +200,10 @@ def screen_text(at: AppTest) -> Screen:
                         out.append(("prose", f"table.{col}.{field}", conf[field]))
             for col in frame.columns:
                 out.extend(("data", "table.cell", v) for v in frame[col] if isinstance(v, str))
+        elif kind == "bidi_component":  # the live attention view: its words travel in its payload
+            header, _ = decode_payload(proto.bytes)
+            out.extend(("prose", f"live.texts.{k}", str(v)) for k, v in header["texts"].items())
+            out.extend(("label", "live.labels", str(v)) for v in [*header["rows"], *header["cols"]])
         elif kind == "text":
             out.append(("text", "text", proto.body))
         else:
@@ -277,7 +282,7 @@ def _matrix_text(prefix: str, text: str) -> Action:
 STATES: list[tuple[str, str, Action | None]] = [
     ("app.py", "default", None),
     *[(p.path, "default", None) for p in PAGES],
-    ("pages/home.py", "cold", lambda at: at.slider(key="home_temperature").set_value(0.05).run()),
+    ("pages/home.py", "cold", lambda at: set_temperature(at, "home_temperature", 0.05).run()),
     ("pages/library.py", "scaled", lambda at: at.toggle(key="library_scale").set_value(True).run()),
     ("pages/library.py", "bad_query_cell", _empty_cell("library_q")),
     ("pages/library.py", "bad_value_cell", _empty_cell("library_v")),
@@ -316,7 +321,7 @@ STATES: list[tuple[str, str, Action | None]] = [
     (
         "pages/pooling.py",
         "random_hot",
-        lambda at: (at.slider(key="pool_temperature").set_value(2.0), at.button(key="pool_random").click(), at.run()),
+        lambda at: (set_temperature(at, "pool_temperature", 2.0), at.button(key="pool_random").click(), at.run()),
     ),
     ("pages/pooling.py", "bad_cell", _empty_cell("pool_x")),
     (
@@ -324,7 +329,7 @@ STATES: list[tuple[str, str, Action | None]] = [
         "unscaled_hot",
         lambda at: (
             at.toggle(key="scaled_dot_product_scale").set_value(False),
-            at.slider(key="scaled_dot_product_temperature").set_value(2.0),
+            set_temperature(at, "scaled_dot_product_temperature", 2.0),
             at.run(),
         ),
     ),
@@ -336,7 +341,7 @@ STATES: list[tuple[str, str, Action | None]] = [
             at.radio(key="w2v_keys_from").set_value("words"),
             at.toggle(key="w2v_project").set_value(True),
             at.toggle(key="w2v_scale").set_value(True),
-            at.slider(key="w2v_temperature").set_value(0.5),
+            set_temperature(at, "w2v_temperature", 0.5),
             at.run(),
         ),
     ),

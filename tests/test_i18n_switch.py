@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest_helpers import set_temperature, temperature, temperature_label
 from ui.i18n import LANGUAGES, catalog, language_from_param
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -160,10 +161,10 @@ class Work:
 
 class Home(Work):
     def change(self, at: AppTest) -> None:
-        at.slider(key="home_temperature").set_value(2.5).run()
+        set_temperature(at, "home_temperature", 2.5).run()
 
     def check(self, at: AppTest) -> None:
-        assert at.slider(key="home_temperature").value == 2.5
+        assert temperature(at, "home_temperature") == 2.5
 
 
 class Library(Work):
@@ -172,11 +173,11 @@ class Library(Work):
         key = _editor_key(at, "library_q")
         at.session_state[key] = {"edited_rows": {0: {"d2": 1.0}}, "added_rows": [], "deleted_rows": []}
         at.toggle(key="library_scale").set_value(True)
-        at.slider(key="library_temperature").set_value(2.0).run()
+        set_temperature(at, "library_temperature", 2.0).run()
 
     def check(self, at: AppTest) -> None:
         assert at.toggle(key="library_scale").value is True
-        assert at.slider(key="library_temperature").value == 2.0
+        assert temperature(at, "library_temperature") == 2.0
         np.testing.assert_allclose(_first_table(at), [[2.5, 2.0, 1.5]])  # q = [1, 1, 1] against the keys
 
 
@@ -185,13 +186,13 @@ class StepByStep(Work):
         at.text_input(key="sbs_sentence").set_value("Tôi thích AI lắm")
         at.number_input(key="sbs_heads").set_value(2)
         at.toggle(key="sbs_causal").set_value(True)
-        at.slider(key="sbs_temperature").set_value(0.5).run()
+        set_temperature(at, "sbs_temperature", 0.5).run()
 
     def check(self, at: AppTest) -> None:
         assert at.text_input(key="sbs_sentence").value == "Tôi thích AI lắm"
         assert at.number_input(key="sbs_heads").value == 2
         assert at.toggle(key="sbs_causal").value is True
-        assert at.slider(key="sbs_temperature").value == 0.5
+        assert temperature(at, "sbs_temperature") == 0.5
         assert at.radio(key="sbs_head").options == ["1", "2"]
 
 
@@ -200,13 +201,13 @@ class SelfAttention(Work):
         at.radio(key="self_preset").set_value("5x4").run()
         at.number_input(key="self_x_rows").set_value(3)
         at.toggle(key="self_scale").set_value(True)
-        at.slider(key="self_temperature").set_value(1.5).run()
+        set_temperature(at, "self_temperature", 1.5).run()
 
     def check(self, at: AppTest) -> None:
         assert at.radio(key="self_preset").value == "5x4"
         assert at.number_input(key="self_x_rows").value == 3
         assert at.toggle(key="self_scale").value is True
-        assert at.slider(key="self_temperature").value == 1.5
+        assert temperature(at, "self_temperature") == 1.5
         assert _first_table(at).shape == (3, 3)  # the scores of 3 tokens
 
 
@@ -214,23 +215,23 @@ class Pooling(Work):
     def change(self, at: AppTest) -> None:
         at.slider(key="pool_w_0").set_value(1.5).run()
         at.number_input(key="pool_x_cols").set_value(4).run()
-        at.slider(key="pool_temperature").set_value(0.5).run()
+        set_temperature(at, "pool_temperature", 0.5).run()
 
     def check(self, at: AppTest) -> None:
         assert at.slider(key="pool_w_0").value == 1.5
         assert at.number_input(key="pool_w_0_num").value == 1.5
         assert at.number_input(key="pool_x_cols").value == 4
-        assert at.slider(key="pool_temperature").value == 0.5
+        assert temperature(at, "pool_temperature") == 0.5
 
 
 class ScaledDotProduct(Work):
     def change(self, at: AppTest) -> None:
         at.toggle(key="scaled_dot_product_scale").set_value(False)
-        at.slider(key="scaled_dot_product_temperature").set_value(3.0).run()
+        set_temperature(at, "scaled_dot_product_temperature", 3.0).run()
 
     def check(self, at: AppTest) -> None:
         assert at.toggle(key="scaled_dot_product_scale").value is False
-        assert at.slider(key="scaled_dot_product_temperature").value == 3.0
+        assert temperature(at, "scaled_dot_product_temperature") == 3.0
 
 
 class Word2Vec(Work):
@@ -241,20 +242,18 @@ class Word2Vec(Work):
         at.number_input(key="w2v_epochs").set_value(7)
         at.radio(key="w2v_sg").set_value(0).run()
         at.radio(key="w2v_keys_from").set_value("words")
-        at.slider(key="w2v_temperature").set_value(0.7).run()
+        set_temperature(at, "w2v_temperature", 0.7).run()
 
     def check(self, at: AppTest) -> None:
         assert at.text_area(key="w2v_text").value == self.TEXT
         assert at.number_input(key="w2v_epochs").value == 7
         assert at.radio(key="w2v_sg").value == 0
         assert at.radio(key="w2v_keys_from").value == "words"
-        assert at.slider(key="w2v_temperature").value == 0.7
+        assert temperature(at, "w2v_temperature") == 0.7
 
 
 WORK: list[Work] = [
-    Home(
-        "pages/home.py", "home.live_title", ("common.temperature", lambda at: at.slider(key="home_temperature").label)
-    ),
+    Home("pages/home.py", "home.live_title", ("common.temperature", lambda at: temperature_label(at))),
     Library("pages/library.py", "library.title", ("common.scale", lambda at: at.toggle(key="library_scale").label)),
     StepByStep(
         "pages/step_by_step.py", "sbs.title", ("sbs.sentence", lambda at: at.text_input(key="sbs_sentence").label)
@@ -266,7 +265,7 @@ WORK: list[Work] = [
     ScaledDotProduct(
         "pages/scaled_dot_product.py",
         "scaled_dot_product.title",
-        ("common.temperature", lambda at: at.slider(key="scaled_dot_product_temperature").label),
+        ("common.temperature", lambda at: temperature_label(at)),
     ),
     Word2Vec("pages/word2vec.py", "w2v.title", ("w2v.text", lambda at: at.text_area(key="w2v_text").label)),
 ]

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from attention_core.presets import LIBRARY
-from tests.apptest_helpers import figure
+from tests.apptest_helpers import live_numbers, live_view, set_temperature, temperature, temperature_label
 
 
 def expected(temperature: float) -> tuple[np.ndarray, np.ndarray]:
@@ -17,16 +17,14 @@ def expected(temperature: float) -> tuple[np.ndarray, np.ndarray]:
     return w[0], (w @ v)[0]
 
 
-def output_line(at: AppTest) -> str:
-    return next(
-        m.value
-        for m in at.markdown
-        if "[" in m.value and m.value.rstrip().endswith("]") and "," in m.value and "1.0000" not in m.value
-    )
-
-
 def weights_in_chart(at: AppTest) -> np.ndarray:
-    return np.asarray(figure(at)["data"][0]["x"], dtype=float)
+    return live_numbers(at)[0][0]
+
+
+def output_of(at: AppTest) -> np.ndarray:
+    out = live_numbers(at)[1]
+    assert out is not None
+    return out[0]
 
 
 @pytest.fixture
@@ -40,16 +38,17 @@ def test_home_loads_and_shows_the_notebook_numbers(app: AppTest) -> None:
     assert not app.exception
     w, out = expected(1.0)
     np.testing.assert_allclose(weights_in_chart(app), w)
-    assert "[5.9731, 0.5299, 3.7284]" in output_line(app)
+    np.testing.assert_allclose(output_of(app).round(4), LIBRARY.printed["output"][0], atol=0)
     assert "Scores, query · key: [2.0000, 1.0000, 1.0000]" in [m.value for m in app.markdown]
 
 
 def test_temperature_slider_recomputes(app: AppTest) -> None:
-    app.slider(key="home_temperature").set_value(0.5).run()
+    set_temperature(app, "home_temperature", 0.5).run()
     assert not app.exception
     w, out = expected(0.5)
     np.testing.assert_allclose(weights_in_chart(app), w)
-    assert f"[{out[0]:.4f}, {out[1]:.4f}, {out[2]:.4f}]" in output_line(app)
+    np.testing.assert_allclose(output_of(app), out, rtol=1e-12)
+    assert live_view(app)[0]["temperature"] == 0.5
 
 
 @pytest.mark.parametrize("lang", ["vi", "ko"])
@@ -59,7 +58,7 @@ def test_home_in_other_languages(lang: str) -> None:
     at.run()
     assert not at.exception
     assert at.title[0].value == "Attention Lab"
-    assert at.slider(key="home_temperature").label.startswith({"vi": "Nhiệt độ", "ko": "온도"}[lang])
+    assert temperature_label(at).startswith({"vi": "Nhiệt độ", "ko": "온도"}[lang])
 
 
 def test_language_switch_keeps_the_slider_value() -> None:
@@ -71,9 +70,9 @@ def test_language_switch_keeps_the_slider_value() -> None:
     at = AppTest.from_file("../app.py", default_timeout=30)
     at.session_state["lang"] = "en"
     at.run()
-    at.slider(key="home_temperature").set_value(2.0).run()
+    set_temperature(at, "home_temperature", 2.0).run()
     at.session_state["lang"] = "ko"
     at.run()
     assert not at.exception
-    assert at.slider(key="home_temperature").value == 2.0
-    assert at.slider(key="home_temperature").label == "온도(Temperature)"
+    assert temperature(at, "home_temperature") == 2.0
+    assert temperature_label(at) == "온도(Temperature)"

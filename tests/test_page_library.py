@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from attention_core.presets import LIBRARY
+from tests.apptest_helpers import set_temperature, temperature
 from ui.i18n import catalog
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -65,7 +66,7 @@ def test_defaults_reproduce_the_notebook() -> None:
     assert list(scores.index) == [en["library.request_row"]]
     assert [s.value for s in at.success] == [en["common.matches_notebook"]]
     assert at.toggle(key="library_scale").value is False
-    assert at.slider(key="library_temperature").value == 1.0
+    assert temperature(at, "library_temperature") == 1.0
     # the live sentences carry the live numbers; the cat book wins
     captions = " ".join(c.value for c in at.caption)
     assert "0.5761" in captions and "57.61%" in captions
@@ -81,7 +82,7 @@ def test_defaults_reproduce_the_notebook() -> None:
 @pytest.mark.parametrize("temperature", [0.5, 2.0, 0.05])
 def test_temperature_changes_weights(temperature: float) -> None:
     at = run()
-    at.slider(key="library_temperature").set_value(temperature).run()
+    set_temperature(at, "library_temperature", temperature).run()
     assert not at.exception
     scores, scaled, weights, parts = tables(at)
     ref_weights = np_softmax(Q @ K.T / temperature)
@@ -107,12 +108,12 @@ def test_scaling_divides_scores_by_sqrt_dk() -> None:
 
 def test_reset_puts_the_notebook_back() -> None:
     at = run()
-    at.slider(key="library_temperature").set_value(0.3).run()
+    set_temperature(at, "library_temperature", 0.3).run()
     at.toggle(key="library_scale").set_value(True).run()
     assert not at.success
     at.button(key="library_reset").click().run()
     assert not at.exception
-    assert at.slider(key="library_temperature").value == 1.0
+    assert temperature(at, "library_temperature") == 1.0
     assert at.toggle(key="library_scale").value is False
     np.testing.assert_allclose(tables(at)[2].to_numpy().round(4), LIBRARY.printed["weights"], atol=0)
     assert [s.value for s in at.success] == [catalog("en")["common.matches_notebook"]]
@@ -127,5 +128,5 @@ def test_runs_in_vietnamese_and_korean(lang: str) -> None:
     assert list(scores.index) == [cat["library.request_row"]]
     assert list(scores.columns) == [cat["books.cats"], cat["books.animals"], cat["books.hobbies"]]
     np.testing.assert_allclose(weights.to_numpy().round(4), LIBRARY.printed["weights"], atol=0)
-    at.slider(key="library_temperature").set_value(0.5).run()
+    set_temperature(at, "library_temperature", 0.5).run()
     assert not at.exception

@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from attention_core.presets import POOLING
+from tests.apptest_helpers import live_numbers, live_view, set_temperature, temperature, temperature_label
 from tests.golden import assert_matches_printout
 
 PAGE = "pages/pooling.py"
@@ -49,11 +50,15 @@ def chart(at: AppTest, key: str) -> dict:
 
 
 def bar_weights(at: AppTest) -> np.ndarray:
-    return np.asarray(chart(at, "pool_weights")["data"][0]["x"], dtype=float)
+    """The weights the live view draws (from its payload: scores X·w, temperature; no scaling)."""
+    header, arrays = live_view(at)
+    assert header["scale"] is False and header["rows"] == ["w"]
+    np.testing.assert_array_equal(arrays["values"], arrays["k"])  # keys and values are the rows of X
+    return live_numbers(at)[0][0]
 
 
 def tables(at: AppTest) -> list[pd.DataFrame]:
-    """The read-only tables in page order: scores, context vector."""
+    """The read-only tables in page order: scores, (weights, in an expander), context vector."""
     return [df.value for df in at.dataframe if not df.key]
 
 
@@ -62,7 +67,7 @@ def scores_table(at: AppTest) -> np.ndarray:
 
 
 def context_table(at: AppTest) -> np.ndarray:
-    return tables(at)[1].to_numpy()[0]
+    return tables(at)[-1].to_numpy()[0]
 
 
 def w_now(at: AppTest, d: int = 3) -> np.ndarray:
@@ -132,7 +137,7 @@ def test_exact_value_box_moves_the_slider(app: AppTest) -> None:
 
 
 def test_temperature_slider_recomputes(app: AppTest) -> None:
-    app.slider(key="pool_temperature").set_value(0.25).run()
+    set_temperature(app, "pool_temperature", 0.25).run()
     assert not app.exception
     ref = reference(X, np.array(POOLING.w), 0.25)
     np.testing.assert_allclose(bar_weights(app), ref["weights"], rtol=1e-12)
@@ -182,11 +187,11 @@ def test_more_features_add_weight_components(app: AppTest) -> None:
 def test_reset_restores_the_notebook(app: AppTest) -> None:
     app.number_input(key="pool_x_rows").set_value(2).run()
     app.slider(key="pool_w_0").set_value(2.0).run()
-    app.slider(key="pool_temperature").set_value(3.0).run()
+    set_temperature(app, "pool_temperature", 3.0).run()
     app.button(key="pool_x_reset").click().run()
     assert not app.exception
     np.testing.assert_array_equal(w_now(app), POOLING.w)
-    assert app.slider(key="pool_temperature").value == 1.0
+    assert temperature(app, "pool_temperature") == 1.0
     assert_matches_printout(bar_weights(app), POOLING.printed["weights"], float32=True)
     assert app.success
 
@@ -203,7 +208,7 @@ def test_explains_the_difference_to_self_attention(app: AppTest) -> None:
 )
 def test_page_in_other_languages(lang: str, temperature: str, word: str) -> None:
     at = open_page(lang)
-    assert at.slider(key="pool_temperature").label.startswith(temperature)
+    assert temperature_label(at).startswith(temperature)
     assert any(word in m.value for m in at.markdown)
     assert_matches_printout(bar_weights(at), POOLING.printed["weights"], float32=True)
     at.slider(key="pool_w_0").set_value(-0.5).run()

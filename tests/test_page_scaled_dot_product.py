@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from attention_core.presets import SCALED_DOT_PRODUCT
+from tests.apptest_helpers import set_temperature, temperature
 from ui.i18n import catalog
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -59,7 +60,7 @@ def test_defaults_reproduce_the_notebook() -> None:
 
     en = catalog("en")
     assert at.toggle(key="scaled_dot_product_scale").value is True  # scaled, as in the notebook's function
-    assert at.slider(key="scaled_dot_product_temperature").value == 1.0
+    assert temperature(at, "scaled_dot_product_temperature") == 1.0
     assert [s.value for s in at.success] == [en["common.matches_notebook"]]
     assert list(scores.columns) == ["key 1", "key 2", "key 3"]
     captions = " ".join(c.value for c in at.caption)
@@ -74,7 +75,7 @@ def test_defaults_reproduce_the_notebook() -> None:
 @pytest.mark.parametrize("temperature", [0.5, 2.0, 5.0])
 def test_temperature_changes_weights(temperature: float) -> None:
     at = run()
-    at.slider(key="scaled_dot_product_temperature").set_value(temperature).run()
+    set_temperature(at, "scaled_dot_product_temperature", temperature).run()
     assert not at.exception
     _, scaled, weights, parts = tables(at)
     ref_output, ref_weights = seed_attention(Q, K, V, temperature=temperature)
@@ -104,12 +105,12 @@ def test_scaling_switch_changes_scores_by_sqrt_dk() -> None:
 
 def test_reset_puts_the_notebook_back() -> None:
     at = run()
-    at.slider(key="scaled_dot_product_temperature").set_value(3.0).run()
+    set_temperature(at, "scaled_dot_product_temperature", 3.0).run()
     at.toggle(key="scaled_dot_product_scale").set_value(False).run()
     assert not at.success
     at.button(key="scaled_dot_product_reset").click().run()
     assert not at.exception
-    assert at.slider(key="scaled_dot_product_temperature").value == 1.0
+    assert temperature(at, "scaled_dot_product_temperature") == 1.0
     assert at.toggle(key="scaled_dot_product_scale").value is True
     np.testing.assert_allclose(tables(at)[2].to_numpy(), SCALED_DOT_PRODUCT.printed["weights"], atol=5e-9)
     assert [s.value for s in at.success] == [catalog("en")["common.matches_notebook"]]

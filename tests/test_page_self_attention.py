@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 
 import numpy as np
 import pandas as pd
@@ -11,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from attention_core.presets import SELF_ATTENTION_3X3, SELF_ATTENTION_5X4
+from tests.apptest_helpers import live_numbers, live_view, set_temperature, temperature, temperature_label
 from tests.golden import assert_matches_printout
 
 PAGE = "pages/self_attention.py"
@@ -43,10 +43,9 @@ def _decode(node: object) -> object:
     return node
 
 
-def heatmap_z(at: AppTest, key: str = "self_weights") -> np.ndarray:
-    chart = next(c for c in at.get("plotly_chart") if c.key == key)
-    spec = _decode(json.loads(chart.proto.spec))
-    return np.asarray(spec["data"][0]["z"], dtype=float)
+def heatmap_z(at: AppTest) -> np.ndarray:
+    """The weights the live view draws (computed from its payload with plain numpy)."""
+    return live_numbers(at)[0]
 
 
 def editor(at: AppTest) -> pd.DataFrame:
@@ -54,8 +53,11 @@ def editor(at: AppTest) -> pd.DataFrame:
 
 
 def tables(at: AppTest) -> list[pd.DataFrame]:
-    """The read-only tables in page order: scores, [scaled scores], output."""
-    return [df.value for df in at.dataframe if not df.key]
+    """The read-only tables in page order: scores, [scaled scores], output (the weights table in
+    its expander, second to last, is left out: the weights are read from the live view)."""
+    found = [df.value for df in at.dataframe if not df.key]
+    del found[-2]
+    return found
 
 
 def captions(at: AppTest) -> list[str]:
@@ -97,11 +99,13 @@ def test_default_is_the_notebooks_3x3_example(app: AppTest) -> None:
 
 
 def test_weights_heatmap_is_tokens_by_tokens_on_a_0_to_1_scale(app: AppTest) -> None:
-    chart = next(c for c in app.get("plotly_chart") if c.key == "self_weights")
-    trace = _decode(json.loads(chart.proto.spec))["data"][0]
-    assert trace["type"] == "heatmap"
-    assert list(trace["x"]) == list(trace["y"]) == ["token 1", "token 2", "token 3"]
-    assert (trace["zmin"], trace["zmax"]) == (0, 1)
+    header, arrays = live_view(app)
+    assert header["rows"] == header["cols"] == ["token 1", "token 2", "token 3"]
+    assert header["colour_mode"] == "fixed"  # 0 to 1 for a handful of keys
+    x = np.array(SELF_ATTENTION_3X3.x)
+    for name in ("q", "k", "values"):  # Q = K = V = X
+        np.testing.assert_array_equal(arrays[name], x)
+    np.testing.assert_array_equal(arrays["scores"], x @ x.T)
 
 
 def test_explains_why_the_weights_are_n_by_n(app: AppTest) -> None:
@@ -112,7 +116,7 @@ def test_explains_why_the_weights_are_n_by_n(app: AppTest) -> None:
 
 
 def test_temperature_slider_recomputes_the_weights(app: AppTest) -> None:
-    app.slider(key="self_temperature").set_value(0.5).run()
+    set_temperature(app, "self_temperature", 0.5).run()
     assert not app.exception
     ref = reference(np.array(SELF_ATTENTION_3X3.x), temperature=0.5)
     np.testing.assert_allclose(heatmap_z(app), ref["weights"], rtol=1e-12)
@@ -177,11 +181,11 @@ def test_resizing_keeps_the_cells_and_pads_with_zeros(app: AppTest) -> None:
 
 def test_reset_restores_the_notebook(app: AppTest) -> None:
     app.number_input(key="self_x_rows").set_value(2).run()
-    app.slider(key="self_temperature").set_value(2.0).run()
+    set_temperature(app, "self_temperature", 2.0).run()
     app.toggle(key="self_scale").set_value(True).run()
     app.button(key="self_x_reset").click().run()
     assert not app.exception
-    assert app.slider(key="self_temperature").value == 1.0
+    assert temperature(app, "self_temperature") == 1.0
     assert app.toggle(key="self_scale").value is False
     np.testing.assert_array_equal(editor(app)[["d1", "d2", "d3"]].to_numpy(dtype=float), SELF_ATTENTION_3X3.x)
     assert_matches_printout(heatmap_z(app), SELF_ATTENTION_3X3.printed["weights"], float32=True)
@@ -191,7 +195,7 @@ def test_reset_restores_the_notebook(app: AppTest) -> None:
 @pytest.mark.parametrize(("lang", "title", "temperature"), [("vi", "Vì sao", "Nhiệt độ"), ("ko", "왜", "온도")])
 def test_page_in_other_languages(lang: str, title: str, temperature: str) -> None:
     at = open_page(lang)
-    assert at.slider(key="self_temperature").label.startswith(temperature)
+    assert temperature_label(at).startswith(temperature)
     assert any(title in m.value for m in at.markdown)
     assert_matches_printout(heatmap_z(at), SELF_ATTENTION_3X3.printed["weights"], float32=True)
     at.radio(key="self_preset").set_value("5x4").run()
@@ -202,10 +206,10 @@ def test_page_in_other_languages(lang: str, title: str, temperature: str) -> Non
 def test_language_switch_keeps_sizes_and_sliders() -> None:
     at = open_page("en")
     at.number_input(key="self_x_rows").set_value(4).run()
-    at.slider(key="self_temperature").set_value(0.5).run()
+    set_temperature(at, "self_temperature", 0.5).run()
     at.session_state["lang"] = "ko"
     at.run()
     assert not at.exception
     assert at.number_input(key="self_x_rows").value == 4
-    assert at.slider(key="self_temperature").value == 0.5
+    assert temperature(at, "self_temperature") == 0.5
     assert list(editor(at)["_row"]) == ["토큰 1", "토큰 2", "토큰 3", "토큰 4"]

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, Dataframe
 
 from attention_core.presets import STEP_BY_STEP
-from tests.apptest_helpers import figure
+from tests.apptest_helpers import live_numbers, live_view, set_temperature, temperature
 
 PAGE = "pages/step_by_step.py"
 PRINTED = STEP_BY_STEP.printed
@@ -117,14 +117,9 @@ def errors(at: AppTest) -> list[str]:
     return texts(at, "error")
 
 
-def weights_figure(at: AppTest) -> dict[str, Any]:
-    return figure(at, 0)["data"][0]
-
-
 def heatmap_z(at: AppTest) -> np.ndarray:
-    """The weights heatmap's cells, queries as rows and keys as columns."""
-    trace = weights_figure(at)
-    return np.asarray(trace["z"], dtype=float).reshape(len(trace["y"]), len(trace["x"]))
+    """The weights the live view draws (computed from its payload with plain numpy), queries as rows."""
+    return live_numbers(at)[0]
 
 
 # --------------------------------------------------------------------------- the notebook's numbers
@@ -159,11 +154,12 @@ def test_defaults_weights_and_output_equal_numpy() -> None:
     np.testing.assert_allclose(heatmap_z(at), h["weights"], **EXACT)
     np.testing.assert_allclose(arr(at, "output"), ref["output"], **EXACT)
     np.testing.assert_allclose(heatmap_z(at).sum(axis=1), 1.0, atol=1e-12)
-    trace = weights_figure(at)
-    assert trace["type"] == "heatmap"
-    assert (trace["zmin"], trace["zmax"]) == (0, 1)
-    assert list(trace["y"]) == ["Tôi", "thích", "học", "AI"]  # queries are rows
-    assert list(trace["x"]) == ["Tôi", "thích", "học", "AI"]  # keys are columns
+    header, arrays = live_view(at)
+    assert header["colour_mode"] == "fixed"  # 0 to 1 for a handful of keys
+    assert header["rows"] == ["Tôi", "thích", "học", "AI"]  # queries are rows
+    assert header["cols"] == ["Tôi", "thích", "học", "AI"]  # keys are columns
+    assert header["scale"] is True and header["d_k"] == 4 and header["mask"] is None
+    np.testing.assert_array_equal(arrays["values"], arr(at, "v"))
 
 
 def test_weights_table_on_demand() -> None:
@@ -172,7 +168,7 @@ def test_weights_table_on_demand() -> None:
     at.toggle(key="sbs_weights_table").set_value(True).run()
     assert not at.exception
     np.testing.assert_allclose(arr(at, "weights"), reference()["heads"][0]["weights"], **EXACT)
-    at.slider(key="sbs_temperature").set_value(0.25).run()
+    set_temperature(at, "sbs_temperature", 0.25).run()
     np.testing.assert_allclose(arr(at, "weights"), reference(temperature=0.25)["heads"][0]["weights"], **EXACT)
     np.testing.assert_array_equal(arr(at, "weights"), heatmap_z(at))
 
@@ -181,7 +177,7 @@ def test_weights_table_on_demand() -> None:
 def test_temperature_changes_weights_to_numpys() -> None:
     at = run_page()
     before = heatmap_z(at)
-    at.slider(key="sbs_temperature").set_value(0.5).run()
+    set_temperature(at, "sbs_temperature", 0.5).run()
     assert not at.exception
     ref = reference(temperature=0.5)
     after = heatmap_z(at)
@@ -192,7 +188,7 @@ def test_temperature_changes_weights_to_numpys() -> None:
     assert (after.max(axis=1) > before.max(axis=1)).all()
     np.testing.assert_allclose(arr(at, "scaled"), reference()["heads"][0]["scaled"], **EXACT)  # scores unchanged
     assert not any("✓" in s for s in texts(at, "success"))
-    at.slider(key="sbs_temperature").set_value(3.0).run()
+    set_temperature(at, "sbs_temperature", 3.0).run()
     np.testing.assert_allclose(heatmap_z(at), reference(temperature=3.0)["heads"][0]["weights"], **EXACT)
 
 
@@ -251,7 +247,7 @@ def test_changing_the_sentence_regenerates_and_repeated_words_share_a_row() -> N
     np.testing.assert_allclose(x, ref["x"], **EXACT)
     np.testing.assert_allclose(heatmap_z(at), ref["heads"][0]["weights"], **EXACT)
     np.testing.assert_allclose(arr(at, "output"), ref["output"], **EXACT)
-    labels = list(weights_figure(at)["y"])
+    labels = live_view(at)[0]["rows"]
     assert len(set(labels)) == 6 and labels[0] == "the #1" and labels[4] == "the #5"
 
 
@@ -306,7 +302,7 @@ def test_empty_sentence_shows_a_message_and_keeps_the_text() -> None:
     assert errors(at)
     assert at.text_input(key="sbs_sentence").value == "   "
     assert not has_table(at, "x") and not has_table(at, "output")
-    assert at.slider(key="sbs_temperature").value == 1.0  # the live controls stay
+    assert temperature(at, "sbs_temperature") == 1.0  # the live controls stay
     at.text_input(key="sbs_sentence").set_value("xin chào").run()
     assert not at.exception and not errors(at)
     np.testing.assert_allclose(arr(at, "output"), reference("xin chào")["output"], **EXACT)
@@ -334,12 +330,12 @@ def test_seed_out_of_range_shows_a_message(seed: int) -> None:
 def test_reset_restores_the_notebook() -> None:
     at = run_page()
     at.text_input(key="sbs_sentence").set_value("a b c").run()
-    at.slider(key="sbs_temperature").set_value(2.0).run()
+    set_temperature(at, "sbs_temperature", 2.0).run()
     at.toggle(key="sbs_scale").set_value(False).run()
     at.button(key="sbs_reset").click().run()
     assert not at.exception
     assert at.text_input(key="sbs_sentence").value == "Tôi thích học AI"
-    assert at.slider(key="sbs_temperature").value == 1.0
+    assert temperature(at, "sbs_temperature") == 1.0
     assert at.toggle(key="sbs_scale").value is True
     np.testing.assert_allclose(arr(at, "scaled")[:3], PRINTED["scaled_scores_rows_0_2"], **PRINT_PRECISION)
     assert any("✓" in s for s in texts(at, "success"))
@@ -359,13 +355,12 @@ def test_large_setting_128_tokens_d64_8_heads() -> None:
     assert arr(at, "x").shape == (128, 64)
     np.testing.assert_allclose(arr(at, "output"), ref["output"], rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(heatmap_z(at), ref["heads"][0]["weights"], rtol=1e-10, atol=1e-15)
-    trace = weights_figure(at)
     assert heatmap_z(at).shape == (128, 128)
-    assert not trace.get("texttemplate")  # no per-cell numbers on a 128×128 heatmap
+    assert live_view(at)[0]["colour_mode"] == "auto"  # a fixed 0-1 range would leave 128 keys dark
     # the big editors are folded away
     labels = [e.proto.label for e in at.get("expander")]
     assert any("128 × 64" in s for s in labels) and any("64 × 64" in s for s in labels)
-    at.slider(key="sbs_temperature").set_value(0.5).run()
+    set_temperature(at, "sbs_temperature", 0.5).run()
     assert not at.exception
     np.testing.assert_allclose(
         heatmap_z(at),
@@ -384,7 +379,7 @@ def test_other_languages(lang: str, step1: str) -> None:
     at = run_page(lang)
     assert any(step1 in m for m in texts(at, "markdown"))
     np.testing.assert_allclose(arr(at, "q"), PRINTED["Q"], **PRINT_PRECISION)
-    at.slider(key="sbs_temperature").set_value(0.5).run()
+    set_temperature(at, "sbs_temperature", 0.5).run()
     at.number_input(key="sbs_heads").set_value(2).run()
     assert not at.exception
     at.number_input(key="sbs_heads").set_value(3).run()

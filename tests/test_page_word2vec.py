@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 from attention_core import train_word2vec
 from attention_core.limits import MAX_CORPUS_TOKENS
 from attention_core.presets import WORD2VEC_ENGLISH, WORD2VEC_KOREAN_CAT, WORD2VEC_PRESETS, Word2VecPreset
+from tests.apptest_helpers import set_temperature
 from ui import word2vec_cache
 from ui.word2vec_cache import train_cached
 
@@ -153,7 +154,7 @@ def test_english_weights_match_numpy_then_temperature_and_scaling() -> None:
     assert list(table(at, "Weight").index)[:2] == ["the #1", "quick"]  # repeated tokens stay distinct
 
     # Temperature 0.5: weights = softmax(scores / 0.5).
-    at.slider(key="w2v_temperature").set_value(0.5).run()
+    set_temperature(at, "w2v_temperature", 0.5).run()
     np.testing.assert_allclose(table(at, "Weight").iloc[:, 0].to_numpy(), np_softmax(scores / 0.5), rtol=0, atol=1e-12)
 
     # Scaling on: the scaled column is exactly the raw score / √d_k (d_k = 4).
@@ -213,7 +214,7 @@ def test_single_key_example_weight_is_one_and_context_is_the_value() -> None:
     text = "\n".join(m.value for m in at.markdown)
     assert f"{score:.4f}" in text and "= 1.0000" in text and "✓" in text
     # Any temperature: still 1.
-    at.slider(key="w2v_temperature").set_value(0.05).run()
+    set_temperature(at, "w2v_temperature", 0.05).run()
     assert "= 1.0000" in "\n".join(m.value for m in at.markdown)
 
 
@@ -224,7 +225,7 @@ def test_training_runs_once_per_change_of_its_inputs() -> None:
     assert runs() == start + 1
 
     # Controls that do not change the training never retrain.
-    at.slider(key="w2v_temperature").set_value(2.0).run()
+    set_temperature(at, "w2v_temperature", 2.0).run()
     at.selectbox(key="w2v_query").set_value("hare").run()
     at.selectbox(key="w2v_sentence").set_value(2).run()
     at.toggle(key="w2v_scale").set_value(True).run()
@@ -239,7 +240,7 @@ def test_training_runs_once_per_change_of_its_inputs() -> None:
     # One training parameter: exactly one more training; going back reuses the cache.
     at.number_input(key="w2v_epochs").set_value(6).run()
     assert runs() == start + 2
-    at.slider(key="w2v_temperature").set_value(1.0).run()
+    set_temperature(at, "w2v_temperature", 1.0).run()
     assert runs() == start + 2
     at.number_input(key="w2v_epochs").set_value(5).run()
     assert runs() == start + 2
@@ -373,7 +374,7 @@ def test_languages(lang: str, title: str) -> None:
     at = load(lang=lang)
     assert at.title[0].value == title
     assert not any("w2v." in str(e.value) for e in [*at.markdown, *at.caption, *at.info, *at.success])
-    at.slider(key="w2v_temperature").set_value(0.5).run()
+    set_temperature(at, "w2v_temperature", 0.5).run()
     at.selectbox(key="w2v_query").set_value("hare").run()
     assert not at.exception
     at.text_area(key="w2v_text").input("").run()

@@ -1,0 +1,270 @@
+"""The live attention view: the Temperature slider beside the weights heatmap, recomputed in the browser.
+
+A Streamlit v2 component (``st.components.v2.component``). Its HTML, CSS and JavaScript are
+the files beside this one, read and registered once at import: vanilla JS, no build step,
+nothing fetched from the network. Every lesson with a Temperature slider mounts it the same
+way, with :func:`live_attention`.
+
+Who computes what:
+
+- Python (``attention_core``) computes the raw scores Q·Kᵀ and sends them, with V (and Q, K for
+  the "how was this made" panel), the labels, d_k, the scaling switch, the mask, the
+  temperature, the decimals and every visible word in the UI's language.
+- The browser recomputes, on every ``input`` event of its slider (drag or arrow key), only
+  scaling, temperature, mask, the stable softmax and weights·V, and redraws the heatmap, the
+  narration and the output within one animation frame. ``attention_core`` stays the
+  reference: the tests compare the browser's numbers with it.
+- Python hears the temperature once per gesture (the slider's ``change``: release or key
+  press). The callback stores it under the page's plain session key (``temperature_key``), so
+  the steps Python draws rerun once with the same temperature, and tests set that key directly.
+
+The payload is bytes, not JSON: a small JSON header (labels, settings, texts) and the matrices
+as little-endian float64, so the browser gets the exact numbers (bit for bit) and a 128×128
+lesson costs ~1 ms to send instead of ~45 ms of JSON (see :func:`encode_payload`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import struct
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from ui.components import COLORSCALE, decimals
+from ui.i18n import t
+
+__all__ = [
+    "TEMPERATURE",
+    "TemperatureRange",
+    "current_temperature",
+    "decode_payload",
+    "encode_payload",
+    "live_attention",
+]
+
+
+@dataclass(frozen=True)
+class TemperatureRange:
+    """The Temperature slider's range, step and default: defined here once for every lesson."""
+
+    low: float = 0.05
+    high: float = 5.0
+    step: float = 0.05
+    default: float = 1.0
+
+    def clean(self, value: object, fallback: float | None = None) -> float:
+        """``value`` as a temperature on the slider's grid (low..high, a multiple of step), or
+        ``fallback`` (default: the default temperature) when it is not a finite number."""
+        fb = self.default if fallback is None else fallback
+        if isinstance(value, bool):
+            return fb
+        try:
+            v = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return fb
+        if not math.isfinite(v):
+            return fb
+        v = min(self.high, max(self.low, v))
+        return round(self.low + round((v - self.low) / self.step) * self.step, 10)
+
+    def is_default(self, value: float) -> bool:
+        """True at the notebooks' temperature (no division: softmax of the scores themselves)."""
+        return float(value) == self.default
+
+
+TEMPERATURE = TemperatureRange()
+
+# --------------------------------------------------------------------------- payload
+_HEADER_LEN = struct.Struct("<I")
+
+
+def encode_payload(header: Mapping[str, Any], arrays: Mapping[str, np.ndarray | None]) -> bytes:
+    """The component's data: ``uint32 LE length`` + JSON header + zero padding to 8 + float64 LE arrays.
+
+    Shapes: each array (r, c) or (c,) (sent as one row); ``header["arrays"][name]`` becomes
+    ``[offset, rows, cols]`` (offset counted in float64 values). ``None`` arrays are left out.
+    """
+    layout: dict[str, list[int]] = {}
+    blobs: list[bytes] = []
+    offset = 0
+    for name, arr in arrays.items():
+        if arr is None:
+            continue
+        a = np.atleast_2d(np.asarray(arr, dtype="<f8"))
+        layout[name] = [offset, int(a.shape[0]), int(a.shape[1])]
+        blobs.append(np.ascontiguousarray(a).tobytes())
+        offset += a.size
+    head = json.dumps({**header, "arrays": layout}, ensure_ascii=False, separators=(",", ":")).encode()
+    start = 4 + len(head)
+    pad = (-start) % 8
+    return _HEADER_LEN.pack(len(head)) + head + b"\0" * pad + b"".join(blobs)
+
+
+def decode_payload(data: bytes) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """The inverse of :func:`encode_payload` (for tests and tools): the header and each array, (r, c)."""
+    (n,) = _HEADER_LEN.unpack_from(data, 0)
+    header = json.loads(data[4 : 4 + n].decode())
+    start = 4 + n + (-(4 + n)) % 8
+    values = np.frombuffer(data, dtype="<f8", offset=start)
+    arrays = {name: values[o : o + r * c].reshape(r, c) for name, (o, r, c) in header["arrays"].items()}
+    return header, arrays
+
+
+# --------------------------------------------------------------------------- component
+_HERE = Path(__file__).resolve().parent
+_COMPONENT = st.components.v2.component(
+    "attention_lab.live_attention",
+    html=(_HERE / "live_attention.html").read_text(encoding="utf-8"),
+    css=(_HERE / "live_attention.css").read_text(encoding="utf-8"),
+    js=(_HERE / "live_attention.js").read_text(encoding="utf-8"),
+    isolate_styles=True,
+)
+#: Texts the view shows, all from the ``live`` section of the catalogs.
+_TEXT_KEYS = (
+    "temperature_hint",
+    "formula_scaled",
+    "formula_unscaled",
+    "colour_title",
+    "colour_fixed",
+    "colour_row",
+    "colour_auto",
+    "legend_fixed",
+    "legend_row",
+    "legend_row_lo",
+    "legend_row_hi",
+    "legend_auto",
+    "masked",
+    "masked_short",
+    "masked_legend",
+    "click_hint",
+    "summary",
+    "narration",
+    "narration_one",
+    "output_line",
+    "explain_title",
+    "explain_score",
+    "explain_scale",
+    "explain_no_scale",
+    "explain_temperature",
+    "explain_mask",
+    "explain_exp",
+    "explain_norm",
+    "explain_bars",
+    "bars_top",
+    "explain_output",
+    "close",
+    "js_error",
+    "error_score_overflow",
+)
+_LABEL_CHARS = 200
+#: Up to this many keys the colours start on the fixed 0-1 range; above it, on "auto" (0 to the
+#: largest weight): with 17 keys a fixed range leaves every cell dark.
+_FIXED_RANGE_KEYS = 8
+
+
+def current_temperature(temperature_key: str) -> float:
+    """The temperature a page computes with: its plain session key (the view writes it on release,
+    a reset writes it too), cleaned; the default when unset."""
+    return TEMPERATURE.clean(st.session_state.get(temperature_key, TEMPERATURE.default))
+
+
+def _gesture_key(temperature_key: str) -> str:
+    return f"{temperature_key}__gesture"
+
+
+def _on_temperature(key: str, temperature_key: str) -> None:
+    """The view's ``change``: copy its temperature into the page's key (any other value is ignored)."""
+    state = st.session_state.get(key)
+    raw = state.get("temperature") if isinstance(state, Mapping) else None
+    if not isinstance(raw, Mapping):
+        return
+    st.session_state[temperature_key] = TEMPERATURE.clean(
+        raw.get("value"), fallback=current_temperature(temperature_key)
+    )
+    st.session_state[_gesture_key(temperature_key)] = str(raw.get("gesture", ""))[:64]
+
+
+def _texts(row_title: str, col_title: str) -> dict[str, str]:
+    texts = {name: t(f"live.{name}") for name in _TEXT_KEYS}
+    texts.update(
+        temperature=t("common.temperature"),
+        weight=t("common.weight"),
+        row_title=row_title,
+        col_title=col_title,
+        error_fully_masked=t("error.fully_masked"),
+    )
+    return texts
+
+
+def _labels(labels: Sequence[str], n: int, what: str) -> list[str]:
+    out = [str(s)[:_LABEL_CHARS] for s in labels]
+    if len(out) != n:
+        raise ValueError(f"{n} {what} need {n} labels, got {len(out)}")
+    return out
+
+
+def live_attention(
+    key: str,
+    *,
+    temperature_key: str,
+    scores: np.ndarray,
+    rows: Sequence[str],
+    cols: Sequence[str],
+    row_title: str,
+    col_title: str,
+    values: np.ndarray | None = None,
+    q: np.ndarray | None = None,
+    k: np.ndarray | None = None,
+    d_k: int | None = None,
+    scale: bool = False,
+    mask: np.ndarray | None = None,
+    focus_row: int = 0,
+) -> float:
+    """Mount the live view; return the temperature the page should compute with.
+
+    Shapes: scores (n_q, n_k) raw Q·Kᵀ [or (n_k,) for one query]; values (n_k, d_v) or None;
+    q (n_q, d_k) and k (n_k, d_k), optional, let the "how was this made" panel write q·k as a
+    sum of products; mask bool (n_q, n_k) or broadcastable, True where a key may be attended to.
+    ``rows``/``cols`` label queries and keys (user text is safe: the view never parses it as HTML).
+
+    The temperature lives under ``st.session_state[temperature_key]``; write
+    :data:`TEMPERATURE`.default there to reset it.
+    """
+    s = np.atleast_2d(np.asarray(scores, dtype=float))
+    n_q, n_k = s.shape
+    m = None if mask is None else np.broadcast_to(np.asarray(mask, dtype=bool), s.shape)
+    temperature = current_temperature(temperature_key)
+    header = {
+        "v": 1,
+        "id": key,
+        "rows": _labels(rows, n_q, "queries"),
+        "cols": _labels(cols, n_k, "keys"),
+        "d_k": int(d_k if d_k is not None else (k.shape[-1] if k is not None else 1)),
+        "scale": bool(scale),
+        "mask": None if m is None else "".join("1" if b else "0" for b in m.ravel()),
+        "temperature": temperature,
+        "gesture": st.session_state.get(_gesture_key(temperature_key)),
+        "t_min": TEMPERATURE.low,
+        "t_max": TEMPERATURE.high,
+        "t_step": TEMPERATURE.step,
+        "decimals": decimals(),
+        "colour_mode": "fixed" if n_k <= _FIXED_RANGE_KEYS else "auto",
+        "colorscale": COLORSCALE,
+        "focus_row": int(min(max(focus_row, 0), n_q - 1)),
+        "texts": _texts(row_title, col_title),
+    }
+    payload = encode_payload(header, {"scores": s, "values": values, "q": q, "k": k})
+    _COMPONENT(
+        key=key,
+        data=payload,
+        default={"temperature": None},
+        on_temperature_change=partial(_on_temperature, key, temperature_key),
+    )
+    return temperature

@@ -1,0 +1,1086 @@
+// Live attention view: the Temperature slider beside the weights heatmap, redrawn in the
+// browser on every `input` event (drag or arrow key) within one animation frame. Python
+// hears the temperature once per gesture (on `change`).
+//
+// What this file computes, and nothing more (attention_core stays the reference, and the
+// tests compare these numbers with it):
+//   scaled  = scores / √d_k          (when scaling is on; scores come from Python)
+//   masked  = -inf where the mask hides a key
+//   weights = softmax(masked / T)    the max of each row is subtracted *before* ÷T,
+//                                    exactly as attention_core.softmax does
+//   output  = weights · V
+// No library, no network: vanilla JS, one canvas.
+
+const instances = new WeakMap();
+const FONT_PX = 15; // text on the canvas (≥ 14 px: readable from the back of a classroom)
+const CELL_TEXT_MAX = 16; // numbers on the cells up to 16 × 16
+const BAR_ROWS_MAX = 16; // the explainer draws every key's bar up to this many keys
+const TERMS_MAX = 8; // terms written out in a sum
+const MODES = ["fixed", "row", "auto"];
+
+// ------------------------------------------------------------------ payload (see __init__.py)
+// bytes: uint32 LE header length H, H bytes of UTF-8 JSON, zero padding to a multiple of 8,
+// then little-endian float64 arrays; header.arrays[name] = [offset in values, rows, cols].
+function decode(bytes) {
+  const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  if (u8.length < 4) throw new Error("empty payload");
+  const h = u8[0] | (u8[1] << 8) | (u8[2] << 16) | (u8[3] * 16777216);
+  if (4 + h > u8.length) throw new Error("truncated payload");
+  const header = JSON.parse(new TextDecoder().decode(u8.subarray(4, 4 + h)));
+  const start = Math.ceil((4 + h) / 8) * 8;
+  const f64 = new Float64Array(u8.slice(start).buffer); // slice: an aligned copy
+  const arrays = {};
+  for (const [name, spec] of Object.entries(header.arrays || {})) {
+    const [off, rows, cols] = spec;
+    if (off + rows * cols > f64.length) throw new Error("array " + name + " out of range");
+    arrays[name] = { data: f64.subarray(off, off + rows * cols), rows, cols };
+  }
+  return { header, arrays };
+}
+
+// ------------------------------------------------------------------ numbers
+function fmt(x, d) {
+  if (x === -Infinity) return "−∞";
+  if (!Number.isFinite(x)) return String(x);
+  const s = x.toFixed(d);
+  return s === "-" + (0).toFixed(d) ? (0).toFixed(d) : s;
+}
+
+function fill(template, params) {
+  // "{name}" placeholders → text (plain strings: the caller puts them in textContent)
+  return String(template).replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
+}
+
+function fillNodes(el, template, params) {
+  // Like fill(), but each value becomes its own <b> element (user words stay text, never HTML).
+  el.textContent = "";
+  const parts = String(template).split(/(\{\w+\})/);
+  for (const part of parts) {
+    const m = /^\{(\w+)\}$/.exec(part);
+    if (m && m[1] in params) {
+      const b = document.createElement("b");
+      b.textContent = String(params[m[1]]);
+      el.appendChild(b);
+    } else if (part) {
+      el.appendChild(document.createTextNode(part));
+    }
+  }
+}
+
+// ------------------------------------------------------------------ colours
+function parseRgb(s) {
+  const m = /rgba?\(([^)]+)\)/.exec(s);
+  if (m) return m[1].split(",").slice(0, 3).map((v) => parseFloat(v));
+  const h = /^#([0-9a-f]{6})$/i.exec(s.trim());
+  if (h) return [0, 2, 4].map((i) => parseInt(h[1].slice(i, i + 2), 16));
+  return [0, 0, 0];
+}
+
+function buildLut(stops) {
+  // 256 colours, linear in RGB between the stops (as plotly does for a colorscale)
+  const pts = stops.map(([p, c]) => [Number(p), parseRgb(c)]);
+  const lut = new Uint8ClampedArray(256 * 3);
+  for (let i = 0; i < 256; i++) {
+    const x = i / 255;
+    let k = 0;
+    while (k < pts.length - 2 && x > pts[k + 1][0]) k++;
+    const [p0, c0] = pts[k];
+    const [p1, c1] = pts[k + 1];
+    const f = p1 > p0 ? Math.min(1, Math.max(0, (x - p0) / (p1 - p0))) : 0;
+    for (let j = 0; j < 3; j++) lut[i * 3 + j] = Math.round(c0[j] + f * (c1[j] - c0[j]));
+  }
+  return lut;
+}
+
+function darkText(r, g, b) {
+  // relative luminance (sRGB); light cells get dark text
+  const lin = (c) => {
+    const v = c / 255;
+    return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+  };
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b) > 0.22;
+}
+
+// ------------------------------------------------------------------ the math (mirrors attention_core)
+function compute(st, T) {
+  const { nq, nk, dv, scores, values, mask, divisor } = st;
+  const w = st.weights;
+  const z = st.logits;
+  st.fault = null;
+  for (let i = 0; i < nq; i++) {
+    const o = i * nk;
+    let max = -Infinity;
+    for (let j = 0; j < nk; j++) {
+      const s = divisor !== 1 ? scores[o + j] / divisor : scores[o + j];
+      const m = mask && !mask[o + j] ? -Infinity : s;
+      z[o + j] = m;
+      if (m > max) max = m;
+    }
+    if (max === -Infinity) {
+      st.fault = "fully_masked";
+      w.fill(NaN, o, o + nk);
+      continue;
+    }
+    let sum = 0;
+    for (let j = 0; j < nk; j++) {
+      let shifted = z[o + j] - max;
+      if (T !== 1) shifted = shifted / T;
+      const e = Math.exp(shifted);
+      w[o + j] = e;
+      sum += e;
+    }
+    for (let j = 0; j < nk; j++) w[o + j] = w[o + j] / sum;
+    st.rowMax[i] = max;
+    st.rowSum[i] = sum;
+  }
+  if (T !== 1) for (let x = 0; x < z.length; x++) z[x] = z[x] / T;
+  if (values) {
+    const out = st.output;
+    const v = values;
+    for (let i = 0; i < nq; i++) {
+      for (let c = 0; c < dv; c++) {
+        let acc = 0;
+        for (let j = 0; j < nk; j++) acc += w[i * nk + j] * v[j * dv + c];
+        out[i * dv + c] = acc;
+        if (!Number.isFinite(acc) && !st.fault) st.fault = "score_overflow";
+      }
+    }
+  }
+}
+
+function rowsJson(arr, rows, cols) {
+  const parts = new Array(rows);
+  for (let i = 0; i < rows; i++) parts[i] = "[" + Array.prototype.join.call(arr.subarray(i * cols, (i + 1) * cols), ",") + "]";
+  return "[" + parts.join(",") + "]";
+}
+
+// ------------------------------------------------------------------ the view
+class LiveView {
+  constructor(parent) {
+    this.parent = parent;
+    const q = (sel) => parent.querySelector(sel);
+    this.root = q(".la");
+    this.el = {
+      error: q(".la-error"),
+      main: q(".la-main"),
+      tname: q(".la-tname"),
+      tvalue: q(".la-tvalue"),
+      slider: q(".la-slider"),
+      tmin: q(".la-tmin"),
+      tmax: q(".la-tmax"),
+      thint: q(".la-thint"),
+      formula: q(".la-formula"),
+      modes: q(".la-modes"),
+      modesLegend: q(".la-modes legend"),
+      legendBar: q(".la-legend-bar"),
+      legendLo: q(".la-legend-lo"),
+      legendHi: q(".la-legend-hi"),
+      legendText: q(".la-legend-text"),
+      legendMask: q(".la-legend-mask"),
+      plot: q(".la-plot"),
+      canvas: q(".la-canvas"),
+      tip: q(".la-tip"),
+      hint: q(".la-hint"),
+      narration: q(".la-narration"),
+      output: q(".la-output"),
+      explain: q(".la-explain"),
+      sr: q(".la-sr"),
+    };
+    this.ctx = this.el.canvas.getContext("2d");
+    this.T = 1;
+    this.dragging = false;
+    this.pendingGesture = null;
+    this.selected = null; // [i, j] of the cell being explained
+    this.hover = null;
+    this.focusRow = 0;
+    this.frames = 0;
+    this.inputs = 0;
+    this.raf = 0;
+    this.mode = null;
+    this.layoutCache = null;
+    this.gestureSeq = 0;
+    this.gestureBase = Math.floor(Math.random() * 1e9).toString(36);
+    this.listen();
+  }
+
+  // -- wiring (once per mount)
+  listen() {
+    const { slider, canvas, modes } = this.el;
+    const on = (el, ev, fn, opts) => {
+      el.addEventListener(ev, fn, opts);
+      (this.off = this.off || []).push(() => el.removeEventListener(ev, fn, opts));
+    };
+    on(slider, "input", () => {
+      this.inputs++;
+      this.root.dataset.inputs = String(this.inputs);
+      this.T = this.snap(Number(slider.value));
+      this.schedule();
+    });
+    on(slider, "change", () => {
+      this.T = this.snap(Number(slider.value));
+      this.schedule();
+      this.send();
+    });
+    on(slider, "pointerdown", () => (this.dragging = true));
+    on(window, "pointerup", () => (this.dragging = false));
+    on(canvas, "pointermove", (e) => this.onHover(e));
+    on(canvas, "pointerleave", () => {
+      this.hover = null;
+      this.el.tip.hidden = true;
+      this.schedule();
+    });
+    on(canvas, "click", (e) => {
+      const cell = this.cellAt(e);
+      if (cell && cell.kind === "cell") this.select(cell.i, cell.j);
+    });
+    on(canvas, "keydown", (e) => this.onCanvasKey(e));
+    on(modes, "change", (e) => {
+      if (e.target && MODES.includes(e.target.value)) {
+        this.mode = e.target.value;
+        this.userMode = true;
+        try {
+          localStorage.setItem("attention-lab.colour-mode." + this.h.id, this.mode);
+        } catch (err) {
+          /* private mode: the choice lasts this page view */
+        }
+        this.schedule();
+      }
+    });
+    on(document, "keydown", (e) => {
+      if (e.key === "Escape" && this.selected) this.closeExplain();
+    });
+    on(document, "pointerdown", (e) => {
+      if (!this.selected) return;
+      const path = e.composedPath ? e.composedPath() : [];
+      if (path.includes(this.el.explain) || path.includes(this.el.canvas)) return;
+      this.closeExplain();
+    });
+    if (typeof ResizeObserver !== "undefined") {
+      this.ro = new ResizeObserver(() => {
+        this.layoutCache = null;
+        this.schedule();
+      });
+      this.ro.observe(this.el.plot);
+    }
+  }
+
+  destroy() {
+    (this.off || []).forEach((f) => f());
+    if (this.ro) this.ro.disconnect();
+    cancelAnimationFrame(this.raf);
+  }
+
+  snap(v) {
+    const { t_min, t_max, t_step } = this.h;
+    const n = Math.round((Math.min(t_max, Math.max(t_min, v)) - t_min) / t_step);
+    return Number((t_min + n * t_step).toFixed(10));
+  }
+
+  send() {
+    if (!this.setStateValue) return;
+    this.gestureSeq++;
+    const gesture = this.gestureBase + "-" + this.gestureSeq;
+    this.pendingGesture = gesture;
+    this.setStateValue("temperature", { value: this.T, gesture });
+  }
+
+  // -- data from Python (every render whose payload changed)
+  update(bytes) {
+    const { header, arrays } = decode(bytes);
+    this.h = header;
+    const x = this.texts();
+    const sc = arrays.scores;
+    if (!sc || sc.rows < 1 || sc.cols < 1) throw new Error(x.empty || "no scores");
+    const nq = sc.rows;
+    const nk = sc.cols;
+    const values = arrays.values || null;
+    if (values && values.rows !== nk) throw new Error("V has " + values.rows + " rows for " + nk + " keys");
+    const rows = header.rows || [];
+    const cols = header.cols || [];
+    if (rows.length !== nq || cols.length !== nk) throw new Error("labels do not match the scores");
+    let mask = null;
+    if (header.mask) {
+      if (header.mask.length !== nq * nk) throw new Error("mask does not match the scores");
+      mask = new Uint8Array(nq * nk);
+      for (let x2 = 0; x2 < nq * nk; x2++) mask[x2] = header.mask.charCodeAt(x2) === 49 ? 1 : 0;
+    }
+    const dv = values ? values.cols : 0;
+    const sameShape = this.st && this.st.nq === nq && this.st.nk === nk;
+    this.st = {
+      nq,
+      nk,
+      dv,
+      scores: sc.data,
+      values: values ? values.data : null,
+      q: arrays.q || null,
+      k: arrays.k || null,
+      mask,
+      divisor: header.scale ? Math.sqrt(header.d_k) : 1,
+      weights: new Float64Array(nq * nk),
+      logits: new Float64Array(nq * nk),
+      output: new Float64Array(nq * Math.max(dv, 1)),
+      rowMax: new Float64Array(nq),
+      rowSum: new Float64Array(nq),
+      rows,
+      cols,
+      valueCols: header.value_cols || [],
+    };
+    if (!sameShape) {
+      this.selected = null;
+      this.focusRow = 0;
+    }
+    if (this.selected && (this.selected[0] >= nq || this.selected[1] >= nk)) this.selected = null;
+    if (Number.isInteger(header.focus_row) && header.focus_row < nq && !this.selected) this.focusRow = header.focus_row;
+    this.lut = buildLut(header.colorscale);
+    this.layoutCache = null;
+    this.maskLayer = null;
+
+    // Temperature: Python's value wins unless the learner is mid-gesture or Python has not
+    // yet heard the gesture we sent (an older rerun's payload must not pull the slider back).
+    const acked = !this.pendingGesture || header.gesture === this.pendingGesture;
+    if (acked) this.pendingGesture = null;
+    if (!this.dragging && acked) this.T = this.snap(Number(header.temperature));
+
+    this.staticTexts();
+    this.root.dataset.state = "ready";
+    this.root.dataset.rows = String(nq);
+    this.root.dataset.cols = String(nk);
+    this.el.error.hidden = true;
+    this.el.main.hidden = false;
+    this.frame(); // draw now: the new data must never show the old picture
+    this.updateSr();
+  }
+
+  texts() {
+    return (this.h && this.h.texts) || {};
+  }
+
+  staticTexts() {
+    const x = this.texts();
+    const h = this.h;
+    const { slider } = this.el;
+    this.el.tname.textContent = x.temperature;
+    slider.min = String(h.t_min);
+    slider.max = String(h.t_max);
+    slider.step = String(h.t_step);
+    slider.setAttribute("aria-label", x.temperature);
+    slider.value = String(this.T);
+    this.el.tmin.textContent = fmt(h.t_min, 2);
+    this.el.tmax.textContent = fmt(h.t_max, 2);
+    this.el.thint.textContent = x.temperature_hint || "";
+    this.el.formula.textContent = h.scale ? fill(x.formula_scaled, { d_k: h.d_k, root: String(Number(Math.sqrt(h.d_k).toFixed(4))) }) : x.formula_unscaled;
+    this.el.modesLegend.textContent = x.colour_title;
+    for (const label of this.el.modes.querySelectorAll("label")) {
+      const input = label.querySelector("input");
+      label.querySelector("span").textContent = x["colour_" + input.value];
+    }
+    if (!this.userMode) {
+      // the learner's last choice on this page wins; else the page's default for this size
+      let saved = null;
+      try {
+        saved = localStorage.getItem("attention-lab.colour-mode." + h.id);
+      } catch (err) {
+        saved = null;
+      }
+      this.userMode = MODES.includes(saved);
+      this.mode = this.userMode ? saved : MODES.includes(h.colour_mode) ? h.colour_mode : "fixed";
+    }
+    for (const input of this.el.modes.querySelectorAll("input")) input.checked = input.value === this.mode;
+    this.el.legendMask.hidden = !this.st.mask;
+    this.el.legendMask.querySelector("span").textContent = x.masked_legend;
+    this.el.hint.textContent = x.click_hint;
+    this.el.canvas.setAttribute("aria-label", fill(x.summary, { rows: this.st.nq, cols: this.st.nk }));
+    this.el.explain.setAttribute("aria-label", x.explain_title_plain || "");
+  }
+
+  showError(message) {
+    const x = this.texts();
+    this.root.dataset.state = "error";
+    this.el.error.hidden = false;
+    this.el.error.textContent = fill(x.js_error || "The live view failed: {message}", { message });
+  }
+
+  schedule() {
+    if (this.raf) return;
+    this.raf = requestAnimationFrame(() => {
+      this.raf = 0;
+      try {
+        this.frame();
+      } catch (err) {
+        this.showError(err && err.message ? err.message : String(err));
+      }
+    });
+  }
+
+  // -- one frame: compute, draw, narrate
+  frame() {
+    if (!this.st) return;
+    const started = performance.now();
+    this.drawFrame();
+    this.root.dataset.frameMs = (performance.now() - started).toFixed(2);
+  }
+
+  drawFrame() {
+    const st = this.st;
+    const x = this.texts();
+    compute(st, this.T);
+    this.frames++;
+    const d = this.h.decimals;
+    this.el.tvalue.textContent = fmt(this.T, 2);
+    if (!this.dragging && Number(this.el.slider.value) !== this.T) this.el.slider.value = String(this.T);
+    this.el.slider.setAttribute("aria-valuetext", fmt(this.T, 2));
+    const r = this.root;
+    r.dataset.temperature = String(this.T);
+    r.dataset.frames = String(this.frames);
+    if (st.fault) {
+      r.dataset.weights = "null";
+      r.dataset.output = "null";
+      this.el.error.hidden = false;
+      this.el.error.textContent = x["error_" + st.fault] || st.fault;
+      this.drawGrid(true);
+      this.el.narration.textContent = "";
+      this.el.output.textContent = "";
+      return;
+    }
+    this.el.error.hidden = true;
+    r.dataset.weights = rowsJson(st.weights, st.nq, st.nk);
+    r.dataset.output = st.values ? rowsJson(st.output, st.nq, st.dv) : "null";
+    this.drawGrid(false);
+    this.drawLegend();
+    this.narrate(d);
+    if (this.selected) this.renderExplain(d);
+  }
+
+  range(i) {
+    // the colour range: fixed [0, 1], each row's [min, max], or [0, largest weight]
+    const st = this.st;
+    if (this.mode === "row") {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let j = 0; j < st.nk; j++) {
+        if (st.mask && !st.mask[i * st.nk + j]) continue;
+        const v = st.weights[i * st.nk + j];
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      return [lo, hi];
+    }
+    if (this.mode === "auto") {
+      if (this.autoMax === undefined || this.autoFrame !== this.frames) {
+        let hi = 0;
+        for (let x = 0; x < st.weights.length; x++) if ((!st.mask || st.mask[x]) && st.weights[x] > hi) hi = st.weights[x];
+        this.autoMax = hi;
+        this.autoFrame = this.frames;
+      }
+      return [0, this.autoMax];
+    }
+    return [0, 1];
+  }
+
+  // -- layout (recomputed when the size or the data changes)
+  layout() {
+    if (this.layoutCache) return this.layoutCache;
+    const st = this.st;
+    const canvas = this.el.canvas;
+    const ctx = this.ctx;
+    const cs = getComputedStyle(this.root);
+    const family = cs.fontFamily || "sans-serif";
+    const font = FONT_PX + "px " + family;
+    const bold = "600 " + FONT_PX + "px " + family;
+    const W = Math.max(200, Math.floor(this.el.plot.clientWidth || 600));
+    ctx.font = font;
+    const textW = (s) => ctx.measureText(s).width;
+    const maxRowLabel = Math.min(W * 0.32, 220);
+    const rowLabels = st.rows.map((s) => ellipsize(ctx, s, maxRowLabel));
+    ctx.font = bold;
+    const titleW = textW((this.texts().row_title || "") + " ↓") + 4;
+    ctx.font = font;
+    const rowW = Math.max(titleW, ...rowLabels.map((s) => textW(s.text)));
+    const left = Math.ceil(Math.min(maxRowLabel, rowW) + 14);
+    // column labels: horizontal, on up to two lines, when every label fits its cell so;
+    // otherwise turned 45° (never 90°: Hangul and Vietnamese stay readable), shortened, with
+    // room on the right for the last one
+    ctx.font = font;
+    let cw = (W - left - 6) / st.nk;
+    const wrapped = st.cols.map((s) => wrapLines(ctx, s, cw - 6, 2));
+    const horizontal = wrapped.every((lines) => lines !== null);
+    const colMax = 150;
+    const colLabels = horizontal ? wrapped : st.cols.map((s) => [ellipsize(ctx, s, colMax).text]);
+    const widest = Math.max(...colLabels.map((l) => textW(l[0])));
+    const right = horizontal ? 6 : Math.ceil(widest * Math.SQRT1_2) + 6;
+    cw = (W - left - right) / st.nk;
+    // cells: square-ish, one row at least 44 px tall, the whole grid at most ~720 px tall
+    let ch = Math.min(cw, Math.max(3, 720 / st.nq));
+    if (st.nq <= 2) ch = Math.max(44, Math.min(cw * 0.7, 72));
+    else ch = Math.max(ch, Math.min(cw, 28));
+    ch = Math.min(ch, 64);
+    const lineH = Math.round(FONT_PX * 1.35);
+    const colLines = horizontal ? Math.max(...colLabels.map((l) => l.length)) : 1;
+    const colStride = horizontal ? 1 : Math.max(1, Math.ceil((lineH * 1.05) / cw));
+    const rowStride = Math.max(1, Math.ceil(lineH / ch));
+    const colBand = horizontal ? colLines * lineH + 4 : Math.ceil(widest * Math.SQRT1_2 + lineH * Math.SQRT1_2 + 6);
+    const titleH = lineH + 6;
+    const top = titleH + colBand;
+    const H = Math.ceil(top + ch * st.nq + 6);
+    const dpr = window.devicePixelRatio || 1;
+    if (canvas.width !== Math.round(W * dpr) || canvas.height !== Math.round(H * dpr)) {
+      canvas.width = Math.round(W * dpr);
+      canvas.height = Math.round(H * dpr);
+      canvas.style.width = W + "px";
+      canvas.style.height = H + "px";
+    }
+    // numbers on the cells: the page's decimals when they fit, fewer (≥ 1) when not
+    let cellDecimals = -1;
+    if (st.nq <= CELL_TEXT_MAX && st.nk <= CELL_TEXT_MAX && ch >= FONT_PX + 4) {
+      for (let dd = Math.min(this.h.decimals, 4); dd >= 1; dd--) {
+        if (textW((0).toFixed(dd)) <= cw - 6) {
+          cellDecimals = dd;
+          break;
+        }
+      }
+    }
+    this.layoutCache = {
+      W, H, dpr, font, bold, left, top, cw, ch, lineH, titleH, colBand, horizontal, colStride, rowStride,
+      rowLabels, colLabels, cellDecimals, color: cs.color || "#31333f",
+      border: cs.getPropertyValue("--st-border-color") || "rgba(49,51,63,0.2)",
+      accent: cs.getPropertyValue("--st-primary-color") || "#ff4b4b",
+    };
+    // where the cells are, in CSS pixels of the canvas (tests and tools click cells with it)
+    this.root.dataset.grid = JSON.stringify({ left, top, cw, ch, rows: st.nq, cols: st.nk });
+    this.root.dataset.fontPx = String(FONT_PX);
+    this.root.dataset.labelsRotated = horizontal ? "0" : "45";
+    return this.layoutCache;
+  }
+
+  ensureMaskLayer(L) {
+    // hatched grey for masked cells, drawn once per layout
+    if (!this.st.mask) return null;
+    if (this.maskLayer && this.maskLayer.key === L) return this.maskLayer.canvas;
+    const st = this.st;
+    const c = document.createElement("canvas");
+    c.width = Math.max(1, Math.round(L.cw * st.nk * L.dpr));
+    c.height = Math.max(1, Math.round(L.ch * st.nq * L.dpr));
+    const g = c.getContext("2d");
+    const tile = document.createElement("canvas");
+    tile.width = tile.height = 8;
+    const tg = tile.getContext("2d");
+    tg.fillStyle = "#d9d9d9";
+    tg.fillRect(0, 0, 8, 8);
+    tg.strokeStyle = "#8c8c8c";
+    tg.lineWidth = 1.5;
+    tg.beginPath();
+    tg.moveTo(-2, 10);
+    tg.lineTo(10, -2);
+    tg.moveTo(-2, 2);
+    tg.lineTo(2, -2);
+    tg.moveTo(6, 10);
+    tg.lineTo(10, 6);
+    tg.stroke();
+    g.fillStyle = g.createPattern(tile, "repeat");
+    const sx = L.cw * L.dpr;
+    const sy = L.ch * L.dpr;
+    for (let i = 0; i < st.nq; i++)
+      for (let j = 0; j < st.nk; j++)
+        if (!st.mask[i * st.nk + j]) g.fillRect(Math.floor(j * sx), Math.floor(i * sy), Math.ceil(sx), Math.ceil(sy));
+    this.maskLayer = { key: L, canvas: c };
+    return c;
+  }
+
+  drawGrid(blank) {
+    const st = this.st;
+    const L = this.layout();
+    const ctx = this.ctx;
+    const { dpr, left, top, cw, ch } = L;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, L.W, L.H);
+    // axis titles, horizontal: rows (queries) above the row labels, columns (keys) above the grid
+    const x = this.texts();
+    ctx.fillStyle = L.color;
+    ctx.font = L.bold;
+    ctx.textBaseline = "middle";
+    ctx.textAlign = "left";
+    ctx.fillText(ellipsize(ctx, x.col_title || "", L.W - left).text + " →", left, L.titleH / 2);
+    ctx.textAlign = "right";
+    ctx.fillText(ellipsize(ctx, (x.row_title || "") + " ↓", left - 8).text, left - 8, L.titleH / 2);
+    ctx.font = L.font;
+    ctx.fillStyle = L.color;
+    // row labels
+    for (let i = 0; i < st.nq; i += L.rowStride) {
+      ctx.textAlign = "right";
+      ctx.font = this.focusRow === i ? L.bold : L.font;
+      ctx.fillText(L.rowLabels[i].text, left - 8, top + (i + 0.5) * ch);
+    }
+    // column labels
+    ctx.fillStyle = L.color;
+    ctx.font = L.font;
+    for (let j = 0; j < st.nk; j += L.colStride) {
+      const cx = left + (j + 0.5) * cw;
+      const lines = L.colLabels[j];
+      if (L.horizontal) {
+        ctx.textAlign = "center";
+        const y0 = top - 4 - (lines.length - 0.5) * L.lineH;
+        lines.forEach((line, k) => ctx.fillText(line, cx, y0 + k * L.lineH));
+      } else {
+        ctx.save();
+        ctx.translate(cx, top - 4);
+        ctx.rotate(-Math.PI / 4);
+        ctx.textAlign = "left";
+        ctx.fillText(lines[0], 2, 0);
+        ctx.restore();
+      }
+    }
+    if (blank) return;
+    // cells: one pixel per cell, scaled up without smoothing
+    const img = this.cellImage && this.cellImage.width === st.nk && this.cellImage.height === st.nq
+      ? this.cellImage
+      : (this.cellImage = new ImageData(st.nk, st.nq));
+    const px = img.data;
+    const lut = this.lut;
+    for (let i = 0; i < st.nq; i++) {
+      const [lo, hi] = this.range(i);
+      const span = hi - lo;
+      for (let j = 0; j < st.nk; j++) {
+        const v = st.weights[i * st.nk + j];
+        let f = span > 0 ? (v - lo) / span : 0.5;
+        f = f < 0 ? 0 : f > 1 ? 1 : f;
+        const c = Math.round(f * 255) * 3;
+        const p = (i * st.nk + j) * 4;
+        px[p] = lut[c];
+        px[p + 1] = lut[c + 1];
+        px[p + 2] = lut[c + 2];
+        px[p + 3] = 255;
+      }
+    }
+    if (!this.cellCanvas) this.cellCanvas = document.createElement("canvas");
+    const cc = this.cellCanvas;
+    if (cc.width !== st.nk || cc.height !== st.nq) {
+      cc.width = st.nk;
+      cc.height = st.nq;
+    }
+    cc.getContext("2d").putImageData(img, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(cc, left, top, cw * st.nk, ch * st.nq);
+    const ml = this.ensureMaskLayer(L);
+    if (ml) {
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.drawImage(ml, Math.round(left * dpr), Math.round(top * dpr));
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    }
+    // thin separators when cells are large enough to read one by one
+    if (cw >= 12 && ch >= 12) {
+      ctx.strokeStyle = "rgba(255,255,255,0.55)";
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      for (let j = 1; j < st.nk; j++) {
+        ctx.moveTo(left + j * cw, top);
+        ctx.lineTo(left + j * cw, top + st.nq * ch);
+      }
+      for (let i = 1; i < st.nq; i++) {
+        ctx.moveTo(left, top + i * ch);
+        ctx.lineTo(left + st.nk * cw, top + i * ch);
+      }
+      ctx.stroke();
+    }
+    // numbers on the cells
+    if (L.cellDecimals >= 0) {
+      ctx.textAlign = "center";
+      ctx.font = L.font;
+      for (let i = 0; i < st.nq; i++)
+        for (let j = 0; j < st.nk; j++) {
+          const idx = i * st.nk + j;
+          const cx = left + (j + 0.5) * cw;
+          const cy = top + (i + 0.5) * ch;
+          if (st.mask && !st.mask[idx]) {
+            ctx.fillStyle = "#333";
+            ctx.fillText("−∞", cx, cy);
+            continue;
+          }
+          const p = idx * 4;
+          ctx.fillStyle = darkText(px[p], px[p + 1], px[p + 2]) ? "#111" : "#fff";
+          ctx.fillText(fmt(st.weights[idx], L.cellDecimals), cx, cy);
+        }
+    }
+    // outlines: hovered and selected cells
+    const outline = (cell, color, width) => {
+      ctx.strokeStyle = color;
+      ctx.lineWidth = width;
+      ctx.strokeRect(left + cell[1] * cw + width / 2, top + cell[0] * ch + width / 2, cw - width, ch - width);
+    };
+    if (this.hover) outline(this.hover, "rgba(255,255,255,0.9)", 2);
+    if (this.selected) {
+      outline(this.selected, "#000", 3);
+      outline(this.selected, "#fff", 1);
+    }
+  }
+
+  drawLegend() {
+    const x = this.texts();
+    const bar = this.el.legendBar;
+    const w = 160;
+    const h = 14;
+    const dpr = window.devicePixelRatio || 1;
+    if (!this.legendDrawn) {
+      bar.width = w * dpr;
+      bar.height = h * dpr;
+      bar.style.width = w + "px";
+      bar.style.height = h + "px";
+      const g = bar.getContext("2d");
+      const img = g.createImageData(bar.width, 1);
+      for (let p = 0; p < bar.width; p++) {
+        const c = Math.round((p / (bar.width - 1)) * 255) * 3;
+        img.data.set([this.lut[c], this.lut[c + 1], this.lut[c + 2], 255], p * 4);
+      }
+      for (let y = 0; y < bar.height; y++) g.putImageData(img, 0, y);
+      this.legendDrawn = true;
+    }
+    const d = Math.min(this.h.decimals, 4);
+    if (this.mode === "row") {
+      this.el.legendLo.textContent = x.legend_row_lo;
+      this.el.legendHi.textContent = x.legend_row_hi;
+      this.el.legendText.textContent = x.legend_row;
+    } else if (this.mode === "auto") {
+      const [, hi] = this.range(0);
+      this.el.legendLo.textContent = fmt(0, d);
+      this.el.legendHi.textContent = fmt(hi, d);
+      this.el.legendText.textContent = fill(x.legend_auto, { max: fmt(hi, d) });
+    } else {
+      this.el.legendLo.textContent = fmt(0, 1);
+      this.el.legendHi.textContent = fmt(1, 1);
+      this.el.legendText.textContent = x.legend_fixed;
+    }
+    this.root.dataset.colourMode = this.mode;
+  }
+
+  narrate(d) {
+    const st = this.st;
+    const x = this.texts();
+    const i = Math.min(this.focusRow, st.nq - 1);
+    let best = 0;
+    let low = -1;
+    for (let j = 0; j < st.nk; j++) {
+      const idx = i * st.nk + j;
+      if (st.weights[idx] > st.weights[i * st.nk + best]) best = j;
+      if (st.mask && !st.mask[idx]) continue;
+      if (low < 0 || st.weights[idx] < st.weights[i * st.nk + low]) low = j;
+    }
+    const w = st.weights[i * st.nk + best];
+    const params = {
+      t: fmt(this.T, 2),
+      row: st.rows[i],
+      col: st.cols[best],
+      weight: fmt(w, d),
+      percent: fmt(100 * w, 1),
+      low_col: st.cols[low],
+      low_weight: fmt(st.weights[i * st.nk + low], d),
+    };
+    fillNodes(this.el.narration, st.nk > 1 ? x.narration : x.narration_one, params);
+    if (st.values) {
+      const vec = vector(st.output.subarray(i * st.dv, (i + 1) * st.dv), d, 16);
+      fillNodes(this.el.output, x.output_line, { row: st.rows[i], output: vec });
+    } else {
+      this.el.output.textContent = "";
+    }
+  }
+
+  // -- hover, click, keyboard
+  cellAt(e) {
+    const L = this.layout();
+    const rect = this.el.canvas.getBoundingClientRect();
+    const px = e.clientX - rect.left;
+    const py = e.clientY - rect.top;
+    const j = Math.floor((px - L.left) / L.cw);
+    const i = Math.floor((py - L.top) / L.ch);
+    if (px >= L.left && py >= L.top && i >= 0 && j >= 0 && i < this.st.nq && j < this.st.nk) return { kind: "cell", i, j, px, py };
+    if (px < L.left && py >= L.top && i >= 0 && i < this.st.nq) return { kind: "row", i, px, py };
+    if (py < L.top && px >= L.left && j >= 0 && j < this.st.nk) return { kind: "col", j, px, py };
+    return null;
+  }
+
+  onHover(e) {
+    const cell = this.cellAt(e);
+    const tip = this.el.tip;
+    const x = this.texts();
+    const st = this.st;
+    if (!cell) {
+      tip.hidden = true;
+      if (this.hover) {
+        this.hover = null;
+        this.schedule();
+      }
+      return;
+    }
+    const lines = [];
+    if (cell.kind === "cell") {
+      const idx = cell.i * st.nk + cell.j;
+      lines.push([x.row_title, st.rows[cell.i]], [x.col_title, st.cols[cell.j]]);
+      if (st.mask && !st.mask[idx]) lines.push([x.weight, x.masked]);
+      else lines.push([x.weight, fmt(st.weights[idx], this.h.decimals)]);
+      const h = [cell.i, cell.j];
+      if (!this.hover || this.hover[0] !== h[0] || this.hover[1] !== h[1]) {
+        this.hover = h;
+        this.schedule();
+      }
+    } else if (cell.kind === "row") {
+      lines.push([x.row_title, st.rows[cell.i]]);
+    } else {
+      lines.push([x.col_title, st.cols[cell.j]]);
+    }
+    tip.textContent = "";
+    for (const [k, v] of lines) {
+      const div = document.createElement("div");
+      const b = document.createElement("b");
+      b.textContent = k + ": ";
+      div.appendChild(b);
+      div.appendChild(document.createTextNode(v));
+      tip.appendChild(div);
+    }
+    tip.hidden = false;
+    const wrapW = this.el.plot.clientWidth;
+    const left = Math.min(cell.px + 14, Math.max(0, wrapW - tip.offsetWidth - 4));
+    tip.style.left = left + "px";
+    tip.style.top = cell.py + 14 + "px";
+  }
+
+  onCanvasKey(e) {
+    const st = this.st;
+    let [i, j] = this.selected || [this.focusRow, 0];
+    const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+    if (moves[e.key]) {
+      i = Math.min(st.nq - 1, Math.max(0, i + moves[e.key][0]));
+      j = Math.min(st.nk - 1, Math.max(0, j + moves[e.key][1]));
+      this.select(i, j);
+      e.preventDefault();
+    } else if (e.key === "Enter" || e.key === " ") {
+      this.select(i, j);
+      e.preventDefault();
+    }
+  }
+
+  select(i, j) {
+    this.selected = [i, j];
+    this.focusRow = i;
+    this.root.dataset.selected = i + "," + j;
+    this.el.explain.hidden = false;
+    this.schedule();
+  }
+
+  closeExplain() {
+    this.selected = null;
+    delete this.root.dataset.selected;
+    this.el.explain.hidden = true;
+    this.schedule();
+  }
+
+  renderExplain(d) {
+    const st = this.st;
+    const x = this.texts();
+    const [i, j] = this.selected;
+    const box = this.el.explain;
+    box.textContent = "";
+    const idx = i * st.nk + j;
+    const add = (tag, cls, text) => {
+      const el = document.createElement(tag);
+      if (cls) el.className = cls;
+      if (text !== undefined) el.textContent = text;
+      box.appendChild(el);
+      return el;
+    };
+    const head = add("div", "la-explain-head");
+    const title = document.createElement("span");
+    fillNodes(title, x.explain_title, { row: st.rows[i], col: st.cols[j] });
+    head.appendChild(title);
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "la-close";
+    close.textContent = "×";
+    close.title = x.close;
+    close.setAttribute("aria-label", x.close);
+    close.addEventListener("click", () => this.closeExplain());
+    head.appendChild(close);
+    const list = add("ol", "la-steps");
+    const step = (label, body) => {
+      const li = document.createElement("li");
+      const b = document.createElement("b");
+      b.textContent = label;
+      li.appendChild(b);
+      li.appendChild(document.createTextNode(" " + body));
+      list.appendChild(li);
+      return li;
+    };
+    const s = st.scores[idx];
+    if (st.q && st.k) {
+      const qv = st.q.data.subarray(i * st.q.cols, (i + 1) * st.q.cols);
+      const kv = st.k.data.subarray(j * st.k.cols, (j + 1) * st.k.cols);
+      const terms = [];
+      for (let c = 0; c < Math.min(qv.length, TERMS_MAX); c++) terms.push(num(qv[c], d) + "×" + num(kv[c], d));
+      if (qv.length > TERMS_MAX) terms.push("… (" + qv.length + ")");
+      step(x.explain_score, "q·k = " + terms.join(" + ") + " = " + fmt(s, d));
+    } else {
+      step(x.explain_score, "s = " + fmt(s, d));
+    }
+    const masked = st.mask && !st.mask[idx];
+    const scaled = st.divisor !== 1 ? s / st.divisor : s;
+    step(
+      x.explain_scale,
+      this.h.scale ? fmt(s, d) + " ÷ √" + this.h.d_k + " = " + fmt(scaled, d) : x.explain_no_scale + " → " + fmt(scaled, d),
+    );
+    if (masked) {
+      step(x.explain_mask, x.masked);
+    } else {
+      step(x.explain_temperature, fmt(scaled, d) + " ÷ " + fmt(this.T, 2) + " = " + fmt(st.logits[idx], d));
+      const e = Math.exp((scaled - st.rowMax[i]) / this.T);
+      step(
+        x.explain_exp,
+        "exp((" + fmt(scaled, d) + " − " + fmt(st.rowMax[i], d) + ") ÷ " + fmt(this.T, 2) + ") = " + fmt(e, d),
+      );
+      step(x.explain_norm, fmt(e, d) + " ÷ " + fmt(st.rowSum[i], d) + " = " + fmt(st.weights[idx], d));
+    }
+    // the row's weights as bars (all keys up to 16, else the largest 12 and this one)
+    const bars = add("div", "la-bars");
+    bars.setAttribute("role", "list");
+    const cap = add("div", "la-bars-cap");
+    let order = [...Array(st.nk).keys()];
+    if (st.nk > BAR_ROWS_MAX) {
+      order.sort((a, b) => st.weights[i * st.nk + b] - st.weights[i * st.nk + a]);
+      order = order.slice(0, 12);
+      if (!order.includes(j)) order.push(j);
+      cap.textContent = fill(x.bars_top, { n: order.length, total: st.nk });
+    } else {
+      cap.textContent = x.explain_bars;
+    }
+    box.insertBefore(cap, bars);
+    let rowMaxW = 0;
+    for (let c = 0; c < st.nk; c++) rowMaxW = Math.max(rowMaxW, st.weights[i * st.nk + c]);
+    for (const c of order) {
+      const w = st.weights[i * st.nk + c];
+      const row = document.createElement("div");
+      row.className = "la-bar" + (c === j ? " la-bar-on" : "");
+      row.setAttribute("role", "listitem");
+      const lab = document.createElement("span");
+      lab.className = "la-bar-label";
+      lab.textContent = st.cols[c];
+      lab.title = st.cols[c];
+      const track = document.createElement("span");
+      track.className = "la-bar-track";
+      const fillEl = document.createElement("span");
+      fillEl.className = "la-bar-fill";
+      fillEl.style.width = (rowMaxW > 0 ? (100 * w) / rowMaxW : 0) + "%";
+      track.appendChild(fillEl);
+      const val = document.createElement("span");
+      val.className = "la-bar-value";
+      val.textContent = st.mask && !st.mask[i * st.nk + c] ? x.masked_short : fmt(w, d);
+      row.append(lab, track, val);
+      bars.appendChild(row);
+    }
+    if (st.values) {
+      const terms = [];
+      for (let c = 0; c < Math.min(st.nk, 4); c++) terms.push(fmt(st.weights[i * st.nk + c], d) + "·v" + (c + 1));
+      if (st.nk > 4) terms.push("…");
+      const out = vector(st.output.subarray(i * st.dv, (i + 1) * st.dv), d, 16);
+      add("p", "la-explain-out", x.explain_output + " " + terms.join(" + ") + " = " + out);
+    }
+  }
+
+  updateSr() {
+    // an accessible table of the weights (up to 16 × 16), refreshed when Python sends new data
+    const st = this.st;
+    const sr = this.el.sr;
+    sr.textContent = "";
+    if (st.nq > CELL_TEXT_MAX || st.nk > CELL_TEXT_MAX || st.fault) return;
+    const d = this.h.decimals;
+    const cap = document.createElement("caption");
+    cap.textContent = fill(this.texts().summary, { rows: st.nq, cols: st.nk }) + " · T = " + fmt(this.T, 2);
+    sr.appendChild(cap);
+    const head = document.createElement("tr");
+    head.appendChild(document.createElement("td"));
+    for (const c of st.cols) {
+      const th = document.createElement("th");
+      th.scope = "col";
+      th.textContent = c;
+      head.appendChild(th);
+    }
+    sr.appendChild(head);
+    for (let i = 0; i < st.nq; i++) {
+      const tr = document.createElement("tr");
+      const th = document.createElement("th");
+      th.scope = "row";
+      th.textContent = st.rows[i];
+      tr.appendChild(th);
+      for (let j = 0; j < st.nk; j++) {
+        const td = document.createElement("td");
+        td.textContent = st.mask && !st.mask[i * st.nk + j] ? "−∞" : fmt(st.weights[i * st.nk + j], d);
+        tr.appendChild(td);
+      }
+      sr.appendChild(tr);
+    }
+  }
+}
+
+function num(v, d) {
+  return v < 0 ? "(" + fmt(v, d) + ")" : fmt(v, d);
+}
+
+function vector(arr, d, max) {
+  const shown = Array.from(arr.subarray(0, max), (v) => fmt(v, d));
+  if (arr.length > max) shown.push("… (" + arr.length + ")");
+  return "[" + shown.join(", ") + "]";
+}
+
+function wrapLines(ctx, s, max, maxLines) {
+  // greedy word wrap into at most maxLines lines of width ≤ max, or null when it does not fit
+  const words = String(s).split(/\s+/).filter(Boolean);
+  if (!words.length) return [""];
+  const lines = [];
+  let line = "";
+  for (const w of words) {
+    const next = line ? line + " " + w : w;
+    if (ctx.measureText(next).width <= max) line = next;
+    else {
+      if (!line || ctx.measureText(w).width > max) return null;
+      lines.push(line);
+      line = w;
+    }
+  }
+  lines.push(line);
+  return lines.length <= maxLines ? lines : null;
+}
+
+function ellipsize(ctx, s, max) {
+  const text = String(s);
+  if (ctx.measureText(text).width <= max) return { text, cut: false };
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ctx.measureText(text.slice(0, mid) + "…").width <= max) lo = mid;
+    else hi = mid - 1;
+  }
+  return { text: text.slice(0, lo) + "…", cut: true };
+}
+
+export default function (args) {
+  const { parentElement, data, setStateValue } = args;
+  let view = instances.get(parentElement);
+  try {
+    if (!view) {
+      view = new LiveView(parentElement);
+      instances.set(parentElement, view);
+    }
+    view.setStateValue = setStateValue;
+    view.update(data);
+  } catch (err) {
+    const message = err && err.message ? err.message : String(err);
+    if (view) view.showError(message);
+    else {
+      const box = parentElement.querySelector(".la-error");
+      if (box) {
+        box.hidden = false;
+        box.textContent = message;
+      }
+    }
+  }
+  return () => {
+    if (view) view.destroy();
+    instances.delete(parentElement);
+  };
+}
