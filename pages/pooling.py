@@ -193,8 +193,10 @@ def live() -> None:
     labels = [token_label(i) for i in range(n)]
     dims = dim_labels(d)
     notebook_x = np.array(POOLING.x)
-    if x.shape == notebook_x.shape and np.array_equal(x, notebook_x) and np.array_equal(w, POOLING.w):
-        if TEMPERATURE.is_default(temperature):
+    same = x.shape == notebook_x.shape and np.array_equal(x, notebook_x) and np.array_equal(w, POOLING.w)
+    # one container whatever it holds: the elements after it (the live view) keep their place
+    with st.container():
+        if same and TEMPERATURE.is_default(temperature):
             st.success(t("common.matches_notebook"))
             st.caption(
                 t(
@@ -205,8 +207,6 @@ def live() -> None:
             )
         else:
             st.caption(t("common.differs_from_notebook"))
-    else:
-        st.caption(t("common.differs_from_notebook"))
 
     # Step 1: scores
     s = r.scores

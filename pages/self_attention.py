@@ -122,21 +122,18 @@ def live() -> None:
     n, d = x.shape
     labels = [token_label(i) for i in range(n)]
     dims = dim_labels(d)
-    if (
-        x.shape == np.shape(preset.x)
-        and np.array_equal(x, np.array(preset.x))
-        and not scale
-        and TEMPERATURE.is_default(temperature)
-    ):
-        st.success(t("common.matches_notebook"))
-        with st.expander(t("self.printout_title")):
-            st.caption(t("self.printout_caption"))
-            st.text(t("self.printout_weights"))
-            st.code(_printout(preset.printed["weights"]), language=None)
-            st.text(t("self.printout_output"))
-            st.code(_printout(preset.printed["output"]), language=None)
-    else:
-        st.caption(t("common.differs_from_notebook"))
+    same = x.shape == np.shape(preset.x) and np.array_equal(x, np.array(preset.x))
+    with st.container():  # one element whatever it holds: the live view below keeps its place
+        if same and not scale and TEMPERATURE.is_default(temperature):
+            st.success(t("common.matches_notebook"))
+            with st.expander(t("self.printout_title")):
+                st.caption(t("self.printout_caption"))
+                st.text(t("self.printout_weights"))
+                st.code(_printout(preset.printed["weights"]), language=None)
+                st.text(t("self.printout_output"))
+                st.code(_printout(preset.printed["output"]), language=None)
+        else:
+            st.caption(t("common.differs_from_notebook"))
 
     # Step 1: scores
     s = r.scores

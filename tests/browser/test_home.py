@@ -12,14 +12,13 @@ from browser_helpers import (
     main_text,
     move_slider,
     open_page,
-    plotly_data,
     screenshot,
     select_option,
     sidebar_nav_titles,
-    slider_input,
     slider_value,
     widget,
 )
+from live_helpers import live, live_output, live_shown_temperature, live_slider, live_weights, move_live
 from playwright.sync_api import expect
 
 from ui.i18n import LANGUAGES, catalog
@@ -31,7 +30,6 @@ pytestmark = pytest.mark.browser
 QUERY = np.array([1.0, 0.0, 1.0])
 KEYS = np.array([[1.0, 0.5, 1.0], [0.5, 1.0, 0.5], [0.0, 0.5, 1.0]])
 VALUES = np.array([[10.0, 0.0, 5.0], [1.0, 2.0, 3.0], [0.0, 0.5, 1.0]])
-OUTPUT_RE = re.compile(r"Output, the weighted sum of the books' contents: \[([^\]]*)\]")
 SCORES_RE = re.compile(r"Scores, query · key: \[([^\]]*)\]")
 
 
@@ -50,15 +48,16 @@ def shown_vector(pattern: re.Pattern[str], text: str) -> list[str]:
     return [s.strip() for s in m.group(1).split(",")]
 
 
-def check_numbers(page, temperature: float) -> None:  # noqa: ANN001 - playwright Page
-    """The scores line, the output line and the bar chart agree with numpy at ``temperature``."""
+def check_numbers(page, temperature: float, decimals: int = 4, lang: str = "en") -> None:  # noqa: ANN001
+    """The scores line (Python) and the live view's weights and output agree with numpy at ``temperature``."""
     scores, weights, output = expected(temperature)
-    text = main_text(page)
-    assert shown_vector(SCORES_RE, text) == [f"{x:.4f}" for x in scores]
-    assert shown_vector(OUTPUT_RE, text) == [f"{x:.4f}" for x in output]
-    (bars,) = plotly_data(page, "home_weights")
-    np.testing.assert_allclose(bars["x"], weights, rtol=0, atol=1e-9)
-    assert bars["text"] == [f"{w:.4f}" for w in weights]
+    line = catalog(lang)["home.scores_line"].replace("{scores}", "")
+    assert line + "[" + ", ".join(f"{x:.{decimals}f}" for x in scores) + "]" in main_text(page)
+    np.testing.assert_allclose(live_weights(page)[0], weights, rtol=1e-12)
+    np.testing.assert_allclose(live_output(page)[0], output, rtol=1e-12)
+    view = live(page).inner_text()
+    assert "[" + ", ".join(f"{x:.{decimals}f}" for x in output) + "]" in view  # the output line
+    assert f"{weights.max():.{decimals}f}" in view  # the narration's largest weight
 
 
 def en(key: str) -> str:
@@ -93,38 +92,36 @@ def test_home_loads_with_sidebar(page, base_url) -> None:  # noqa: ANN001
 
 def test_temperature_slider_recomputes(page, base_url) -> None:  # noqa: ANN001
     open_page(page, base_url, "/")
-    thumb = slider_input(page, "home_temperature")
+    thumb = live_slider(page)
     assert thumb.get_attribute("aria-label") == en("common.temperature")
-    assert slider_value(page, "home_temperature") == "1.00"
+    assert live_shown_temperature(page) == "1.00"
     check_numbers(page, 1.0)
     # The notebook's printed numbers at T = 1.
-    assert shown_vector(OUTPUT_RE, main_text(page)) == ["5.9731", "0.5299", "3.7284"]
+    assert "[5.9731, 0.5299, 3.7284]" in live(page).inner_text()
 
-    assert move_slider(page, "home_temperature", 4) == "1.20"  # 4 × 0.05
+    assert move_live(page, 4) == "1.20"  # 4 × 0.05
     check_numbers(page, 1.2)
 
-    assert move_slider(page, "home_temperature", 1, key="End") == "5.00"
+    assert move_live(page, 1, key="End") == "5.00"
     check_numbers(page, 5.0)
     screenshot(page, "home_temperature_5")
 
     # The lower end: 0.05 is allowed (never 0): the weights are nearly one-hot on book 1.
-    assert move_slider(page, "home_temperature", 1, key="Home") == "0.05"
+    assert move_live(page, 1, key="Home") == "0.05"
     check_numbers(page, 0.05)
     _, weights, _ = expected(0.05)
     assert weights[0] > 0.999
 
     # By label, to the right.
-    assert move_slider(page, en("common.temperature"), 1) == "0.10"
+    assert move_live(page, 1) == "0.10"
     check_numbers(page, 0.1)
 
 
 def test_language_switch_keeps_values(page, base_url) -> None:  # noqa: ANN001
     open_page(page, base_url, "/")
-    move_slider(page, "home_temperature", 4)  # 1.20
+    move_live(page, 4)  # 1.20
     move_slider(page, "decimals_select", 2)  # 6 decimals
-    text = main_text(page)
-    _, weights, output = expected(1.2)
-    assert shown_vector(OUTPUT_RE, text) == [f"{x:.6f}" for x in output]
+    check_numbers(page, 1.2, decimals=6)
 
     select_option(page, "lang_select", LANGUAGES["vi"])
     assert widget(page, "lang_select").locator("input").input_value() == LANGUAGES["vi"]
@@ -135,14 +132,11 @@ def test_language_switch_keeps_values(page, base_url) -> None:  # noqa: ANN001
             assert page.get_by_role("heading", name=vi).first.is_visible()
             assert page.get_by_role("heading", name=en(key)).count() == 0
     vi_temperature = catalog("vi").get("common.temperature") or en("common.temperature")
-    assert slider_input(page, "home_temperature").get_attribute("aria-label") == vi_temperature
+    assert live_slider(page).get_attribute("aria-label") == vi_temperature
     if len(PAGES) > 1:
         assert sidebar_nav_titles(page) == [catalog("vi").get(p.title_key) or en(p.title_key) for p in PAGES]
     # Keys keep values: same temperature, same decimals, same numbers.
-    assert slider_value(page, "home_temperature") == "1.20"
+    assert live_shown_temperature(page) == "1.20"
     assert slider_value(page, "decimals_select") == "6"
-    (bars,) = plotly_data(page, "home_weights")
-    np.testing.assert_allclose(bars["x"], weights, rtol=0, atol=1e-9)
-    assert bars["text"] == [f"{w:.6f}" for w in weights]
-    assert all(f"{x:.6f}" in main_text(page) for x in output)
+    check_numbers(page, 1.2, decimals=6, lang="vi")
     screenshot(page, "home_vi")

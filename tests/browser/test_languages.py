@@ -12,17 +12,15 @@ from browser_helpers import (
     click_nav,
     eventually,
     locale_text,
-    move_slider,
     open_page,
-    plotly_data,
     screenshot,
     select_option,
     set_text,
     sidebar_nav_titles,
     slider_input,
-    slider_value,
     widget,
 )
+from live_helpers import live_labels, live_shown_temperature, live_slider, live_weights, move_live
 from playwright.sync_api import Page, expect
 
 from ui.nav import PAGES
@@ -57,7 +55,7 @@ def test_vietnamese_browser(page_factory, base_url) -> None:  # noqa: ANN001
     click_nav(page, locale_text("vi", "nav.step_by_step"))
     assert_language(page, "vi", "sbs.title")
     expect(heading(page, "vi", "sbs.inputs_title")).to_be_visible()
-    assert slider_input(page, "sbs_temperature").get_attribute("aria-label") == "Nhiệt độ (Temperature)"
+    assert live_slider(page).get_attribute("aria-label") == "Nhiệt độ (Temperature)"
     assert_no_error(page)
     screenshot(page, "step_by_step_vi")
 
@@ -68,9 +66,9 @@ def test_korean_browser(page_factory, base_url) -> None:  # noqa: ANN001
     assert_language(page, "ko", "library.title")
     assert "도서관 비유" in sidebar_nav_titles(page)[1]
     expect(heading(page, "ko", "library.inputs_title")).to_be_visible()
-    assert slider_input(page, "library_temperature").get_attribute("aria-label") == "온도(Temperature)"
-    (heat,) = plotly_data(page, "library_weights_heatmap")
-    assert [round(w, 4) for w in heat["z"][0]] == [0.5761, 0.2119, 0.2119]  # numbers are the same in every language
+    assert live_slider(page).get_attribute("aria-label") == "온도(Temperature)"
+    # numbers are the same in every language
+    assert [round(w, 4) for w in live_weights(page)[0]] == [0.5761, 0.2119, 0.2119]
     assert_no_error(page)
     screenshot(page, "library_ko")
 
@@ -80,9 +78,9 @@ def test_switch_language_mid_lesson_keeps_values(page, base_url) -> None:  # noq
     assert_language(page, "en", "sbs.title")
     sentence = "Tôi thích học attention"
     set_text(page, "sbs_sentence", sentence)
-    assert move_slider(page, "sbs_temperature", 2) == "1.10"
-    before = plotly_data(page, "sbs_weights_heatmap")[0]
-    assert before["x"] == sentence.split()
+    assert move_live(page, 2) == "1.10"
+    before = live_weights(page)
+    assert live_labels(page)[1] == sentence.split()
 
     for lang in ("ko", "vi"):
         select_option(page, "lang_select", LANGUAGE_NAMES[lang], timeout_ms=60_000)
@@ -91,10 +89,9 @@ def test_switch_language_mid_lesson_keeps_values(page, base_url) -> None:  # noq
         expect(page.get_by_role("heading", name=locale_text("en", "sbs.title"), exact=True)).to_have_count(0)
         # Values kept: the sentence, the temperature, hence the same weights.
         assert widget(page, "sbs_sentence").locator("input").input_value() == sentence
-        assert slider_value(page, "sbs_temperature") == "1.10"
-        thumb = slider_input(page, "sbs_temperature")
+        assert live_shown_temperature(page) == "1.10"
+        thumb = live_slider(page)
         assert thumb.get_attribute("aria-label") == locale_text(lang, "common.temperature")
-        after = plotly_data(page, "sbs_weights_heatmap")[0]
-        assert after["x"] == before["x"]
-        np.testing.assert_array_equal(after["z"], before["z"])
+        assert live_labels(page)[1] == sentence.split()
+        np.testing.assert_array_equal(live_weights(page), before)
         assert_no_error(page)

@@ -18,6 +18,7 @@ from browser_helpers import (
     screenshot,
     slider_value,
 )
+from live_helpers import live_labels, live_output, live_shown_temperature, live_weights, move_live
 from numpy_ref import softmax
 from playwright.sync_api import expect
 
@@ -32,15 +33,16 @@ DIMS = ["d1", "d2", "d3"]
 
 
 def check(page, x: np.ndarray, w: np.ndarray, temperature: float) -> None:  # noqa: ANN001 - playwright Page
-    """Scores X·w, weights softmax(scores/T) (bars), context weights·X (table and chart total)."""
+    """Scores X·w, weights softmax(scores/T) (the live view), context weights·X (the view, the table, the chart)."""
     scores = x @ w
     weights = softmax(scores / temperature)
     context = weights @ x
     shown = find_table(page, index=TOKENS, columns=[locale_text("en", "common.score")])
     np.testing.assert_allclose(shown.numbers()[:, 0], scores, rtol=0, atol=1e-12)
-    (bars,) = plotly_data(page, "pool_weights")
-    assert labels_match(bars["y"], TOKENS)
-    np.testing.assert_allclose(bars["x"], weights, rtol=0, atol=1e-12)
+    rows, cols = live_labels(page)
+    assert labels_match(cols, TOKENS) and rows == ["w"]
+    np.testing.assert_allclose(live_weights(page)[0], weights, rtol=1e-12)
+    np.testing.assert_allclose(live_output(page)[0], context, rtol=1e-12, atol=1e-15)
     table = find_table(page, index=[locale_text("en", "pool.context")], columns=DIMS)
     np.testing.assert_allclose(table.numbers()[0], context, rtol=0, atol=1e-12)
     *_, total = plotly_data(page, "pool_contributions")
@@ -52,10 +54,10 @@ def test_pooling_sliders_and_editor(page, base_url) -> None:  # noqa: ANN001
     assert_no_error(page)
     expect(page.get_by_role("heading", name=locale_text("en", "pool.title")).first).to_be_visible()
     assert slider_value(page, "pool_w_0") == "-1.2323"  # the notebook's draw, shown with 4 decimals
-    assert slider_value(page, "pool_temperature") == "1.00"
+    assert live_shown_temperature(page) == "1.00"
     eventually(lambda: check(page, X, W, 1.0))
-    (bars,) = plotly_data(page, "pool_weights")  # the notebook's printed weights
-    np.testing.assert_allclose(bars["x"], POOLING.printed["weights"], rtol=0, atol=5e-8)
+    # the notebook's printed weights
+    np.testing.assert_allclose(live_weights(page)[0], POOLING.printed["weights"], rtol=0, atol=5e-8)
 
     # w1 slider: two steps of 0.01 right. The slider snaps to its 0.01 grid from -1.2322834.
     shown = move_slider(page, "pool_w_0", 2)
@@ -68,7 +70,7 @@ def test_pooling_sliders_and_editor(page, base_url) -> None:  # noqa: ANN001
     assert abs(w[2] - (W[2] - 0.01)) < 0.0051
     eventually(lambda: check(page, X, w, 1.0))
 
-    assert move_slider(page, "pool_temperature", 2) == "1.10"
+    assert move_live(page, 2) == "1.10"
     eventually(lambda: check(page, X, w, 1.1))
 
     # X[1, 0]: 0 -> 1.5.
@@ -76,6 +78,6 @@ def test_pooling_sliders_and_editor(page, base_url) -> None:  # noqa: ANN001
     x = X.copy()
     x[1, 0] = 1.5
     eventually(lambda: check(page, x, w, 1.1))
-    assert slider_value(page, "pool_temperature") == "1.10"
+    assert live_shown_temperature(page) == "1.10"
     assert_no_error(page)
     screenshot(page, "pooling")

@@ -17,6 +17,7 @@ from browser_helpers import (
     watch_dialogs,
     widget,
 )
+from live_helpers import live_labels, live_weights
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -45,12 +46,6 @@ def assert_inert(page: Page, dialogs: list[str]) -> None:
     assert_no_exception(page)
 
 
-def axis_labels(page: Page, key: str, axis: str = "x") -> list[str]:
-    """The tick labels a plotly figure draws on an axis (SVG text, as the user sees it; a label
-    starting with ``$`` has an invisible zero-width space in front, so plotly does not typeset it)."""
-    return [s.replace("\u200b", "") for s in page.locator(f".st-key-{key} .{axis}tick text").all_text_contents()]
-
-
 def test_step_by_step_sentence_is_inert(page, base_url) -> None:  # noqa: ANN001
     dialogs = watch_dialogs(page)
     open_page(page, base_url, "/step_by_step")
@@ -61,9 +56,9 @@ def test_step_by_step_sentence_is_inert(page, base_url) -> None:  # noqa: ANN001
         eventually(  # the Token column, as typed
             lambda tokens=tokens: _same([row[0] for row in find_table(widget(page, "sbs_tbl_tokens")).cells], tokens)
         )
-        (heat,) = plotly_data(page, "sbs_weights_heatmap")
-        assert len(heat["x"]) == len(tokens)
-        eventually(lambda tokens=tokens: _same(axis_labels(page, "sbs_weights_heatmap"), [label(t) for t in tokens]))
+        # the live view draws the tokens on a canvas and names them in its accessible table, as text
+        eventually(lambda tokens=tokens: _same(live_labels(page)[1], [label(t) for t in tokens]))
+        assert live_labels(page)[0] == live_labels(page)[1]
         # The explanations quote the first token as code, literally.
         expect(page.locator("[data-testid='stMain'] code", has_text=tokens[0][:24]).first).to_be_visible()
         assert_inert(page, dialogs)
@@ -92,8 +87,9 @@ def test_word2vec_corpus_is_inert(page, base_url) -> None:  # noqa: ANN001
     ]
     assert sorted(drawn) == sorted(label(w) for w in words)
     # Attention over the first sentence: its tokens are the keys.
-    (bars,) = plotly_data(page, "w2v_weights_bars")
-    assert len(bars["x"]) == len(sentences[0]) and abs(sum(bars["x"]) - 1) < 1e-12
+    assert live_labels(page)[1] == [label(w) for w in sentences[0]]
+    weights = live_weights(page)
+    assert weights.shape == (1, len(sentences[0])) and abs(weights.sum() - 1) < 1e-12
     assert locale_text("en", "w2v.title") in page.inner_text("body")
     assert_inert(page, dialogs)
     screenshot(page, "safety_word2vec")

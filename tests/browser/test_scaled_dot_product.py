@@ -12,12 +12,11 @@ from browser_helpers import (
     find_table,
     labels_match,
     locale_text,
-    move_slider,
     open_page,
     plotly_data,
     screenshot,
-    slider_value,
 )
+from live_helpers import live_labels, live_output, live_shown_temperature, live_weights, move_live
 from numpy_ref import attend
 from playwright.sync_api import expect
 
@@ -31,14 +30,13 @@ KEYS = [locale_text("en", "scaled_dot_product.key_row", i=i + 1) for i in range(
 
 
 def check(page, k: np.ndarray, temperature: float) -> None:  # noqa: ANN001 - playwright Page
-    """Scores table, weights heatmap and bars, output (the contributions chart's total), scaled by √3."""
+    """Scores table, the live view's weights and output, the contributions chart's total, scaled by √3."""
     scores, weights, output = attend(Q, k, V, scale=True, temperature=temperature)
     np.testing.assert_allclose(find_table(page, index=QUERY, columns=KEYS).numbers(), scores, rtol=0, atol=1e-12)
-    (heat,) = plotly_data(page, "scaled_dot_product_weights_heatmap")
-    assert labels_match(heat["x"], KEYS) and labels_match(heat["y"], QUERY)
-    np.testing.assert_allclose(heat["z"], weights, rtol=0, atol=1e-12)
-    (bars,) = plotly_data(page, "scaled_dot_product_weights_bars")
-    np.testing.assert_allclose(bars["x"], weights[0], rtol=0, atol=1e-12)
+    rows, cols = live_labels(page)
+    assert labels_match(cols, KEYS) and labels_match(rows, QUERY)
+    np.testing.assert_allclose(live_weights(page), weights, rtol=1e-12)
+    np.testing.assert_allclose(live_output(page), output, rtol=1e-12)
     *_, total = plotly_data(page, "scaled_dot_product_contributions")
     np.testing.assert_allclose(total["y"], output[0], rtol=0, atol=1e-12)
 
@@ -48,17 +46,16 @@ def test_scaled_dot_product_slider_and_editor(page, base_url) -> None:  # noqa: 
     assert_no_error(page)
     expect(page.get_by_role("heading", name=locale_text("en", "scaled_dot_product.title")).first).to_be_visible()
     assert P.scale is True
-    assert slider_value(page, "scaled_dot_product_temperature") == "1.00"
+    assert live_shown_temperature(page) == "1.00"
     eventually(lambda: check(page, K, 1.0))
     # The notebook's printout: weights [0.53289684 0.16794345 0.29915971], value [8.3205655 4.67103162].
-    (heat,) = plotly_data(page, "scaled_dot_product_weights_heatmap")
-    np.testing.assert_allclose(heat["z"][0], [0.53289684, 0.16794345, 0.29915971], rtol=0, atol=5e-9)
+    np.testing.assert_allclose(live_weights(page)[0], [0.53289684, 0.16794345, 0.29915971], rtol=0, atol=5e-9)
     *_, total = plotly_data(page, "scaled_dot_product_contributions")
     np.testing.assert_allclose(total["y"], [8.3205655, 4.67103162], rtol=0, atol=5e-8)
 
-    assert move_slider(page, "scaled_dot_product_temperature", 2) == "1.10"
+    assert move_live(page, 2) == "1.10"
     eventually(lambda: check(page, K, 1.1))
-    assert move_slider(page, "scaled_dot_product_temperature", -3) == "0.95"
+    assert move_live(page, -3) == "0.95"
     eventually(lambda: check(page, K, 0.95))
 
     # Key 2: [0, 1, 0] -> [2, 1, 0]: it now matches the query as well as key 1.
@@ -66,6 +63,6 @@ def test_scaled_dot_product_slider_and_editor(page, base_url) -> None:  # noqa: 
     k = K.copy()
     k[1, 0] = 2.0
     eventually(lambda: check(page, k, 0.95))
-    assert slider_value(page, "scaled_dot_product_temperature") == "0.95"
+    assert live_shown_temperature(page) == "0.95"
     assert_no_error(page)
     screenshot(page, "scaled_dot_product")

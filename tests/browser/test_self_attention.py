@@ -11,12 +11,10 @@ from browser_helpers import (
     eventually,
     find_table,
     locale_text,
-    move_slider,
     open_page,
-    plotly_data,
     screenshot,
-    slider_value,
 )
+from live_helpers import live_labels, live_output, live_shown_temperature, live_weights, move_live
 from numpy_ref import softmax
 from playwright.sync_api import expect
 
@@ -30,11 +28,11 @@ DIMS = ["d1", "d2", "d3"]
 
 
 def check(page, x: np.ndarray, temperature: float) -> None:  # noqa: ANN001 - playwright Page
-    """Weights softmax(XXᵀ/T) in the heatmap, output (weights·X) in the last table."""
+    """Weights softmax(XXᵀ/T) and output weights·X in the live view; the output in the last table too."""
     weights = softmax(x @ x.T / temperature)
-    (heat,) = plotly_data(page, "self_weights")
-    assert heat["x"] == TOKENS and heat["y"] == TOKENS
-    np.testing.assert_allclose(heat["z"], weights, rtol=0, atol=1e-12)
+    assert live_labels(page) == (TOKENS, TOKENS)
+    np.testing.assert_allclose(live_weights(page), weights, rtol=1e-12)
+    np.testing.assert_allclose(live_output(page), weights @ x, rtol=1e-12)
     out = find_table(page, index=TOKENS, columns=DIMS, nth=-1)  # X's editor has the same labels: the last is O
     assert out.header[0] == ""  # a result table, not the editor (its first header is "Token")
     np.testing.assert_allclose(out.numbers(), weights @ x, rtol=0, atol=1e-12)
@@ -44,15 +42,14 @@ def test_self_attention_slider_and_editor(page, base_url) -> None:  # noqa: ANN0
     open_page(page, base_url, "/self_attention")
     assert_no_error(page)
     expect(page.get_by_role("heading", name=locale_text("en", "self.title")).first).to_be_visible()
-    assert slider_value(page, "self_temperature") == "1.00"
+    assert live_shown_temperature(page) == "1.00"
     eventually(lambda: check(page, X, 1.0))
     # The notebook's printed weights (7-8 digits).
-    (heat,) = plotly_data(page, "self_weights")
-    np.testing.assert_allclose(heat["z"], SELF_ATTENTION_3X3.printed["weights"], rtol=0, atol=5e-8)
+    np.testing.assert_allclose(live_weights(page), SELF_ATTENTION_3X3.printed["weights"], rtol=0, atol=5e-8)
 
-    assert move_slider(page, "self_temperature", -2) == "0.90"
+    assert move_live(page, -2) == "0.90"
     eventually(lambda: check(page, X, 0.9))
-    assert move_slider(page, "self_temperature", 1) == "0.95"
+    assert move_live(page, 1) == "0.95"
     eventually(lambda: check(page, X, 0.95))
 
     # X[0, 1]: 0 -> 2 (token 1 now shares feature d2 with tokens 2 and 3).
@@ -60,6 +57,6 @@ def test_self_attention_slider_and_editor(page, base_url) -> None:  # noqa: ANN0
     x = X.copy()
     x[0, 1] = 2.0
     eventually(lambda: check(page, x, 0.95))
-    assert slider_value(page, "self_temperature") == "0.95"
+    assert live_shown_temperature(page) == "0.95"
     assert_no_error(page)
     screenshot(page, "self_attention")

@@ -12,13 +12,11 @@ from browser_helpers import (
     eventually,
     find_table,
     locale_text,
-    move_slider,
     open_page,
-    plotly_data,
     screenshot,
-    slider_value,
     widget,
 )
+from live_helpers import live_labels, live_output, live_shown_temperature, live_weights, move_live
 from numpy_ref import softmax
 from playwright.sync_api import expect
 
@@ -44,10 +42,10 @@ def expected(w_q: np.ndarray, temperature: float) -> tuple[np.ndarray, np.ndarra
 
 def check(page, w_q: np.ndarray, temperature: float) -> None:  # noqa: ANN001 - playwright Page
     weights, output = expected(w_q, temperature)
-    (heat,) = plotly_data(page, "sbs_weights_heatmap")
-    assert heat["x"] == TOKENS and heat["y"] == TOKENS
-    np.testing.assert_allclose(heat["z"], weights, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(np.sum(heat["z"], axis=1), 1.0, rtol=0, atol=1e-12)
+    assert live_labels(page) == (TOKENS, TOKENS)
+    np.testing.assert_allclose(live_weights(page), weights, rtol=1e-12)
+    np.testing.assert_allclose(np.sum(live_weights(page), axis=1), 1.0, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(live_output(page), output, rtol=1e-12)
     out = find_table(widget(page, "sbs_tbl_output"), index=TOKENS, columns=DIMS)
     np.testing.assert_allclose(out.numbers(), output, rtol=0, atol=1e-12)
 
@@ -63,13 +61,13 @@ def test_step_by_step_slider_and_editor(page, base_url) -> None:  # noqa: ANN001
     np.testing.assert_allclose(q[0], [1.3841427, 0.93171313, 0.94939871, 0.93588465], rtol=0, atol=5e-9)
     scaled = find_table(widget(page, "sbs_tbl_scaled"), index=TOKENS, columns=TOKENS).numbers()
     np.testing.assert_allclose(scaled[0], [2.32444626, 1.13470157, 2.22122649, 1.56792258], rtol=0, atol=5e-9)
-    assert slider_value(page, "sbs_temperature") == "1.00"
+    assert live_shown_temperature(page) == "1.00"
     eventually(lambda: check(page, w_q, 1.0))
     expect(page.get_by_text(locale_text("en", "common.matches_notebook"))).to_be_visible()
 
-    assert move_slider(page, "sbs_temperature", 2) == "1.10"
+    assert move_live(page, 2) == "1.10"
     eventually(lambda: check(page, w_q, 1.1))
-    assert move_slider(page, "sbs_temperature", -1) == "1.05"
+    assert move_live(page, -1) == "1.05"
     eventually(lambda: check(page, w_q, 1.05))
 
     # W_q[0, 0] -> 2.5: Q, the scores, the weights and the output all follow.
@@ -77,6 +75,6 @@ def test_step_by_step_slider_and_editor(page, base_url) -> None:  # noqa: ANN001
     w_q = w_q.copy()
     w_q[0, 0] = 2.5
     eventually(lambda: check(page, w_q, 1.05))
-    assert slider_value(page, "sbs_temperature") == "1.05"
+    assert live_shown_temperature(page) == "1.05"
     assert_no_error(page)
     screenshot(page, "step_by_step")

@@ -12,15 +12,14 @@ from browser_helpers import (
     eventually,
     find_table,
     locale_text,
-    move_slider,
     open_page,
     plotly_data,
     screenshot,
     select_option,
     set_text,
-    slider_value,
     widget,
 )
+from live_helpers import live_labels, live_output, live_shown_temperature, live_weights, move_live
 from numpy_ref import softmax
 from playwright.sync_api import expect
 
@@ -42,17 +41,17 @@ def plot_shows(page, words: set[str]) -> None:  # noqa: ANN001 - playwright Page
 
 
 def check_attention(page, query: str, temperature: float) -> tuple[Table, Table]:  # noqa: ANN001
-    """Weights (bars) = softmax(K·q / T) with q and K read from the page's own vector tables."""
+    """The live view's weights = softmax(K·q / T), with q and K read from the page's own vector
+    tables; its output = weights·V."""
     q_table = find_table(page, index=[query])
     dims = q_table.columns
-    (bars,) = plotly_data(page, "w2v_weights_bars")
-    kv_table = find_table(page, index=bars["y"], columns=dims)
+    _, keys = live_labels(page)
+    kv_table = find_table(page, index=keys, columns=dims)
     q, k = q_table.numbers()[0], kv_table.numbers()
     weights = softmax(k @ q / temperature)
-    np.testing.assert_allclose(bars["x"], weights, rtol=0, atol=1e-9)
-    assert abs(sum(bars["x"]) - 1) < 1e-12
-    shown = find_table(page, index=bars["y"], columns=[locale_text("en", "common.weight")])
-    np.testing.assert_allclose(shown.numbers()[:, 0], weights, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(live_weights(page)[0], weights, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(live_output(page)[0], weights @ k, rtol=0, atol=1e-9)
+    assert abs(live_weights(page).sum() - 1) < 1e-12
     return q_table, kv_table
 
 
@@ -61,18 +60,18 @@ def test_word2vec_corpus_and_slider(page, base_url) -> None:  # noqa: ANN001
     assert_no_error(page)
     expect(page.get_by_role("heading", name=locale_text("en", "w2v.title")).first).to_be_visible()
     assert {"fox", "quick", "hare", "squirrel"} <= plot_words(page)
-    assert slider_value(page, "w2v_temperature") == "1.00"
+    assert live_shown_temperature(page) == "1.00"
     # The notebook's query (fox) against its first sentence's words.
     _, kv = eventually(lambda: check_attention(page, "fox", 1.0))
     assert kv.index == ["the #1", "quick", "brown", "fox", "jumps", "over", "the #7", "lazy", "dog"]
     picker = widget(page, "w2v_sentence").locator("input[role=combobox]")
     expect(picker).to_have_value("1. the quick brown fox jumps over the lazy dog")
     assert len(kv.columns) == 4  # the preset's vector_size
-    before = plotly_data(page, "w2v_weights_bars")[0]["x"]
+    before = live_weights(page)
 
-    assert move_slider(page, "w2v_temperature", -2) == "0.90"
+    assert move_live(page, -2) == "0.90"
     eventually(lambda: check_attention(page, "fox", 0.9))
-    assert plotly_data(page, "w2v_weights_bars")[0]["x"] != before
+    assert not np.array_equal(live_weights(page), before)
 
     # New sentences: the model retrains, the plot shows the new vocabulary, the keys follow.
     set_text(page, "w2v_text", NEW_CORPUS, timeout_ms=60_000)
@@ -92,6 +91,6 @@ def test_word2vec_corpus_and_slider(page, base_url) -> None:  # noqa: ANN001
     _, kv = eventually(lambda: check_attention(page, "fox", 0.9))
     assert kv.index == ["the #1", "zebra", "runs", "from", "the #5", "fox"]
     expect(picker).to_have_value("2. the zebra runs from the fox")
-    assert slider_value(page, "w2v_temperature") == "0.90"
+    assert live_shown_temperature(page) == "0.90"
     assert_no_error(page)
     screenshot(page, "word2vec")

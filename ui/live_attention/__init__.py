@@ -47,6 +47,8 @@ __all__ = [
     "decode_payload",
     "encode_payload",
     "live_attention",
+    "mount",
+    "payload",
 ]
 
 
@@ -147,6 +149,7 @@ _TEXT_KEYS = (
     "summary",
     "narration",
     "narration_one",
+    "narration_only",
     "output_line",
     "explain_title",
     "explain_score",
@@ -210,6 +213,60 @@ def _labels(labels: Sequence[str], n: int, what: str) -> list[str]:
     return out
 
 
+def payload(
+    key: str,
+    *,
+    temperature: float,
+    gesture: str | None,
+    scores: np.ndarray,
+    rows: Sequence[str],
+    cols: Sequence[str],
+    row_title: str,
+    col_title: str,
+    values: np.ndarray | None = None,
+    q: np.ndarray | None = None,
+    k: np.ndarray | None = None,
+    d_k: int | None = None,
+    scale: bool = False,
+    mask: np.ndarray | None = None,
+    focus_row: int = 0,
+) -> bytes:
+    """The view's data (see :func:`live_attention` for the arguments and :func:`encode_payload`)."""
+    s = np.atleast_2d(np.asarray(scores, dtype=float))
+    n_q, n_k = s.shape
+    m = None if mask is None else np.broadcast_to(np.asarray(mask, dtype=bool), s.shape)
+    header = {
+        "v": 1,
+        "id": key,
+        "rows": _labels(rows, n_q, "queries"),
+        "cols": _labels(cols, n_k, "keys"),
+        "d_k": int(d_k if d_k is not None else (np.shape(k)[-1] if k is not None else 1)),
+        "scale": bool(scale),
+        "mask": None if m is None else "".join("1" if b else "0" for b in m.ravel()),
+        "temperature": temperature,
+        "gesture": gesture,
+        "t_min": TEMPERATURE.low,
+        "t_max": TEMPERATURE.high,
+        "t_step": TEMPERATURE.step,
+        "decimals": decimals(),
+        "colour_mode": "fixed" if n_k <= _FIXED_RANGE_KEYS else "auto",
+        "colorscale": COLORSCALE,
+        "focus_row": int(min(max(focus_row, 0), n_q - 1)),
+        "texts": _texts(row_title, col_title),
+    }
+    return encode_payload(header, {"scores": s, "values": values, "q": q, "k": k})
+
+
+def mount(key: str, data: bytes, temperature_key: str) -> None:
+    """Put the view on the page with ``data`` (from :func:`payload`)."""
+    _COMPONENT(
+        key=key,
+        data=data,
+        default={"temperature": None},
+        on_temperature_change=partial(_on_temperature, key, temperature_key),
+    )
+
+
 def live_attention(
     key: str,
     *,
@@ -233,38 +290,28 @@ def live_attention(
     q (n_q, d_k) and k (n_k, d_k), optional, let the "how was this made" panel write q·k as a
     sum of products; mask bool (n_q, n_k) or broadcastable, True where a key may be attended to.
     ``rows``/``cols`` label queries and keys (user text is safe: the view never parses it as HTML).
+    ``focus_row`` is the query the narration talks about until the learner clicks another.
 
     The temperature lives under ``st.session_state[temperature_key]``; write
     :data:`TEMPERATURE`.default there to reset it.
     """
-    s = np.atleast_2d(np.asarray(scores, dtype=float))
-    n_q, n_k = s.shape
-    m = None if mask is None else np.broadcast_to(np.asarray(mask, dtype=bool), s.shape)
     temperature = current_temperature(temperature_key)
-    header = {
-        "v": 1,
-        "id": key,
-        "rows": _labels(rows, n_q, "queries"),
-        "cols": _labels(cols, n_k, "keys"),
-        "d_k": int(d_k if d_k is not None else (k.shape[-1] if k is not None else 1)),
-        "scale": bool(scale),
-        "mask": None if m is None else "".join("1" if b else "0" for b in m.ravel()),
-        "temperature": temperature,
-        "gesture": st.session_state.get(_gesture_key(temperature_key)),
-        "t_min": TEMPERATURE.low,
-        "t_max": TEMPERATURE.high,
-        "t_step": TEMPERATURE.step,
-        "decimals": decimals(),
-        "colour_mode": "fixed" if n_k <= _FIXED_RANGE_KEYS else "auto",
-        "colorscale": COLORSCALE,
-        "focus_row": int(min(max(focus_row, 0), n_q - 1)),
-        "texts": _texts(row_title, col_title),
-    }
-    payload = encode_payload(header, {"scores": s, "values": values, "q": q, "k": k})
-    _COMPONENT(
-        key=key,
-        data=payload,
-        default={"temperature": None},
-        on_temperature_change=partial(_on_temperature, key, temperature_key),
+    data = payload(
+        key,
+        temperature=temperature,
+        gesture=st.session_state.get(_gesture_key(temperature_key)),
+        scores=scores,
+        rows=rows,
+        cols=cols,
+        row_title=row_title,
+        col_title=col_title,
+        values=values,
+        q=q,
+        k=k,
+        d_k=d_k,
+        scale=scale,
+        mask=mask,
+        focus_row=focus_row,
     )
+    mount(key, data, temperature_key)
     return temperature

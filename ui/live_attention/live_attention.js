@@ -757,10 +757,12 @@ class LiveView {
     const i = Math.min(this.focusRow, st.nq - 1);
     let best = 0;
     let low = -1;
+    let visible = 0;
     for (let j = 0; j < st.nk; j++) {
       const idx = i * st.nk + j;
       if (st.weights[idx] > st.weights[i * st.nk + best]) best = j;
       if (st.mask && !st.mask[idx]) continue;
+      visible++;
       if (low < 0 || st.weights[idx] < st.weights[i * st.nk + low]) low = j;
     }
     const w = st.weights[i * st.nk + best];
@@ -773,7 +775,8 @@ class LiveView {
       low_col: st.cols[low],
       low_weight: fmt(st.weights[i * st.nk + low], d),
     };
-    fillNodes(this.el.narration, st.nk > 1 ? x.narration : x.narration_one, params);
+    const template = st.nk === 1 ? x.narration_one : visible === 1 ? x.narration_only : x.narration;
+    fillNodes(this.el.narration, template, params);
     if (st.values) {
       const vec = vector(st.output.subarray(i * st.dv, (i + 1) * st.dv), d, 16);
       fillNodes(this.el.output, x.output_line, { row: st.rows[i], output: vec });

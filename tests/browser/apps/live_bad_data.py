@@ -1,0 +1,34 @@
+"""A page that hands the live view data it cannot draw (for tests/browser/test_live_attention.py).
+
+1. a payload whose labels do not match its scores (what a bug would send): the view shows its
+   "stopped" message with the reason, and nothing is thrown to the page;
+2. a query row with every key masked (the engine would raise FullyMaskedRowError): the engine's
+   message, in the UI's language;
+3. a good view, and text after all three: the page keeps working.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+
+import numpy as np  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from ui.live_attention import decode_payload, encode_payload, live_attention, mount, payload  # noqa: E402
+
+SCORES = np.array([[1.0, 2.0], [0.5, -1.0]])
+V = np.eye(2)
+ARGS = {"scores": SCORES, "values": V, "rows": ["a", "b"], "cols": ["x", "y"], "row_title": "Q", "col_title": "K"}
+
+header, arrays = decode_payload(payload("bad_labels", temperature=1.0, gesture=None, **ARGS))
+header["rows"] = ["only one label"]
+mount("bad_labels", encode_payload({k: v for k, v in header.items() if k != "arrays"}, arrays), "bad_t")
+
+mask = np.array([[True, False], [False, False]])  # the second query sees no key
+mount("masked", payload("masked", temperature=1.0, gesture=None, mask=mask, **ARGS), "masked_t")
+
+live_attention("fine", temperature_key="fine_t", **ARGS)
+st.write("after the views")
