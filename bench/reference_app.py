@@ -1,8 +1,8 @@
-"""The bare reference page for ``bench/latency.py``: one Temperature slider, one 4×4 heatmap.
+"""The bare reference page for ``bench/live.py`` and ``bench/latency.py``: one Temperature slider, one 4×4 heatmap.
 
 Built the way the lessons are (a fragment around the live area, the same
 ``ui.components.heatmap``, the same slider range), with nothing else on the page, so
-its keypress-to-repaint time is the floor a lesson page is compared with.
+every key press is a server round trip and a redraw: the live view is compared with it.
 Run alone with ``streamlit run bench/reference_app.py``.
 """
 
