@@ -598,10 +598,21 @@ class LiveView {
     ctx.fillStyle = L.color;
     ctx.font = L.bold;
     ctx.textBaseline = "middle";
+    // both titles on the top line: the rows' title right-aligned over the row labels when it fits
+    // there, else from the left edge, with the columns' title after it; never cut while they fit
+    const rowTitle = (x.row_title || "") + " ↓";
+    const rowTitleW = ctx.measureText(rowTitle).width;
+    let colX = left;
+    if (rowTitleW <= left - 8) {
+      ctx.textAlign = "right";
+      ctx.fillText(rowTitle, left - 8, L.titleH / 2);
+    } else {
+      ctx.textAlign = "left";
+      ctx.fillText(ellipsize(ctx, rowTitle, L.W * 0.5).text, 0, L.titleH / 2);
+      colX = Math.max(left, Math.min(rowTitleW, L.W * 0.5) + 16);
+    }
     ctx.textAlign = "left";
-    ctx.fillText(ellipsize(ctx, x.col_title || "", L.W - left).text + " →", left, L.titleH / 2);
-    ctx.textAlign = "right";
-    ctx.fillText(ellipsize(ctx, (x.row_title || "") + " ↓", left - 8).text, left - 8, L.titleH / 2);
+    ctx.fillText(ellipsize(ctx, (x.col_title || "") + " →", L.W - colX).text, colX, L.titleH / 2);
     ctx.font = L.font;
     ctx.fillStyle = L.color;
     // row labels
