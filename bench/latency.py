@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -34,6 +33,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT)]
+from benchstats import med, pct  # noqa: E402
 
 TARGET_LARGE_MS = 150.0
 
@@ -55,22 +55,6 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("word2vec", "w2v_temperature", "pages/word2vec.py"),
 )
 REFERENCE = PageSpec("reference", "ref_temperature", "bench/reference_app.py")
-
-
-# --------------------------------------------------------------------------- statistics
-def pct(values: list[float], q: float) -> float:
-    """The ``q``-th percentile (0–100), linear between ranks."""
-    s = sorted(values)
-    if not s:
-        return float("nan")
-    pos = (len(s) - 1) * q / 100
-    lo = int(pos)
-    hi = min(lo + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (pos - lo)
-
-
-def med(values: list[float]) -> float:
-    return statistics.median(values) if values else float("nan")
 
 
 # --------------------------------------------------------------------------- server-side (AppTest)

@@ -40,7 +40,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import statistics
 import sys
 import time
 from collections.abc import Iterator
@@ -51,20 +50,13 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
+from benchstats import med, pct  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-VIEWPORT = {"width": 1400, "height": 1800}
 TARGET_RATIO = 0.25
 TARGET_FRAMES_PER_MOVE = 0.95
 TARGET_FPS = 30.0
 LIVE = "[data-testid='live-attention']"
+from server import CHROMIUM, CHROMIUM_ARGS, VIEWPORT  # noqa: E402  (tests/browser/server.py)
 
 
 @dataclass(frozen=True)
@@ -83,20 +75,6 @@ LESSONS = (
     Lesson("word2vec", "/word2vec"),
 )
 LARGE_TOKENS = [f"w{i:03d}" for i in range(128)]
-
-
-def pct(values: list[float], q: float) -> float:
-    s = sorted(values)
-    if not s:
-        return float("nan")
-    pos = (len(s) - 1) * q / 100
-    lo = int(pos)
-    hi = min(lo + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (pos - lo)
-
-
-def med(values: list[float]) -> float:
-    return statistics.median(values) if values else float("nan")
 
 
 @contextmanager

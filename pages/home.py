@@ -9,7 +9,7 @@ from attention_core.errors import AttentionLabError
 from attention_core.presets import LIBRARY
 from ui.components import fmt_vec, show_error
 from ui.i18n import t
-from ui.live_attention import current_temperature, live_attention
+from ui.live_attention import AttentionView, current_temperature, live_attention
 from ui.nav import PAGES, require_app_navigation
 
 require_app_navigation()
@@ -41,16 +41,18 @@ def live_example() -> None:
     st.write(t("home.scores_line", scores=fmt_vec(r.scores)))
     live_attention(
         "home_live",
+        AttentionView(
+            scores=r.scores,
+            values=r.v,
+            q=r.q,
+            k=r.k,
+            scale=LIBRARY.scale,
+            rows=[t("library.request_row")],
+            cols=[t(f"books.{b}") for b in LIBRARY.book_ids],
+            row_title=t("library.request"),
+            col_title=t("library.book"),
+        ),
         temperature_key=TEMPERATURE_KEY,
-        scores=r.scores,
-        values=r.v,
-        q=r.q,
-        k=r.k,
-        scale=LIBRARY.scale,
-        rows=[t("library.request_row")],
-        cols=[t(f"books.{b}") for b in LIBRARY.book_ids],
-        row_title=t("library.request"),
-        col_title=t("library.book"),
     )
 
 

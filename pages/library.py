@@ -24,7 +24,7 @@ from ui.components import (
     step_card,
 )
 from ui.i18n import t
-from ui.live_attention import TEMPERATURE, current_temperature, live_attention
+from ui.live_attention import TEMPERATURE, AttentionView, current_temperature, live_attention
 from ui.nav import require_app_navigation
 
 require_app_navigation()
@@ -195,16 +195,18 @@ def live_steps() -> None:
     ):
         live_attention(
             "library_live",
+            AttentionView(
+                scores=r.scores,
+                values=v,
+                q=q,
+                k=k,
+                scale=scale,
+                rows=[request],
+                cols=books,
+                row_title=t("library.request"),
+                col_title=t("library.book"),
+            ),
             temperature_key=TEMPERATURE_KEY,
-            scores=r.scores,
-            values=v,
-            q=q,
-            k=k,
-            scale=scale,
-            rows=[request],
-            cols=books,
-            row_title=t("library.request"),
-            col_title=t("library.book"),
         )
         with st.expander(t("live.weights_table")):
             show_matrix(r.weights, [request], books)

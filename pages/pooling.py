@@ -20,7 +20,7 @@ from ui.components import (
     step_card,
 )
 from ui.i18n import t
-from ui.live_attention import TEMPERATURE, current_temperature, live_attention
+from ui.live_attention import TEMPERATURE, AttentionView, current_temperature, live_attention
 from ui.nav import require_app_navigation
 
 require_app_navigation()
@@ -229,15 +229,17 @@ def live() -> None:
     ):
         live_attention(
             "pool_live",
+            AttentionView(
+                scores=s,
+                values=x,
+                q=w,
+                k=x,
+                rows=["w"],
+                cols=labels,
+                row_title=t("pool.w_title"),
+                col_title=t("common.token"),
+            ),
             temperature_key=TEMPERATURE_KEY,
-            scores=s,
-            values=x,
-            q=w,
-            k=x,
-            rows=["w"],
-            cols=labels,
-            row_title=t("pool.w_title"),
-            col_title=t("common.token"),
         )
         with st.expander(t("live.weights_table")):
             show_matrix(a[:, np.newaxis], labels, [t("common.weight")], key="pool_weights_table")

@@ -24,7 +24,7 @@ from ui.components import (
     step_card,
 )
 from ui.i18n import t
-from ui.live_attention import TEMPERATURE, current_temperature, live_attention
+from ui.live_attention import TEMPERATURE, AttentionView, current_temperature, live_attention
 from ui.nav import require_app_navigation
 
 require_app_navigation()
@@ -234,16 +234,18 @@ def live_steps() -> None:
         )
         live_attention(
             "scaled_dot_product_live",
+            AttentionView(
+                scores=r.scores,
+                values=v,
+                q=q,
+                k=k,
+                scale=scale,
+                rows=query_rows,
+                cols=key_rows,
+                row_title=t("common.query"),
+                col_title=t("common.key"),
+            ),
             temperature_key=TEMPERATURE_KEY,
-            scores=r.scores,
-            values=v,
-            q=q,
-            k=k,
-            scale=scale,
-            rows=query_rows,
-            cols=key_rows,
-            row_title=t("common.query"),
-            col_title=t("common.key"),
         )
         with st.expander(t("live.weights_table")):
             show_matrix(r.weights, query_rows, key_rows)

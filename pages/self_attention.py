@@ -22,7 +22,7 @@ from ui.components import (
     step_card,
 )
 from ui.i18n import t
-from ui.live_attention import TEMPERATURE, current_temperature, live_attention
+from ui.live_attention import TEMPERATURE, AttentionView, current_temperature, live_attention
 from ui.nav import require_app_navigation
 
 require_app_navigation()
@@ -183,16 +183,18 @@ def live() -> None:
     with step_card(3, t("self.step_weights"), r"A = \mathrm{softmax}_{\text{row}}(\tilde S)", weights_explain):
         live_attention(
             "self_live",
+            AttentionView(
+                scores=r.scores,
+                values=r.v,
+                q=r.q,
+                k=r.k,
+                scale=scale,
+                rows=labels,
+                cols=labels,
+                row_title=t("common.queries"),
+                col_title=t("common.keys"),
+            ),
             temperature_key=TEMPERATURE_KEY,
-            scores=r.scores,
-            values=r.v,
-            q=r.q,
-            k=r.k,
-            scale=scale,
-            rows=labels,
-            cols=labels,
-            row_title=t("common.queries"),
-            col_title=t("common.keys"),
         )
         with st.expander(t("live.weights_table")):
             show_matrix(w, labels, labels, key="self_weights_table")

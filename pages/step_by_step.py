@@ -43,7 +43,7 @@ from ui.components import (
     unique_labels,
 )
 from ui.i18n import t
-from ui.live_attention import TEMPERATURE, current_temperature, live_attention
+from ui.live_attention import TEMPERATURE, AttentionView, current_temperature, live_attention
 from ui.nav import require_app_navigation
 
 require_app_navigation()
@@ -446,18 +446,20 @@ def softmax_steps() -> None:
             st.caption(t("sbs.weights_heatmap") + f" · {t('sbs.head_n', n=head + 1)}")
         live_attention(
             "sbs_live_view",
+            AttentionView(
+                scores=res.scores,
+                values=res.v,
+                q=res.q,
+                k=res.k,
+                scale=a.scale,
+                mask=res.mask,
+                rows=labels,
+                cols=labels,
+                row_title=t("common.query"),
+                col_title=t("common.key"),
+                focus_row=qi,
+            ),
             temperature_key=TEMPERATURE_KEY,
-            scores=res.scores,
-            values=res.v,
-            q=res.q,
-            k=res.k,
-            scale=a.scale,
-            mask=res.mask,
-            rows=labels,
-            cols=labels,
-            row_title=t("common.query"),
-            col_title=t("common.key"),
-            focus_row=qi,
         )
         if causal:
             st.caption(t("sbs.masked_note"))

@@ -49,7 +49,7 @@ from ui.components import (
     unique_labels,
 )
 from ui.i18n import t
-from ui.live_attention import TEMPERATURE, current_temperature, live_attention
+from ui.live_attention import TEMPERATURE, AttentionView, current_temperature, live_attention
 from ui.nav import require_app_navigation
 from ui.word2vec_cache import TrainedModel, train_cached
 
@@ -560,16 +560,18 @@ def _attend(
     ):
         live_attention(
             "w2v_live",
+            AttentionView(
+                scores=r.scores,
+                values=v,
+                q=qv,
+                k=k,
+                scale=scale,
+                rows=[shorten(query)],
+                cols=labels,
+                row_title=t("common.query"),
+                col_title=t("common.key"),
+            ),
             temperature_key=TEMPERATURE_KEY,
-            scores=r.scores,
-            values=v,
-            q=qv,
-            k=k,
-            scale=scale,
-            rows=[shorten(query)],
-            cols=labels,
-            row_title=t("common.query"),
-            col_title=t("common.key"),
         )
         with st.expander(t("live.weights_table")):
             show_matrix(r.weights[:, None], labels, [t("common.weight")], key="w2v_weights_table")

@@ -20,17 +20,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
-from server import serve
+from server import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, serve
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-VIEWPORT = {"width": 1400, "height": 1800}
 SERVER_START_TIMEOUT_S = 60.0
 _HERE = Path(__file__).resolve().parent
 

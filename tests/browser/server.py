@@ -1,6 +1,7 @@
-"""Start ``streamlit run <script>`` on a free loopback port for the browser tests and the benchmark.
+"""Start ``streamlit run <script>`` on a free loopback port for the browser tests and the benchmarks,
+and the Chromium they drive.
 
-Shared by ``tests/browser/conftest.py`` and ``bench/latency.py``.
+Shared by ``tests/browser/conftest.py`` and ``bench/live.py``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,17 @@ from pathlib import Path
 from typing import NoReturn
 
 ROOT = Path(__file__).resolve().parents[2]
+#: Debian's Chromium (never a Playwright download) and the flags this machine needs: without the
+#: background-networking flags Chromium keeps trying hosts a closed network refuses.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1400, "height": 1800}
 
 
 def free_port() -> int:

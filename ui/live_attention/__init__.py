@@ -42,6 +42,7 @@ from ui.i18n import t
 
 __all__ = [
     "TEMPERATURE",
+    "AttentionView",
     "TemperatureRange",
     "current_temperature",
     "decode_payload",
@@ -213,35 +214,46 @@ def _labels(labels: Sequence[str], n: int, what: str) -> list[str]:
     return out
 
 
-def payload(
-    key: str,
-    *,
-    temperature: float,
-    gesture: str | None,
-    scores: np.ndarray,
-    rows: Sequence[str],
-    cols: Sequence[str],
-    row_title: str,
-    col_title: str,
-    values: np.ndarray | None = None,
-    q: np.ndarray | None = None,
-    k: np.ndarray | None = None,
-    d_k: int | None = None,
-    scale: bool = False,
-    mask: np.ndarray | None = None,
-    focus_row: int = 0,
-) -> bytes:
-    """The view's data (see :func:`live_attention` for the arguments and :func:`encode_payload`)."""
-    s = np.atleast_2d(np.asarray(scores, dtype=float))
+@dataclass(frozen=True)
+class AttentionView:
+    """What the live view draws: one attention computation up to its raw scores.
+
+    Shapes: ``scores`` (n_q, n_k) raw Q·Kᵀ [or (n_k,) for one query]; ``values`` (n_k, d_v) or None
+    (no output); ``q`` (n_q, d_k) and ``k`` (n_k, d_k), optional, let the "how was this made" panel
+    write q·k as a sum of products; ``mask`` bool (n_q, n_k) or broadcastable, True where a key may
+    be attended to. ``rows``/``cols`` label queries and keys (user text is safe: the view never
+    parses it as HTML); ``row_title``/``col_title`` name the axes. ``d_k`` defaults to k's width;
+    ``scale`` divides by √d_k; ``focus_row`` is the query the narration talks about until the
+    learner clicks another.
+    """
+
+    scores: np.ndarray
+    rows: Sequence[str]
+    cols: Sequence[str]
+    row_title: str
+    col_title: str
+    values: np.ndarray | None = None
+    q: np.ndarray | None = None
+    k: np.ndarray | None = None
+    d_k: int | None = None
+    scale: bool = False
+    mask: np.ndarray | None = None
+    focus_row: int = 0
+
+
+def payload(key: str, view: AttentionView, *, temperature: float, gesture: str | None) -> bytes:
+    """The view's data: a JSON header and the matrices as float64 (see :func:`encode_payload`)."""
+    s = np.atleast_2d(np.asarray(view.scores, dtype=float))
     n_q, n_k = s.shape
-    m = None if mask is None else np.broadcast_to(np.asarray(mask, dtype=bool), s.shape)
+    m = None if view.mask is None else np.broadcast_to(np.asarray(view.mask, dtype=bool), s.shape)
+    d_k = view.d_k if view.d_k is not None else (np.shape(view.k)[-1] if view.k is not None else 1)
     header = {
         "v": 1,
         "id": key,
-        "rows": _labels(rows, n_q, "queries"),
-        "cols": _labels(cols, n_k, "keys"),
-        "d_k": int(d_k if d_k is not None else (np.shape(k)[-1] if k is not None else 1)),
-        "scale": bool(scale),
+        "rows": _labels(view.rows, n_q, "queries"),
+        "cols": _labels(view.cols, n_k, "keys"),
+        "d_k": int(d_k),
+        "scale": bool(view.scale),
         "mask": None if m is None else "".join("1" if b else "0" for b in m.ravel()),
         "temperature": temperature,
         "gesture": gesture,
@@ -251,10 +263,10 @@ def payload(
         "decimals": decimals(),
         "colour_mode": "fixed" if n_k <= _FIXED_RANGE_KEYS else "auto",
         "colorscale": COLORSCALE,
-        "focus_row": int(min(max(focus_row, 0), n_q - 1)),
-        "texts": _texts(row_title, col_title),
+        "focus_row": int(min(max(view.focus_row, 0), n_q - 1)),
+        "texts": _texts(view.row_title, view.col_title),
     }
-    return encode_payload(header, {"scores": s, "values": values, "q": q, "k": k})
+    return encode_payload(header, {"scores": s, "values": view.values, "q": view.q, "k": view.k})
 
 
 def mount(key: str, data: bytes, temperature_key: str) -> None:
@@ -267,51 +279,13 @@ def mount(key: str, data: bytes, temperature_key: str) -> None:
     )
 
 
-def live_attention(
-    key: str,
-    *,
-    temperature_key: str,
-    scores: np.ndarray,
-    rows: Sequence[str],
-    cols: Sequence[str],
-    row_title: str,
-    col_title: str,
-    values: np.ndarray | None = None,
-    q: np.ndarray | None = None,
-    k: np.ndarray | None = None,
-    d_k: int | None = None,
-    scale: bool = False,
-    mask: np.ndarray | None = None,
-    focus_row: int = 0,
-) -> float:
-    """Mount the live view; return the temperature the page should compute with.
+def live_attention(key: str, view: AttentionView, *, temperature_key: str) -> float:
+    """Mount the live view of ``view``; return the temperature the page should compute with.
 
-    Shapes: scores (n_q, n_k) raw Q·Kᵀ [or (n_k,) for one query]; values (n_k, d_v) or None;
-    q (n_q, d_k) and k (n_k, d_k), optional, let the "how was this made" panel write q·k as a
-    sum of products; mask bool (n_q, n_k) or broadcastable, True where a key may be attended to.
-    ``rows``/``cols`` label queries and keys (user text is safe: the view never parses it as HTML).
-    ``focus_row`` is the query the narration talks about until the learner clicks another.
-
-    The temperature lives under ``st.session_state[temperature_key]``; write
-    :data:`TEMPERATURE`.default there to reset it.
+    The temperature lives under ``st.session_state[temperature_key]`` (the view writes it when the
+    learner releases the slider); write :data:`TEMPERATURE`.default there to reset it.
     """
     temperature = current_temperature(temperature_key)
-    data = payload(
-        key,
-        temperature=temperature,
-        gesture=st.session_state.get(_gesture_key(temperature_key)),
-        scores=scores,
-        rows=rows,
-        cols=cols,
-        row_title=row_title,
-        col_title=col_title,
-        values=values,
-        q=q,
-        k=k,
-        d_k=d_k,
-        scale=scale,
-        mask=mask,
-        focus_row=focus_row,
-    )
-    mount(key, data, temperature_key)
+    gesture = st.session_state.get(_gesture_key(temperature_key))
+    mount(key, payload(key, view, temperature=temperature, gesture=gesture), temperature_key)
     return temperature

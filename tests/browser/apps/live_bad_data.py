@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
@@ -17,18 +18,30 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 import numpy as np  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from ui.live_attention import decode_payload, encode_payload, live_attention, mount, payload  # noqa: E402
+from ui.live_attention import (  # noqa: E402
+    AttentionView,
+    decode_payload,
+    encode_payload,
+    live_attention,
+    mount,
+    payload,
+)
 
-SCORES = np.array([[1.0, 2.0], [0.5, -1.0]])
-V = np.eye(2)
-ARGS = {"scores": SCORES, "values": V, "rows": ["a", "b"], "cols": ["x", "y"], "row_title": "Q", "col_title": "K"}
+VIEW = AttentionView(
+    scores=np.array([[1.0, 2.0], [0.5, -1.0]]),
+    values=np.eye(2),
+    rows=["a", "b"],
+    cols=["x", "y"],
+    row_title="Q",
+    col_title="K",
+)
 
-header, arrays = decode_payload(payload("bad_labels", temperature=1.0, gesture=None, **ARGS))
+header, arrays = decode_payload(payload("bad_labels", VIEW, temperature=1.0, gesture=None))
 header["rows"] = ["only one label"]
 mount("bad_labels", encode_payload({k: v for k, v in header.items() if k != "arrays"}, arrays), "bad_t")
 
-mask = np.array([[True, False], [False, False]])  # the second query sees no key
-mount("masked", payload("masked", temperature=1.0, gesture=None, mask=mask, **ARGS), "masked_t")
+masked = replace(VIEW, mask=np.array([[True, False], [False, False]]))  # the second query sees no key
+mount("masked", payload("masked", masked, temperature=1.0, gesture=None), "masked_t")
 
-live_attention("fine", temperature_key="fine_t", **ARGS)
+live_attention("fine", VIEW, temperature_key="fine_t")
 st.write("after the views")
