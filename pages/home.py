@@ -7,8 +7,8 @@ import streamlit as st
 from attention_core import attention
 from attention_core.errors import AttentionLabError
 from attention_core.presets import LIBRARY
-from ui.components import fmt_vec, show_error
-from ui.i18n import t
+from ui.format import fmt_vec
+from ui.i18n import show_error, t
 from ui.live_attention import AttentionView, current_temperature, live_attention
 from ui.nav import PAGES, require_app_navigation
 

@@ -12,18 +12,11 @@ import streamlit as st
 from attention_core import attention, contributions
 from attention_core.errors import AttentionLabError
 from attention_core.presets import LIBRARY
-from ui.components import (
-    contributions_chart,
-    dim_labels,
-    fmt,
-    fmt_vec,
-    md_code,
-    qkv_editors,
-    show_error,
-    show_matrix,
-    step_card,
-)
-from ui.i18n import t
+from ui.editors import qkv_editors
+from ui.figures import contributions_chart
+from ui.format import dim_labels, fmt, fmt_vec, md_code
+from ui.i18n import show_error, t
+from ui.lesson import show_matrix, step_card
 from ui.live_attention import TEMPERATURE, AttentionView, current_temperature, live_attention
 from ui.nav import require_app_navigation
 

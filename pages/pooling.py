@@ -9,17 +9,11 @@ from attention_core import attention_pooling
 from attention_core.errors import AttentionLabError
 from attention_core.limits import MAX_MATRIX_SIZE, SEED_LIMIT
 from attention_core.presets import POOLING
-from ui.components import (
-    contributions_chart,
-    dim_labels,
-    fmt,
-    fmt_vec,
-    show_error,
-    show_matrix,
-    sized_matrix_editor,
-    step_card,
-)
-from ui.i18n import t
+from ui.editors import sized_matrix_editor
+from ui.figures import contributions_chart
+from ui.format import dim_labels, fmt, fmt_vec
+from ui.i18n import show_error, t
+from ui.lesson import show_matrix, step_card
 from ui.live_attention import TEMPERATURE, AttentionView, current_temperature, live_attention
 from ui.nav import require_app_navigation
 

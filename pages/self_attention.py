@@ -11,17 +11,10 @@ from attention_core import self_attention
 from attention_core.errors import AttentionLabError
 from attention_core.limits import MAX_MATRIX_SIZE
 from attention_core.presets import SELF_ATTENTION_3X3, SELF_ATTENTION_5X4, SelfAttentionPreset
-from ui.components import (
-    dim_labels,
-    fmt,
-    fmt_vec,
-    load_matrix,
-    show_error,
-    show_matrix,
-    sized_matrix_editor,
-    step_card,
-)
-from ui.i18n import t
+from ui.editors import load_matrix, sized_matrix_editor
+from ui.format import dim_labels, fmt, fmt_vec
+from ui.i18n import show_error, t
+from ui.lesson import show_matrix, step_card
 from ui.live_attention import TEMPERATURE, AttentionView, current_temperature, live_attention
 from ui.nav import require_app_navigation
 

@@ -30,19 +30,10 @@ from attention_core.embeddings import RandomTables
 from attention_core.errors import AttentionLabError, LimitError
 from attention_core.limits import MAX_HEADS, MAX_MATRIX_SIZE, MAX_MODEL_DIM, MAX_SEQUENCE_TOKENS, SEED_LIMIT
 from attention_core.presets import STEP_BY_STEP
-from ui.components import (
-    dim_labels,
-    fmt,
-    fmt_vec,
-    matrix_editor,
-    md_code,
-    reset_editor,
-    show_error,
-    show_matrix,
-    step_card,
-    unique_labels,
-)
-from ui.i18n import t
+from ui.editors import matrix_editor, reset_editor
+from ui.format import dim_labels, fmt, fmt_vec, md_code, unique_labels
+from ui.i18n import show_error, t
+from ui.lesson import show_matrix, step_card
 from ui.live_attention import TEMPERATURE, AttentionView, current_temperature, live_attention
 from ui.nav import require_app_navigation
 

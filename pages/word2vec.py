@@ -34,21 +34,10 @@ from attention_core.limits import (
 )
 from attention_core.presets import WORD2VEC_PRESETS, Word2VecPreset
 from attention_core.text import cap_sentences, require_tokens
-from ui.components import (
-    decimals,
-    dim_labels,
-    fmt,
-    fmt_vec,
-    heatmap,
-    md_code,
-    plot_label,
-    shorten,
-    show_error,
-    show_matrix,
-    step_card,
-    unique_labels,
-)
-from ui.i18n import t
+from ui.figures import heatmap
+from ui.format import decimals, dim_labels, fmt, fmt_vec, md_code, plot_label, shorten, unique_labels
+from ui.i18n import show_error, t
+from ui.lesson import show_matrix, step_card
 from ui.live_attention import TEMPERATURE, AttentionView, current_temperature, live_attention
 from ui.nav import require_app_navigation
 from ui.word2vec_cache import TrainedModel, train_cached

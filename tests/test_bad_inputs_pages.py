@@ -49,7 +49,7 @@ from tests.bad_inputs import (
     Bad,
     matrix_text,
 )
-from ui.components import MAX_MATRIX_TEXT_CHARS
+from ui.editors import MAX_MATRIX_TEXT_CHARS
 from ui.i18n import catalog
 
 _APPS: dict[tuple[str, str, str], AppTest] = {}

@@ -171,7 +171,7 @@ def slider_value(page: Page, key_or_label: str) -> str:
 
 
 def editor(page: Page, key: str) -> Locator:
-    """The ``st.data_editor`` with widget key ``key``, or the ``ui.components.matrix_editor``
+    """The ``st.data_editor`` with widget key ``key``, or the ``ui.editors.matrix_editor``
     with logical key ``key`` (its widget key is ``<key>__<shape>__v<n>``)."""
     exact = widget(page, key)
     if exact.count():
@@ -495,7 +495,7 @@ def edit_cell(
 
     ``editor_locator``: a Locator around the editor, or a key (see :func:`editor`).
     ``row``/``col`` are 0-based positions among the data cells; ``index_columns`` is how
-    many index columns the grid shows on the left (1 for ``ui.components.matrix_editor``,
+    many index columns the grid shows on the left (1 for ``ui.editors.matrix_editor``,
     0 with ``hide_index=True``). The cell is reached with the keyboard from the grid's
     current selection, checked through the accessibility table, opened with Enter, filled
     and committed with Enter; then the helper waits for the rerun. Pass
