@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TypeVar
 
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
 Matrix = tuple[tuple[float, ...], ...]
 Vector = tuple[float, ...]
 
@@ -28,6 +31,18 @@ _V = TypeVar("_V")
 def _ro(d: dict[str, _V]) -> Mapping[str, _V]:
     """A read-only view, so a page cannot change a preset by accident."""
     return MappingProxyType(d)
+
+
+def same(a: ArrayLike | None, b: ArrayLike) -> bool:
+    """True when ``a`` holds exactly ``b``'s numbers in ``b``'s shape (None never does)."""
+    if a is None:
+        return False
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return x.shape == y.shape and bool(np.array_equal(x, y))
+
+
+#: The notebooks use no temperature: softmax of the scores themselves, i.e. T = 1.
+NOTEBOOK_TEMPERATURE = 1.0
 
 
 # --------------------------------------------------------------------------- seed 000
@@ -108,6 +123,18 @@ class LibraryPreset:
     scale: bool
     printed: Mapping[str, object] = field(default_factory=dict)
 
+    def is_input(
+        self, q: ArrayLike | None, k: ArrayLike | None, v: ArrayLike | None, *, scale: bool, temperature: float
+    ) -> bool:
+        """True when every input is the notebook's: the numbers, the scaling and no temperature."""
+        return (
+            same(q, self.query)
+            and same(k, self.keys)
+            and same(v, self.values)
+            and scale == self.scale
+            and float(temperature) == NOTEBOOK_TEMPERATURE
+        )
+
 
 LIBRARY = LibraryPreset(
     query=((1.0, 0.0, 1.0),),
@@ -134,6 +161,10 @@ class SelfAttentionPreset:
     x: Matrix
     scale: bool
     printed: Mapping[str, object] = field(default_factory=dict)
+
+    def is_input(self, x: ArrayLike | None, *, scale: bool, temperature: float) -> bool:
+        """True when X, the scaling and the temperature are the notebook's."""
+        return same(x, self.x) and scale == self.scale and float(temperature) == NOTEBOOK_TEMPERATURE
 
 
 SELF_ATTENTION_3X3 = SelfAttentionPreset(
@@ -197,6 +228,20 @@ class PoolingPreset:
     w: Vector
     printed: Mapping[str, object] = field(default_factory=dict)
 
+    def is_input(self, x: ArrayLike | None, w: ArrayLike | None, *, temperature: float) -> bool:
+        """True when X, w and the temperature are the notebook's."""
+        return same(x, self.x) and same(w, self.w) and float(temperature) == NOTEBOOK_TEMPERATURE
+
+    def w_for(self, d: int) -> NDArray[np.float64]:
+        """The notebook's printed draw of w, cut or zero-padded to ``d`` components.
+
+        Shapes: -> (d,).
+        """
+        w = np.zeros(d)
+        n = min(d, len(self.w))
+        w[:n] = self.w[:n]
+        return w
+
 
 POOLING = PoolingPreset(
     x=((1.0, 0.0, 1.0), (0.0, 1.0, 1.0), (1.0, 1.0, 0.0)),
@@ -219,6 +264,8 @@ class ScaledDotProductPreset:
     values: Matrix
     scale: bool
     printed: Mapping[str, object] = field(default_factory=dict)
+
+    is_input = LibraryPreset.is_input
 
 
 SCALED_DOT_PRODUCT = ScaledDotProductPreset(
