@@ -13,13 +13,15 @@ the notebook" and tests can assert it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from .text import tokenize
 
 Matrix = tuple[tuple[float, ...], ...]
 Vector = tuple[float, ...]
@@ -55,6 +57,10 @@ class StepByStepPreset:
     dim: int
     scale: bool
     printed: Mapping[str, object] = field(default_factory=dict)
+
+    def is_input(self, tokens: Sequence[str], seed: int, dim: int) -> bool:
+        """True for the notebook's sentence (as tokens), seed and embedding size."""
+        return list(tokens) == tokenize(self.sentence) and seed == self.seed and dim == self.dim
 
 
 STEP_BY_STEP = StepByStepPreset(

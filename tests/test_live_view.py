@@ -145,7 +145,7 @@ def _sbs() -> dict[str, np.ndarray]:
 LESSONS: dict[str, tuple[str, str, bool, Callable[[], dict[str, np.ndarray]] | None]] = {
     "pages/home.py": ("home_live", "home_temperature", False, _library),
     "pages/library.py": ("library_live", "library_temperature", False, _library),
-    "pages/step_by_step.py": ("sbs_live_view", "sbs_temperature", True, _sbs),
+    "pages/step_by_step.py": ("sbs_live", "sbs_temperature", True, _sbs),
     "pages/self_attention.py": ("self_live", "self_temperature", False, _self),
     "pages/pooling.py": ("pool_live", "pool_temperature", False, _pool),
     "pages/scaled_dot_product.py": ("scaled_dot_product_live", "scaled_dot_product_temperature", True, _sdp),

@@ -15,9 +15,10 @@ import streamlit as st
 
 from attention_core import AttentionResult, attention, contributions
 from attention_core.errors import AttentionLabError
+from attention_core.limits import MAX_MATRIX_SIZE
 from attention_core.presets import LibraryPreset, ScaledDotProductPreset
 
-from .editors import qkv_editors
+from .editors import qkv_editors, sized_matrix_editor
 from .figures import contributions_chart
 from .format import decimals, dim_labels, fmt, fmt_vec, matrix_frame, md_code, number_columns
 from .i18n import show_error, t
@@ -304,3 +305,45 @@ def largest_share(parts: np.ndarray) -> tuple[int, float]:
     top = int(np.argmax(size))
     total = float(size.sum())
     return top, (100 * float(size[top]) / total if total > 0 else 0.0)
+
+
+# --------------------------------------------------------------------------- lessons on one matrix X
+def token_label(spec: PageSpec, i: int) -> str:
+    """``token 1`` … ``token n`` (0-based ``i``) in the lesson's words (``{prefix}.token_n``)."""
+    return t(f"{spec.prefix}.token_n", n=i + 1)
+
+
+def x_editor(spec: PageSpec, default: np.ndarray, *, on_reset: Callable[[], None]) -> np.ndarray | None:
+    """The lesson's input X as an editable table with "tokens" and "features" size inputs (up to the
+    hand-edited limit) and a reset button (which then calls ``on_reset``). Keys ``{prefix}_x…``;
+    words from the lesson's catalog section (``x_name``, ``n_tokens``, ``n_features``, their
+    ``_help``, ``x_help``, ``reset_help``).
+
+    Shapes: default (n, d) -> the edited (n', d') array, or None while a cell is bad.
+    """
+    p = spec.prefix
+    return sized_matrix_editor(
+        spec.key("x"),
+        default,
+        row_label=lambda i: token_label(spec, i),
+        name=t(f"{p}.x_name"),
+        rows_label=t(f"{p}.n_tokens"),
+        cols_label=t(f"{p}.n_features"),
+        max_rows=MAX_MATRIX_SIZE,
+        max_cols=MAX_MATRIX_SIZE,
+        rows_help=t(f"{p}.n_tokens_help", limit=MAX_MATRIX_SIZE),
+        cols_help=t(f"{p}.n_features_help", limit=MAX_MATRIX_SIZE),
+        row_header=t("common.token"),
+        help=t(f"{p}.x_help"),
+        reset_help=t(f"{p}.reset_help"),
+        on_reset=on_reset,
+    )
+
+
+def weighted_terms(weights: np.ndarray, labels: Sequence[str], shown: int = 4) -> str:
+    """``0.1595·token 1 + 0.2756·token 2 + …``: the first ``shown`` terms of a weighted sum.
+
+    Shapes: weights (n,) with n labels.
+    """
+    terms = " + ".join(f"{fmt(w)}·{label}" for w, label in zip(weights[:shown], labels[:shown], strict=True))
+    return terms + (" + …" if len(weights) > shown else "")
