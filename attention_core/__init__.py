@@ -12,7 +12,7 @@ Public API (stable; documented in the README):
 - :func:`train_word2vec`, :func:`vectors_for`, :func:`cosine_similarity`, :func:`nearest_neighbours`, :func:`pca`
 - :func:`train_epochs` (:class:`TrainingRun`: per-epoch loss and snapshots), :func:`check_learning`
   (:class:`LearningCheck`), :func:`pair_cosines`, :func:`relative_change`, :func:`similarity_agreement`,
-  :func:`keep_probabilities`, :func:`downsampling`
+  :func:`snapshot_pca`, :func:`keep_probabilities`, :func:`downsampling`
 - :mod:`.presets` (every seed example as data), :mod:`.limits`, :mod:`.errors`
 """
 
@@ -57,6 +57,7 @@ from .word2vec_training import (
     pair_cosines,
     relative_change,
     similarity_agreement,
+    snapshot_pca,
     train_epochs,
 )
 
@@ -100,6 +101,7 @@ __all__ = [
     "relative_change",
     "self_attention",
     "similarity_agreement",
+    "snapshot_pca",
     "softmax",
     "tokenize",
     "tokenize_lines",

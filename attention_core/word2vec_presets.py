@@ -29,6 +29,9 @@ class Word2VecPreset:
     attends over; ``value_word`` is set only for the single-key example (query 'fox', key 'hare',
     value 'squirrel'). ``groups``: words that share their contexts, expected to become each other's
     nearest neighbours (empty for the notebook's corpora). ``language``: the corpus' language.
+    ``look_words`` and ``pairs``: the words a page labels and compares, and the pairs whose cosine
+    it follows epoch by epoch (by default the groups' words, and each group's first two words
+    plus one pair across groups).
     """
 
     id: str
@@ -40,11 +43,26 @@ class Word2VecPreset:
     value_word: str | None = None
     groups: tuple[tuple[str, ...], ...] = ()
     language: str = "en"
+    look_words: tuple[str, ...] = ()
+    pairs: tuple[tuple[str, str], ...] = ()
 
     @property
     def notebook(self) -> bool:
         """True for the notebook's own corpora (they keep the notebook's parameters)."""
         return not self.groups
+
+    @property
+    def watch_words(self) -> tuple[str, ...]:
+        """The words to label and compare: ``look_words``, else every group's words."""
+        return self.look_words or tuple(w for g in self.groups for w in g)
+
+    @property
+    def watch_pairs(self) -> tuple[tuple[str, str], ...]:
+        """The pairs to follow: ``pairs``, else each group's first two words and one pair across groups."""
+        if self.pairs or not self.groups:
+            return self.pairs
+        across = ((self.groups[0][0], self.groups[1][0]),) if len(self.groups) > 1 else ()
+        return tuple((g[0], g[1]) for g in self.groups if len(g) > 1) + across
 
 
 def _params(**kw: float) -> Params:
@@ -84,6 +102,8 @@ WORD2VEC_ENGLISH = Word2VecPreset(
     query_word="fox",
     attend_tokens=("hare",),
     value_word="squirrel",
+    look_words=("fox", "dog", "hare", "hound", "squirrel", "turtle", "bird"),
+    pairs=(("fox", "hare"), ("dog", "hound"), ("fox", "bird")),
 )
 
 WORD2VEC_KOREAN_CAT = Word2VecPreset(
@@ -95,6 +115,8 @@ WORD2VEC_KOREAN_CAT = Word2VecPreset(
     query_word="고양이",
     attend_tokens=("고양이", "책", "찾고", "싶어요"),
     language="ko",
+    look_words=("고양이", "강아지", "호랑이", "책", "찾고", "싶어요"),
+    pairs=(("고양이", "강아지"), ("고양이", "호랑이"), ("고양이", "책")),
 )
 
 WORD2VEC_KOREAN_FRUIT = Word2VecPreset(
@@ -105,6 +127,8 @@ WORD2VEC_KOREAN_FRUIT = Word2VecPreset(
     query_word="나는",
     attend_tokens=("나는", "사과를", "좋아해"),
     language="ko",
+    look_words=("나는", "너는", "그는", "사과를", "바나나를", "포도를"),
+    pairs=(("사과를", "바나나를"), ("나는", "너는"), ("나는", "사과를")),
 )
 
 

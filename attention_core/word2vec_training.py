@@ -240,6 +240,29 @@ def pair_cosines(snapshots: NDArray[np.floating], pairs: Sequence[tuple[int, int
     return np.clip(np.einsum("swd,swd->sw", u[:, i], u[:, j]), -1.0, 1.0)
 
 
+def snapshot_pca(snapshots: NDArray[np.floating], n_components: int = 2) -> Array:
+    """Every snapshot on the same principal axes, fitted once on the last snapshot.
+
+    The vectors are scaled to length 1 first (cosine similarity sees only directions), so the random
+    start shows as noise around the centre and the words visibly move into groups. Signs follow
+    :func:`attention_core.pca` (the last snapshot's projection is ``pca`` of its unit vectors).
+    Shapes: (s, w, d) -> (s, w, n_components); missing components (d < n_components) are 0.
+    """
+    u = _unit(np.asarray(snapshots, dtype=np.float64))
+    s, w, d = u.shape
+    out = np.zeros((s, w, n_components))
+    if w < 2:
+        return out
+    mean = u[-1].mean(axis=0)
+    _, _, vt = np.linalg.svd(u[-1] - mean, full_matrices=False)
+    k = min(n_components, vt.shape[0])
+    comps = vt[:k]
+    signs = np.sign(comps[np.arange(k), np.argmax(np.abs(comps), axis=1)])
+    signs[signs == 0] = 1.0
+    out[..., :k] = (u - mean) @ (comps * signs[:, None]).T
+    return out
+
+
 def keep_probabilities(counts: Sequence[int], sample: float) -> Array:
     """gensim's downsampling: the probability that one occurrence of each word is used in an epoch.
 
@@ -261,6 +284,7 @@ class Downsampling:
     used: float
     once: float  # keep probability of a word seen once (1.0 when none is, or sample = 0)
     most_frequent: str
+    most_frequent_count: int
     most_frequent_keep: float
 
 
@@ -280,6 +304,7 @@ def downsampling(sentences: Sequence[Sequence[str]], params: Word2VecParams) -> 
         used=float(np.dot(c, p)) if c else 0.0,
         once=once,
         most_frequent=words[top] if words else "",
+        most_frequent_count=int(c[top]) if c else 0,
         most_frequent_keep=float(p[top]) if c else 1.0,
     )
 
