@@ -200,5 +200,5 @@ WORD2VEC_LEARN_KO = Word2VecPreset(
 
 LEARNING_PRESETS: tuple[Word2VecPreset, ...] = (WORD2VEC_LEARN_EN, WORD2VEC_LEARN_VI, WORD2VEC_LEARN_KO)
 NOTEBOOK_WORD2VEC_PRESETS: tuple[Word2VecPreset, ...] = (WORD2VEC_ENGLISH, WORD2VEC_KOREAN_CAT, WORD2VEC_KOREAN_FRUIT)
-#: Every corpus.
-WORD2VEC_PRESETS: tuple[Word2VecPreset, ...] = NOTEBOOK_WORD2VEC_PRESETS + LEARNING_PRESETS
+#: Every corpus, the designed ones first (the page starts with the one in the UI's language).
+WORD2VEC_PRESETS: tuple[Word2VecPreset, ...] = LEARNING_PRESETS + NOTEBOOK_WORD2VEC_PRESETS
