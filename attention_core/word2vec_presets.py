@@ -28,7 +28,9 @@ class Word2VecPreset:
     reproducible; ours are deterministic instead. ``attend_tokens``: the keys/values the notebook
     attends over; ``value_word`` is set only for the single-key example (query 'fox', key 'hare',
     value 'squirrel'). ``groups``: words that share their contexts, expected to become each other's
-    nearest neighbours (empty for the notebook's corpora). ``language``: the corpus' language.
+    nearest neighbours (empty for the notebook's corpora): for the designed corpora the query word
+    attends over a sentence holding one of its group mates, which takes almost all the weight.
+    ``language``: the corpus' language.
     ``look_words`` and ``pairs``: the words a page labels and compares, and the pairs whose cosine
     it follows epoch by epoch (by default the groups' words, and each group's first two words
     plus one pair across groups).
@@ -151,8 +153,8 @@ WORD2VEC_LEARN_EN = Word2VecPreset(
     ),
     lowercase=True,
     params=USER_DEFAULTS,
-    query_word="train",
-    attend_tokens=("we", "take", "the", "bus", "to", "school"),
+    query_word="noodles",
+    attend_tokens=("i", "eat", "bread", "for", "breakfast"),
     groups=(_ANIMALS_EN, _VEHICLES_EN, _FOODS_EN),
 )
 
@@ -169,8 +171,8 @@ WORD2VEC_LEARN_VI = Word2VecPreset(
     ),
     lowercase=True,
     params=USER_DEFAULTS,
-    query_word="tàu",
-    attend_tokens=("tôi", "đi", "xe", "đến", "trường"),
+    query_word="phở",
+    attend_tokens=("tôi", "ăn", "cơm", "với", "mẹ"),
     groups=(_ANIMALS_VI, _VEHICLES_VI, _FOODS_VI),
     language="vi",
 )
@@ -192,8 +194,8 @@ WORD2VEC_LEARN_KO = Word2VecPreset(
     ),
     lowercase=False,
     params=USER_DEFAULTS,
-    query_word="기차를",
-    attend_tokens=("버스를", "타고", "학교에", "간다"),
+    query_word="국수를",
+    attend_tokens=("아침에", "빵을", "먹는다"),
     groups=(_ANIMALS_KO, _VEHICLES_KO, _FOODS_KO),
     language="ko",
 )

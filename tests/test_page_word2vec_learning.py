@@ -17,8 +17,8 @@ from attention_core.presets import LEARNING_PRESETS, USER_DEFAULTS, WORD2VEC_ENG
 from tests.apptest_helpers import figures
 from ui import word2vec_cache
 from ui.i18n import catalog
-from ui.word2vec.state import PARTIAL_KEY, STOP_KEY
-from ui.word2vec_cache import clear_cache, train_cached
+from ui.word2vec.state import OWNER_KEY, STOP_KEY
+from ui.word2vec_cache import clear_cache, keep_stopped, train_cached
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE = "pages/word2vec.py"
@@ -265,10 +265,13 @@ def test_a_stopped_training_shows_what_it_learned_and_can_train_in_full() -> Non
     preset = LEARNING_PRESETS[0]
     sentences = tuple(map(tuple, tokenize_lines(preset.text, lowercase=True)))
     params = Word2VecParams(**USER_DEFAULTS)  # type: ignore[arg-type]
-    partial = train_cached(sentences, params, on_epoch=lambda done, total: done < 30)
+    handed: list = []
+    partial = train_cached(sentences, params, on_epoch=lambda done, total: done < 30, on_stopped=handed.append)
     assert partial.run.stopped and word2vec_cache.cached_model(sentences, params) is None  # never cached
-    key = (sentences, params)
-    at = load(**{STOP_KEY: key, PARTIAL_KEY: (key, partial)})
+    assert handed == [partial]
+    # what the page does when its stop button stopped this training in the run before
+    keep_stopped("a-session", sentences, params, partial)
+    at = load(**{STOP_KEY: (sentences, params), OWNER_KEY: "a-session"})
     assert shown(at, "w2v.stopped") and "after 30 of 200 epochs" in "\n".join(str(w.value) for w in at.warning)
     assert at.select_slider(key="w2v_epoch_view").options[-1] == "30"
     assert len(fig(at, "w2v_loss_plot")["data"][0]["y"]) == 30

@@ -204,6 +204,18 @@ def test_designed_corpora_learn_their_groups_at_the_user_defaults(preset: P.Word
         assert check.meaningful and check.change > 10 and check.seed_agreement > STABLE_MIN_AGREEMENT
 
 
+@pytest.mark.parametrize("preset", P.LEARNING_PRESETS, ids=lambda p: p.id)
+def test_the_designed_query_word_attends_to_its_group_mate(preset: P.Word2VecPreset) -> None:
+    model = ac.train_word2vec(sentences(preset), **USER)
+    q = model.wv[preset.query_word].astype(np.float64)
+    k = np.array([model.wv[w] for w in preset.attend_tokens], dtype=np.float64)
+    scores = k @ q
+    weights = np.exp(scores - scores.max()) / np.exp(scores - scores.max()).sum()
+    best = preset.attend_tokens[int(np.argmax(weights))]
+    assert best != preset.query_word and any({best, preset.query_word} <= set(g) for g in preset.groups)
+    assert weights.max() > 0.9
+
+
 def test_the_issues_cat_and_dog_corpus_learns_at_the_user_defaults() -> None:
     text = "the cat walks in the park\nthe dog walks in the park\nthe cat eats food at home\nthe dog eats food at home"
     run = ac.train_epochs(ac.tokenize_lines(text), **USER)

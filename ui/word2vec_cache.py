@@ -38,6 +38,9 @@ from attention_core import (
     train_epochs,
 )
 
+#: Stopped trainings kept for the session that stopped them (the run that trained one is being
+#: stopped, so it cannot hand it over through ``st.session_state``: the next run finds it here).
+MAX_STOPPED_MODELS = 16
 #: Models kept in memory. Each holds at most 4 MB of snapshots (``attention_core.limits``) and
 #: its gensim model (two v × d float32 tables: at most 4 MB at 5,000 words × 100 numbers).
 MAX_CACHED_MODELS = 32
@@ -107,6 +110,7 @@ class _Store:
         self._lock = threading.Lock()
         self._items: OrderedDict[Key, TrainedModel] = OrderedDict()
         self._training: dict[Key, threading.Lock] = {}
+        self._stopped: OrderedDict[tuple[str, Key], TrainedModel] = OrderedDict()
 
     def get(self, key: Key) -> TrainedModel | None:
         with self._lock:
@@ -115,9 +119,12 @@ class _Store:
                 self._items.move_to_end(key)
             return item
 
-    def get_or_make(self, key: Key, make: Callable[[], TrainedModel]) -> TrainedModel:
-        """The cached model, or ``make()`` (cached unless stopped). Another session asking for the
-        same key meanwhile waits for this training instead of training it twice."""
+    def get_or_make(
+        self, key: Key, make: Callable[[], TrainedModel], on_stopped: Callable[[TrainedModel], None] | None = None
+    ) -> TrainedModel:
+        """The cached model, or ``make()`` (cached unless stopped; a stopped one goes to ``on_stopped``
+        before anyone else may train this key). Another session or run asking for the same key
+        meanwhile waits for this training instead of training it twice."""
         with self._lock:
             lock = self._training.setdefault(key, threading.Lock())
         with lock:
@@ -126,19 +133,42 @@ class _Store:
                 return item
             try:
                 item = make()
+                if item.run.stopped or item.other_vectors is None:
+                    if on_stopped is not None:
+                        on_stopped(item)
+                    return item
             finally:
                 with self._lock:
                     self._training.pop(key, None)
-            if not item.run.stopped and item.other_vectors is not None:
-                with self._lock:
-                    self._items[key] = item
-                    while len(self._items) > MAX_CACHED_MODELS:
-                        self._items.popitem(last=False)
+            with self._lock:
+                self._items[key] = item
+                while len(self._items) > MAX_CACHED_MODELS:
+                    self._items.popitem(last=False)
             return item
+
+    def wait(self, key: Key) -> None:
+        """Return once no training of ``key`` is running (at once when none is)."""
+        with self._lock:
+            lock = self._training.get(key)
+        if lock is not None:
+            with lock:
+                pass
+
+    def keep_stopped(self, owner: str, key: Key, item: TrainedModel) -> None:
+        with self._lock:
+            self._stopped[(owner, key)] = item
+            self._stopped.move_to_end((owner, key))
+            while len(self._stopped) > MAX_STOPPED_MODELS:
+                self._stopped.popitem(last=False)
+
+    def stopped(self, owner: str, key: Key) -> TrainedModel | None:
+        with self._lock:
+            return self._stopped.get((owner, key))
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._stopped.clear()
 
     def __len__(self) -> int:
         return len(self._items)
@@ -154,13 +184,35 @@ def cached_model(sentences: Sentences, params: Word2VecParams) -> TrainedModel |
     return _store().get((sentences, params))
 
 
-def train_cached(sentences: Sentences, params: Word2VecParams, on_epoch: Progress | None = None) -> TrainedModel:
+def train_cached(
+    sentences: Sentences,
+    params: Word2VecParams,
+    on_epoch: Progress | None = None,
+    on_stopped: Callable[[TrainedModel], None] | None = None,
+) -> TrainedModel:
     """Train (deterministically, and with the next seed for the honesty check) or return the cached model.
 
+    A training ``on_epoch`` stopped is returned, not cached, and handed to ``on_stopped`` first
+    (while no other run may train the same key: see :func:`wait_for_training`).
     Raises the core's :class:`~attention_core.errors.AttentionLabError` subclasses (errors are
     not cached), and whatever ``on_epoch`` raises.
     """
-    return _store().get_or_make((sentences, params), lambda: _train(sentences, params, on_epoch))
+    return _store().get_or_make((sentences, params), lambda: _train(sentences, params, on_epoch), on_stopped)
+
+
+def wait_for_training(sentences: Sentences, params: Word2VecParams) -> None:
+    """Wait until no run is training these sentences and parameters (e.g. one being stopped)."""
+    _store().wait((sentences, params))
+
+
+def keep_stopped(owner: str, sentences: Sentences, params: Word2VecParams, item: TrainedModel) -> None:
+    """Keep a stopped training for ``owner`` (a session's token), the last ``MAX_STOPPED_MODELS`` in all."""
+    _store().keep_stopped(owner, (sentences, params), item)
+
+
+def stopped_model(owner: str, sentences: Sentences, params: Word2VecParams) -> TrainedModel | None:
+    """The training of these sentences and parameters that ``owner`` stopped, if kept."""
+    return _store().stopped(owner, (sentences, params))
 
 
 def _train(sentences: Sentences, params: Word2VecParams, on_epoch: Progress | None) -> TrainedModel:

@@ -19,9 +19,11 @@ FONT = {"size": 14}
 #: Okabe-Ito: distinguishable with every common colour-vision deficiency.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 MARK, OTHER = "#0072B2", "#9a9a9a"
-#: The plot area label placement plans for (a phone's is narrower: the plan is conservative).
-PLOT_W, PLOT_H = 440.0, 380.0
-_LABEL_H, _GAP = 16.0, 8.0
+#: Plot-area widths the label placement must work at (a phone's to a wide screen: points move apart
+#: as the plot widens, labels keep their size), and the plot area's height.
+PLOT_WIDTHS = (300.0, 420.0, 600.0, 850.0, 1200.0)
+PLOT_H = 380.0
+_LABEL_H, _GAP, _SLACK = 15.0, 9.0, 2.0  # a label's height, its gap to the point, overlap tolerated
 _POSITIONS = (
     "top center",
     "bottom center",
@@ -71,37 +73,49 @@ def text_width(label: str, size: float = FONT["size"]) -> float:
 def _box(x: float, y: float, w: float, pos: str) -> tuple[float, float, float, float]:
     """The label's box (x0, x1, y0, y1) in pixels for a point at (x, y) and a plotly textposition."""
     v, h = pos.split()
-    y0 = y + _GAP if v == "top" else y - _GAP - _LABEL_H if v == "bottom" else y - _LABEL_H / 2 + 1
+    y0 = y + _GAP if v == "top" else y - _GAP - _LABEL_H if v == "bottom" else y - _LABEL_H / 2
     x0 = x - w / 2 if h == "center" else x + _GAP if h == "right" else x - _GAP - w
     return x0, x0 + w, y0, y0 + _LABEL_H
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
-    return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
+    """Two boxes (x0, x1, y0, y1) overlap by more than ``_SLACK`` pixels both ways."""
+    return a[0] < b[1] - _SLACK and b[0] < a[1] - _SLACK and a[2] < b[3] - _SLACK and b[2] < a[3] - _SLACK
 
 
 def place_labels(
     xy: np.ndarray, labels: Sequence[str], x_range: Sequence[float], y_range: Sequence[float]
 ) -> list[str | None]:
     """A plotly textposition for each labelled point such that no two labels overlap each other or
-    another labelled point, nor leave the plot; None where no position fits (hover only).
+    another labelled point, nor leave the plot, at every width of ``PLOT_WIDTHS``; None where no
+    position fits (the hover still names the point).
 
     Shapes: xy (n, 2) data coordinates, n labels -> n positions. Greedy, in the given order.
     """
-    sx = PLOT_W / max(1e-12, x_range[1] - x_range[0])
+    xy = np.asarray(xy, dtype=float)
     sy = PLOT_H / max(1e-12, y_range[1] - y_range[0])
-    px = [((x - x_range[0]) * sx, (y - y_range[0]) * sy) for x, y in np.asarray(xy, dtype=float)]
-    taken = [(x - 4, x + 4, y - 4, y + 4) for x, y in px]  # the markers themselves
+    views = []  # per width: the points in pixels, and what is taken (markers, then placed labels)
+    for width in PLOT_WIDTHS:
+        sx = width / max(1e-12, x_range[1] - x_range[0])
+        px = [((x - x_range[0]) * sx, (y - y_range[0]) * sy) for x, y in xy]
+        views.append((width, px, [(x - 6, x + 6, y - 6, y + 6) for x, y in px]))
     out: list[str | None] = []
-    for i, ((x, y), label) in enumerate(zip(px, labels, strict=True)):
+    for i, label in enumerate(labels):
         w = text_width(label)
         found = None
         for pos in _POSITIONS:
-            b = _box(x, y, w, pos)
-            inside = b[0] >= -40 and b[1] <= PLOT_W + 40 and b[2] >= -10 and b[3] <= PLOT_H + 10
-            if inside and not any(_overlap(b, o) for j, o in enumerate(taken) if j != i):
+            boxes = [_box(*px[i], w, pos) for _, px, _ in views]
+            if all(
+                b[0] >= -40
+                and b[1] <= width + 40
+                and b[2] >= -10
+                and b[3] <= PLOT_H + 10
+                and not any(_overlap(b, o) for j, o in enumerate(taken) if j != i)
+                for b, (width, _, taken) in zip(boxes, views, strict=True)
+            ):
                 found = pos
-                taken.append(b)
+                for b, (_, _, taken) in zip(boxes, views, strict=True):
+                    taken.append(b)
                 break
         out.append(found)
     return out
@@ -199,19 +213,33 @@ def lines(
         }
         for j, name in enumerate(names)
     ]
+    rows = legend_rows(names) if len(names) > 1 else 0
     layout: dict[str, object] = {
         "title": {"text": _esc(title), "font": FONT},
         "font": FONT,
         "xaxis": _axis(x_title),
         "yaxis": _axis(range=list(y_range) if y_range is not None else None),
         "annotations": [_y_title(y_title)],
-        "showlegend": len(names) > 1,
-        "legend": {"orientation": "h", "y": -0.25, "x": 0, "font": FONT},
-        "height": 380 if len(names) > 1 else 320,
-        "margin": {"l": 10, "r": 10, "t": 80, "b": 10},
+        "showlegend": rows > 0,
+        # the legend at the bottom of the figure, below the horizontal axis' title, with room for
+        # as many rows as a phone needs
+        "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "font": FONT},
+        "height": 320 + 24 * rows,
+        "margin": {"l": 10, "r": 10, "t": 80, "b": 10 + (40 + 24 * rows if rows else 0)},
         "hoverlabel": {"font": FONT},
     }
     return traces, layout
+
+
+def legend_rows(names: Sequence[str], width: float = PLOT_WIDTHS[0]) -> int:
+    """How many rows a horizontal legend of ``names`` takes in ``width`` pixels (a phone's)."""
+    rows, used = 1, 0.0
+    for name in names:
+        item = text_width(name) + 45  # the line sample and the gap
+        if used and used + item > width:
+            rows, used = rows + 1, 0.0
+        used += item
+    return rows
 
 
 def cosine_heatmap(sims: np.ndarray, words: Sequence[str], *, word: str, value: str) -> tuple[list, dict]:
@@ -230,10 +258,11 @@ def cosine_heatmap(sims: np.ndarray, words: Sequence[str], *, word: str, value: 
         "colorscale": COLORSCALE,
         "zmin": -1,
         "zmax": 1,
-        "texttemplate": "%{z:.2f}" if len(words) <= 12 else None,
+        # 14 px numbers must fit a phone's cells: two decimals up to 6 words, one above (hover: four)
+        "texttemplate": "%{z:.2f}" if len(words) <= 6 else "%{z:.1f}",
         "textfont": FONT,
         "hovertemplate": f"{_esc(word)}: %{{customdata}}<br>{_esc(value)}: %{{z:.4f}}<extra></extra>",
-        "colorbar": {"thickness": 12, "tickfont": FONT},
+        "showscale": False,  # the numbers are on the cells; the caption gives the scale
     }
     layout = {
         "font": FONT,

@@ -169,7 +169,7 @@ def chosen_preset() -> Word2VecPreset | None:
 
 # --------------------------------------------------------------------------- stopping a training
 STOP_KEY = "_w2v_stop"  # the training key the user stopped
-PARTIAL_KEY = "_w2v_partial"  # (training key, the stopped TrainedModel) of this session
+OWNER_KEY = "_w2v_owner"  # this session's token in the store of stopped trainings
 
 
 def request_stop(key: object) -> None:
@@ -180,4 +180,3 @@ def request_stop(key: object) -> None:
 def forget_stop() -> None:
     """Train in full again (the "train all epochs" button, a new preset)."""
     st.session_state.pop(STOP_KEY, None)
-    st.session_state.pop(PARTIAL_KEY, None)

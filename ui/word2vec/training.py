@@ -4,6 +4,7 @@ button, and the verdict: did it learn? (with the numbers, and "train it so it le
 from __future__ import annotations
 
 import time
+import uuid
 
 import streamlit as st
 
@@ -25,12 +26,20 @@ from attention_core.presets import USER_DEFAULTS
 from attention_core.word2vec_training import LEARNED_MIN_CHANGE, STABLE_MIN_AGREEMENT
 from ui.components import fmt, md_code, show_error
 from ui.i18n import t
-from ui.word2vec_cache import Key, TrainedModel, cached_model, train_cached
+from ui.word2vec_cache import (
+    Key,
+    TrainedModel,
+    cached_model,
+    keep_stopped,
+    stopped_model,
+    train_cached,
+    wait_for_training,
+)
 
 from .state import (
     FITTED_KEY,
     KEEP,
-    PARTIAL_KEY,
+    OWNER_KEY,
     STOP_KEY,
     current_params,
     forget_stop,
@@ -99,13 +108,21 @@ def _controls() -> None:
     rows[2][1].button(t("w2v.reset_params"), key="w2v_reset_params", on_click=reset_params)
 
 
+def _owner() -> str:
+    """This session's token: the stopped trainings it keeps are its own."""
+    return str(st.session_state.setdefault(OWNER_KEY, uuid.uuid4().hex))
+
+
 def _train_with_progress(key: Key) -> TrainedModel:
     """Train (cached), showing a progress bar and a stop button when it takes a while.
 
-    A click anywhere (the stop button included) makes Streamlit stop this run at its next element
-    call (inside ``on_epoch``): the training then stops between two epochs, what it learned is kept
-    for this session, and the interruption goes on as Streamlit meant it.
+    A click anywhere (the stop button too) makes Streamlit start a new run of the page at once and
+    stop this one at its next element call, here in ``on_epoch``: the training then stops between
+    two epochs, what it learned is kept for this session (in the model store: a run being stopped
+    can no longer write the session state; and before another run may train the same key, so the
+    new run finds it), and the stop goes on as Streamlit meant it.
     """
+    owner = _owner()
     box = st.empty()
     start = time.perf_counter()
     ui: dict[str, object] = {"bar": None, "last": 0.0, "interrupt": None}
@@ -117,13 +134,12 @@ def _train_with_progress(key: Key) -> TrainedModel:
             return False
         if now - start < SHOW_PROGRESS_AFTER_S or now - float(ui["last"]) < PROGRESS_EVERY_S:  # type: ignore[arg-type]
             return None
-        first = done <= epochs
-        text = (
-            t("w2v.training_epoch", done=done, total=epochs)
-            if first
-            else t("w2v.checking_epoch", seed=seed2, done=done - epochs, total=epochs)
-        )
         try:
+            text = (
+                t("w2v.training_epoch", done=done, total=epochs)
+                if done <= epochs
+                else t("w2v.checking_epoch", seed=seed2, done=done - epochs, total=epochs)
+            )
             if ui["bar"] is None:
                 with box.container():
                     c1, c2 = st.columns([5, 1], vertical_alignment="bottom")
@@ -136,12 +152,22 @@ def _train_with_progress(key: Key) -> TrainedModel:
             return False
         return None
 
-    trained = train_cached(*key, on_epoch=on_epoch)
+    def keep(partial: TrainedModel) -> None:
+        keep_stopped(owner, *key, partial)
+
+    trained = train_cached(*key, on_epoch=on_epoch, on_stopped=keep)
     if ui["interrupt"] is not None:
-        st.session_state[PARTIAL_KEY] = (key, trained)
         raise ui["interrupt"]  # type: ignore[misc]
     box.empty()
     return trained
+
+
+def _stopped_model(key: Key) -> TrainedModel | None:
+    """The training of ``key`` this session stopped, once the run that trained it has let go of it."""
+    if st.session_state.get(STOP_KEY) != key:
+        return None
+    wait_for_training(*key)  # the stopped run may still be finishing its epoch
+    return stopped_model(_owner(), *key)
 
 
 def _status(trained: TrainedModel) -> None:
@@ -175,8 +201,11 @@ def _diagnosis(trained: TrainedModel, sentences: list[list[str]]) -> None:
     learning = Word2VecParams(**{**USER_DEFAULTS, "seed": params.seed, "epochs": learning_epochs(tokens)})
     already = params == learning  # "train it so it learns" would change nothing
     if check.meaningful:
-        agree = "–" if check.seed_agreement is None else fmt(check.seed_agreement, 2)
-        st.caption(t("w2v.learned", change=pct(check.change), seed=check.other_seed, agree=agree))
+        if check.seed_agreement is None:  # the seed check was stopped, or cannot be measured
+            st.caption(t("w2v.learned_unchecked", change=pct(check.change)))
+        else:
+            agree = fmt(check.seed_agreement, 2)
+            st.caption(t("w2v.learned", change=pct(check.change), seed=check.other_seed, agree=agree))
         return
     lines = []
     if not check.learned:
@@ -242,17 +271,13 @@ def train_section(sentences: list[list[str]]) -> TrainedModel | None:
         return None
     params = current_params()
     key: Key = (tuple(map(tuple, sentences)), params)
-    trained = cached_model(*key)
+    trained = cached_model(*key) or _stopped_model(key)
     if trained is None:
-        partial = st.session_state.get(PARTIAL_KEY)
-        if st.session_state.get(STOP_KEY) == key and partial is not None and partial[0] == key:
-            trained = partial[1]
-        else:
-            try:
-                trained = _train_with_progress(key)
-            except AttentionLabError as exc:
-                show_error(exc)
-                return None
+        try:
+            trained = _train_with_progress(key)
+        except AttentionLabError as exc:
+            show_error(exc)
+            return None
     _status(trained)
     _diagnosis(trained, sentences)
     return trained
