@@ -247,3 +247,41 @@ def test_korean_cat_words_become_neighbours_only_when_trained_to_learn() -> None
     for w in animals:
         got = {n for n, _ in ac.nearest_neighbours(run.vectors, list(run.words), w, topn=2)}
         assert got == animals - {w}
+
+
+# --------------------------------------------------------------------------- label placement (ui)
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(-1, 1), st.floats(-1, 1), st.sampled_from(["cat", "noodles", "고양이가", "thuyền", "x"])),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_placed_labels_never_overlap_at_any_planned_width(points: list[tuple[float, float, str]]) -> None:
+    from ui.word2vec import charts
+
+    xy = np.array([(x, y) for x, y, _ in points])
+    labels = [w for _, _, w in points]
+    positions = charts.place_labels(xy, labels, (-1.2, 1.2), (-1.2, 1.2))
+    assert len(positions) == len(points)
+    for width in charts.PLOT_WIDTHS:
+        sx, sy = width / 2.4, charts.PLOT_H / 2.4
+        px = [((x + 1.2) * sx, (y + 1.2) * sy) for x, y in xy]
+        boxes = [
+            charts._box(*px[i], charts.text_width(labels[i]), pos) for i, pos in enumerate(positions) if pos is not None
+        ]
+        for a, b in itertools.combinations(boxes, 2):
+            assert not charts._overlap(a, b)
+        placed = [i for i, pos in enumerate(positions) if pos is not None]
+        for box, i in zip(boxes, placed, strict=True):  # nor over another labelled point
+            for j, (x, y) in enumerate(px):
+                if j != i:
+                    assert not charts._overlap(box, (x - 6, x + 6, y - 6, y + 6))
+
+
+def test_three_words_at_one_spot_all_get_a_label() -> None:
+    from ui.word2vec import charts
+
+    xy = np.array([[0.5, 0.5], [0.5, 0.5], [0.501, 0.499]])
+    assert None not in charts.place_labels(xy, ["cat", "dog", "rabbit"], (-1, 1), (-1, 1))

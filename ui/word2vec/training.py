@@ -62,7 +62,7 @@ def pct(x: float) -> str:
 
 
 def _controls() -> None:
-    rows = [st.columns(4), st.columns(4), st.columns(4)]  # rows, so the tab order follows the reading order
+    rows = [st.columns(4), st.columns(4), st.columns([1, 1, 2])]  # rows: the tab order follows the reading order
     whole = [
         ("vector_size", 1, MAX_VECTOR_SIZE, rows[0][0]),
         ("window", 1, MAX_WINDOW, rows[0][1]),
@@ -106,6 +106,7 @@ def _controls() -> None:
         persist_state=KEEP,
     )
     rows[2][1].button(t("w2v.reset_params"), key="w2v_reset_params", on_click=reset_params)
+    rows[2][2].caption(t("w2v.sample_line"))
 
 
 def _owner() -> str:
