@@ -10,6 +10,9 @@ Public API (stable; documented in the README):
 - :func:`tokenize`, :func:`tokenize_lines`, :func:`normalize`, :func:`build_vocab`
 - :func:`parse_matrix`, :func:`format_matrix` (matrices typed as text)
 - :func:`train_word2vec`, :func:`vectors_for`, :func:`cosine_similarity`, :func:`nearest_neighbours`, :func:`pca`
+- :func:`train_epochs` (:class:`TrainingRun`: per-epoch loss and snapshots), :func:`check_learning`
+  (:class:`LearningCheck`), :func:`pair_cosines`, :func:`relative_change`, :func:`similarity_agreement`,
+  :func:`snapshot_pca`, :func:`keep_probabilities`, :func:`downsampling`
 - :mod:`.presets` (every seed example as data), :mod:`.limits`, :mod:`.errors`
 """
 
@@ -43,40 +46,66 @@ from .word2vec import (
     train_word2vec,
     vectors_for,
 )
+from .word2vec_training import (
+    Downsampling,
+    LearningCheck,
+    TrainingRun,
+    check_learning,
+    downsampling,
+    keep_probabilities,
+    other_seed,
+    pair_cosines,
+    relative_change,
+    similarity_agreement,
+    snapshot_pca,
+    train_epochs,
+)
 
 __all__ = [
     "AttentionLabError",
     "AttentionResult",
+    "Downsampling",
+    "LearningCheck",
     "MultiHeadResult",
     "PoolingResult",
     "RandomTables",
     "SelfAttentionResult",
+    "TrainingRun",
     "Word2VecParams",
     "attention",
     "attention_pooling",
     "build_vocab",
     "cap",
     "causal_mask",
+    "check_learning",
     "contributions",
     "cosine_similarity",
+    "downsampling",
     "embed",
     "format_matrix",
     "errors",
+    "keep_probabilities",
     "kept_words",
     "key_mask",
     "limits",
     "multi_head_attention",
     "nearest_neighbours",
     "normalize",
+    "other_seed",
+    "pair_cosines",
     "parse_matrix",
     "pca",
     "presets",
     "project",
     "random_tables",
+    "relative_change",
     "self_attention",
+    "similarity_agreement",
+    "snapshot_pca",
     "softmax",
     "tokenize",
     "tokenize_lines",
+    "train_epochs",
     "train_word2vec",
     "vectors_for",
 ]

@@ -30,6 +30,21 @@ MAX_NEGATIVE: int = 10
 #: in ~1.3 s on one core (``python bench/word2vec_limits.py``); without it, 5,000 tokens × 200
 #: epochs took 20-30 s and would stall a shared classroom server.
 MAX_TRAINING_PASSES: int = 50_000
+#: Word2Vec ``sample`` (downsampling threshold): 0 (off) to this. gensim's default is 0.001.
+MAX_SAMPLE: float = 0.01
+#: Word2Vec ``alpha`` (initial learning rate): from/to these. gensim's default is 0.025.
+MIN_ALPHA: float = 0.001
+MAX_ALPHA: float = 0.5
+#: Epoch-by-epoch training (``attention_core.word2vec_training``) keeps snapshots of the vectors
+#: of at most this many words (the most frequent: the ones the embedding-space plot draws) ...
+MAX_SNAPSHOT_WORDS: int = 300
+#: ... at most this many snapshots (epoch 0, the initial vectors, is one of them) ...
+MAX_SNAPSHOTS: int = MAX_EPOCHS + 1
+#: ... and at most this many numbers in all (float32: 4 MB per trained model). Over it, snapshots
+#: are taken every few epochs (always the first and the last). Copying them costs well under 1 ms
+#: an epoch; the whole cache of trained models (``ui.word2vec_cache``) stays under
+#: 32 × 4 MB of snapshots.
+MAX_SNAPSHOT_VALUES: int = 1_000_000
 #: Characters of text accepted in one text box before it is cut.
 MAX_TEXT_CHARS: int = 50_000
 #: Largest random seed numpy's legacy generator accepts, plus one.

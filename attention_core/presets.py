@@ -9,6 +9,9 @@ the notebook" and tests can assert it.
   :data:`LIBRARY`, :data:`WORD2VEC_ENGLISH`, :data:`WORD2VEC_KOREAN_CAT`,
   :data:`WORD2VEC_KOREAN_FRUIT`, :data:`SELF_ATTENTION_3X3`, :data:`SELF_ATTENTION_5X4`,
   :data:`POOLING`, :data:`SCALED_DOT_PRODUCT`.
+
+The Word2Vec corpora (the notebook's three, and three designed to show learning, with the
+user-corpus defaults) live in :mod:`attention_core.word2vec_presets` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -22,6 +25,19 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .text import tokenize
+from .word2vec_presets import (  # noqa: F401 - re-exported: one place to import every preset from
+    LEARNING_PRESETS,
+    NOTEBOOK_WORD2VEC_PRESETS,
+    USER_DEFAULTS,
+    WORD2VEC_ENGLISH,
+    WORD2VEC_KOREAN_CAT,
+    WORD2VEC_KOREAN_FRUIT,
+    WORD2VEC_LEARN_EN,
+    WORD2VEC_LEARN_KO,
+    WORD2VEC_LEARN_VI,
+    WORD2VEC_PRESETS,
+    Word2VecPreset,
+)
 
 Matrix = tuple[tuple[float, ...], ...]
 Vector = tuple[float, ...]
@@ -286,63 +302,3 @@ SCALED_DOT_PRODUCT = ScaledDotProductPreset(
         }
     ),
 )
-
-
-@dataclass(frozen=True)
-class Word2VecPreset:
-    """A seed 002 Word2Vec corpus with the notebook's training call and attention words.
-
-    ``params`` are what the notebook's ``Word2Vec(...)`` call really used (gensim's
-    defaults where it passed nothing). Its printed vectors came from an older gensim
-    with unseeded hashing and are not reproducible; ours are deterministic instead.
-    ``attend_tokens``: the keys/values the notebook attends over; ``value_word`` is
-    set only for the single-key example (query 'fox', key 'hare', value 'squirrel').
-    """
-
-    id: str
-    text: str
-    lowercase: bool
-    params: Mapping[str, int]
-    query_word: str
-    attend_tokens: tuple[str, ...]
-    value_word: str | None = None
-
-
-WORD2VEC_ENGLISH = Word2VecPreset(
-    id="english",
-    text="\n".join(
-        [
-            "The quick brown fox jumps over the lazy dog",
-            "A fast blue hare leaps over a sleepy hound",
-            "The agile squirrel climbs up the tall oak tree",
-            "A slow turtle crawls under the green bush",
-            "The red bird flies across the blue sky",
-        ]
-    ),
-    lowercase=True,
-    params=_ro({"vector_size": 4, "window": 3, "min_count": 1, "sg": 0, "epochs": 5, "negative": 5, "seed": 1}),
-    query_word="fox",
-    attend_tokens=("hare",),
-    value_word="squirrel",
-)
-
-WORD2VEC_KOREAN_CAT = Word2VecPreset(
-    id="korean_cat",
-    text="\n".join(["고양이 책 찾고 싶어요", "강아지 책 찾고 싶어요", "호랑이 책 찾고 싶어요"]),
-    lowercase=False,
-    # The notebook's comment says window=3, but its call passes no window: gensim's 5.
-    params=_ro({"vector_size": 3, "window": 5, "min_count": 1, "sg": 0, "epochs": 5, "negative": 5, "seed": 1}),
-    query_word="고양이",
-    attend_tokens=("고양이", "책", "찾고", "싶어요"),
-)
-
-WORD2VEC_KOREAN_FRUIT = Word2VecPreset(
-    id="korean_fruit",
-    text="\n".join(["나는 사과를 좋아해", "너는 바나나를 싫어해", "그는 포도를 먹었어"]),
-    lowercase=False,
-    params=_ro({"vector_size": 3, "window": 3, "min_count": 1, "sg": 0, "epochs": 5, "negative": 5, "seed": 1}),
-    query_word="나는",
-    attend_tokens=("나는", "사과를", "좋아해"),
-)
-
-WORD2VEC_PRESETS: tuple[Word2VecPreset, ...] = (WORD2VEC_ENGLISH, WORD2VEC_KOREAN_CAT, WORD2VEC_KOREAN_FRUIT)

@@ -9,10 +9,12 @@ vectors in any process.
 
 from __future__ import annotations
 
+import math
 import zlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 from gensim.models import Word2Vec
@@ -20,7 +22,18 @@ from numpy.typing import NDArray
 
 from .embeddings import check_seed
 from .errors import EmptyTextError, EmptyVocabularyError, LimitError, UnknownWordError
-from .limits import MAX_CORPUS_TOKENS, MAX_EPOCHS, MAX_NEGATIVE, MAX_TRAINING_PASSES, MAX_VECTOR_SIZE, MAX_WINDOW
+from .limits import (
+    MAX_ALPHA,
+    MAX_CORPUS_TOKENS,
+    MAX_EPOCHS,
+    MAX_NEGATIVE,
+    MAX_SAMPLE,
+    MAX_TRAINING_PASSES,
+    MAX_VECTOR_SIZE,
+    MAX_WINDOW,
+    MIN_ALPHA,
+    SEED_LIMIT,
+)
 
 Array = NDArray[np.float64]
 
@@ -32,7 +45,13 @@ def stable_hash(text: str) -> int:
 
 @dataclass(frozen=True)
 class Word2VecParams:
-    """Training parameters, with gensim's defaults (the seeds change some per example)."""
+    """Training parameters, with gensim's defaults (the seeds change some per example).
+
+    ``sample``: downsampling threshold (0 = off): an occurrence of a word seen c times in a
+    corpus of N tokens is kept with probability (√(c/t) + 1)·t/c, t = sample·N (at most 1),
+    see :func:`attention_core.word2vec_training.keep_probabilities`. ``alpha``: the initial
+    learning rate (it falls linearly to gensim's ``min_alpha`` = 0.0001 over the epochs).
+    """
 
     vector_size: int = 100
     window: int = 5
@@ -41,25 +60,48 @@ class Word2VecParams:
     epochs: int = 5
     negative: int = 5
     seed: int = 1
+    sample: float = 1e-3
+    alpha: float = 0.025
+
+    def as_dict(self) -> dict[str, float]:
+        """The parameters as keyword arguments of :func:`train_word2vec`."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
-_BOUNDS = {
-    "vector_size": (1, MAX_VECTOR_SIZE),
-    "window": (1, MAX_WINDOW),
-    "min_count": (1, MAX_CORPUS_TOKENS),
-    "sg": (0, 1),
-    "epochs": (1, MAX_EPOCHS),
-    "negative": (1, MAX_NEGATIVE),
-}
+#: Every training parameter's range (inclusive): whole numbers here, real numbers in ``REAL_BOUNDS``.
+#: The engine enforces them (:func:`check_params`); a page's controls read them from here.
+WHOLE_BOUNDS: Mapping[str, tuple[int, int]] = MappingProxyType(
+    {
+        "vector_size": (1, MAX_VECTOR_SIZE),
+        "window": (1, MAX_WINDOW),
+        "min_count": (1, MAX_CORPUS_TOKENS),
+        "sg": (0, 1),
+        "epochs": (1, MAX_EPOCHS),
+        "negative": (1, MAX_NEGATIVE),
+        "seed": (0, SEED_LIMIT - 1),
+    }
+)
+REAL_BOUNDS: Mapping[str, tuple[float, float]] = MappingProxyType(
+    {"sample": (0.0, MAX_SAMPLE), "alpha": (MIN_ALPHA, MAX_ALPHA)}
+)
 
 
 def check_params(params: Word2VecParams) -> None:
     """Raise :class:`LimitError` for a parameter outside its documented range."""
-    for name, (lo, hi) in _BOUNDS.items():
+    for name, (lo, hi) in WHOLE_BOUNDS.items():
+        if name == "seed":
+            continue  # checked below, with numpy's own message
         value = getattr(params, name)
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
             raise LimitError(
                 f"{name} must be a whole number from {lo} to {hi} (got {value!r})", name=name, low=lo, limit=hi
+            )
+    for name, (flo, fhi) in REAL_BOUNDS.items():
+        value = getattr(params, name)
+        real = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+        if not real or not math.isfinite(float(value)) or not flo <= float(value) <= fhi:
+            raise LimitError(
+                f"{name} must be a number from {flo} to {fhi} (got {value!r})", name=name, low=flo, limit=fhi
             )
     check_seed(params.seed)
 
@@ -83,19 +125,50 @@ def train_word2vec(
     epochs: int = 5,
     negative: int = 5,
     seed: int = 1,
+    sample: float = 1e-3,
+    alpha: float = 0.025,
 ) -> Word2Vec:
     """Train gensim Word2Vec deterministically and return the model (``model.wv[word]`` works).
 
     Shapes: m sentences (lists of tokens) -> model with ``model.wv.vectors`` (v, vector_size).
     Defaults are gensim's, so ``train_word2vec(s, vector_size=4, window=3, min_count=1, sg=0)``
     is the seed's ``Word2Vec(sentences=s, vector_size=4, window=3, min_count=1, sg=0)``.
+    ``sample`` (0 to ``MAX_SAMPLE``; 0 = keep every word) and ``alpha`` (``MIN_ALPHA`` to
+    ``MAX_ALPHA``) are gensim's too: see :class:`Word2VecParams`.
     Raises :class:`EmptyTextError`, :class:`LimitError` (sizes above :mod:`.limits`: code ``limit``
     {name, low, limit} for a parameter, ``training_budget`` {tokens, epochs, work, limit, max_epochs}
     when tokens × epochs exceeds ``MAX_TRAINING_PASSES``) and :class:`EmptyVocabularyError`
     (``min_count`` removes every word).
     """
-    params = Word2VecParams(vector_size, window, min_count, sg, epochs, negative, seed)
+    params = Word2VecParams(vector_size, window, min_count, sg, epochs, negative, seed, sample, alpha)
+    corpus = checked_corpus(sentences, params)
+    return Word2Vec(sentences=corpus, **gensim_kwargs(params))
+
+
+def gensim_kwargs(params: Word2VecParams) -> dict[str, object]:
+    """The keyword arguments of gensim's ``Word2Vec`` for ``params``: one worker, the stable hash."""
+    return {
+        "vector_size": params.vector_size,
+        "window": params.window,
+        "min_count": params.min_count,
+        "sg": params.sg,
+        "epochs": params.epochs,
+        "negative": params.negative,
+        "seed": params.seed,
+        "sample": float(params.sample),
+        "alpha": float(params.alpha),
+        "workers": 1,
+        "hashfxn": stable_hash,
+    }
+
+
+def checked_corpus(sentences: Sequence[Sequence[str]], params: Word2VecParams) -> list[list[str]]:
+    """The non-empty sentences as lists, after every check :func:`train_word2vec` documents.
+
+    Shapes: m sentences -> m' ≤ m non-empty sentences.
+    """
     check_params(params)
+    epochs, min_count = params.epochs, params.min_count
     corpus = [list(s) for s in sentences if len(s) > 0]
     if not corpus:
         raise EmptyTextError("the corpus holds no word: type at least one sentence")
@@ -124,18 +197,7 @@ def train_word2vec(
             min_count=min_count,
             top=top,
         )
-    return Word2Vec(
-        sentences=corpus,
-        vector_size=vector_size,
-        window=window,
-        min_count=min_count,
-        sg=sg,
-        epochs=epochs,
-        negative=negative,
-        seed=seed,
-        workers=1,
-        hashfxn=stable_hash,
-    )
+    return corpus
 
 
 def vectors_for(model: Word2Vec, words: Sequence[str]) -> Array:

@@ -165,6 +165,10 @@ def test_word2vec_presets_use_the_notebook_calls() -> None:
         "epochs": 5,
         "negative": 5,
         "seed": 1,
+        "sample": 0.001,  # gensim's defaults: the notebook passed neither
+        "alpha": 0.025,
     }
+    for preset in P.NOTEBOOK_WORD2VEC_PRESETS:
+        assert (preset.params["sample"], preset.params["alpha"], preset.params["epochs"]) == (0.001, 0.025, 5)
     assert ac.tokenize_lines(P.WORD2VEC_KOREAN_CAT.text)[0] == ["고양이", "책", "찾고", "싶어요"]
     assert P.WORD2VEC_KOREAN_FRUIT.attend_tokens == ("나는", "사과를", "좋아해")

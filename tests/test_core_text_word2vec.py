@@ -85,6 +85,14 @@ for p in P.WORD2VEC_PRESETS:
     out[p.id] = {"words": list(m.wv.index_to_key), "vectors": m.wv.vectors.tobytes().hex()}
 m = ac.train_word2vec([["a", "b", "c"] * 5, ["c", "d"]], vector_size=8, window=2, min_count=1, sg=1, epochs=20, negative=3, seed=7)
 out["sg"] = {"words": list(m.wv.index_to_key), "vectors": m.wv.vectors.tobytes().hex()}
+# epoch by epoch, with the new parameters (sample, alpha): losses and every snapshot
+for p in P.LEARNING_PRESETS:
+    for extra in ({}, {"sg": 1, "sample": 0.004, "alpha": 0.2, "epochs": 40}):
+        r = ac.train_epochs(ac.tokenize_lines(p.text, lowercase=p.lowercase), **{**p.params, **extra})
+        out[p.id + str(extra)] = {
+            "words": list(r.words), "losses": r.losses.tobytes().hex(), "snapshots": r.snapshots.tobytes().hex(),
+            "epochs": r.snapshot_epochs.tolist(),
+        }
 json.dump(out, sys.stdout)
 """
 
@@ -100,9 +108,13 @@ def _run_child(hash_seed: str) -> dict:
 def test_word2vec_is_bit_identical_across_processes_with_different_hash_seeds() -> None:
     a, b = _run_child("0"), _run_child("4242")
     assert a == b
+    assert len(a) == len(P.WORD2VEC_PRESETS) + 1 + 2 * len(P.LEARNING_PRESETS)
     # and it matches this process too
     model = _train(P.WORD2VEC_ENGLISH)
     assert model.wv.vectors.tobytes().hex() == a["english"]["vectors"]
+    run = ac.train_epochs(ac.tokenize_lines(P.WORD2VEC_LEARN_VI.text), **P.USER_DEFAULTS)
+    assert run.snapshots.tobytes().hex() == a["learn_vi{}"]["snapshots"]
+    assert run.losses.tobytes().hex() == a["learn_vi{}"]["losses"]
 
 
 def test_word2vec_bad_inputs() -> None:

@@ -21,29 +21,32 @@ from attention_core.limits import MAX_CORPUS_TOKENS
 from attention_core.presets import WORD2VEC_ENGLISH, WORD2VEC_KOREAN_CAT, WORD2VEC_PRESETS, Word2VecPreset
 from tests.apptest_helpers import set_temperature
 from ui import word2vec_cache
-from ui.word2vec_cache import train_cached
+from ui.word2vec_cache import clear_cache
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 PAGE = "pages/word2vec.py"
 
 
 def load(lang: str | None = None, preset: str | None = None) -> AppTest:
+    """The page in ``lang``, starting with ``preset`` (default: the page's own, the corpus designed
+    to learn in the UI's language)."""
     at = AppTest.from_file(str(APP), default_timeout=60)
     if lang:
         at.session_state["lang"] = lang
+    if preset:
+        at.session_state["w2v_preset"] = preset
     at.switch_page(PAGE).run()
     assert not at.exception
     if preset:
-        at.selectbox(key="w2v_preset").set_value(preset).run()
-        assert not at.exception
+        assert at.selectbox(key="w2v_preset").value == preset
     return at
 
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    train_cached.clear()
+    clear_cache()
     yield
-    train_cached.clear()
+    clear_cache()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -69,14 +72,22 @@ def table(at: AppTest, first_column: str) -> pd.DataFrame:
     return found[0]
 
 
-def scatter_words(at: AppTest) -> list[str]:
-    """Labels of the embedding-space scatter plot (2D or 3D)."""
+def space_plot(at: AppTest) -> dict:
+    """The embedding-space scatter plot's figure (2D or 3D)."""
     for chart in at.get("plotly_chart"):
-        spec = json.loads(chart.proto.spec)
-        for trace in spec["data"]:
-            if trace.get("mode") == "markers+text":
-                return list(trace["text"])
-    raise AssertionError("no scatter plot with word labels")
+        if chart.proto.id.endswith("w2v_space_plot"):
+            return json.loads(chart.proto.spec)
+    raise AssertionError("no embedding-space plot")
+
+
+def scatter_words(at: AppTest) -> list[str]:
+    """Every word of the embedding-space scatter plot (its hover names: grey points and labelled ones)."""
+    return [w for trace in space_plot(at)["data"] for w in trace["customdata"]]
+
+
+def scatter_labels(at: AppTest) -> list[str]:
+    """The words written on the embedding-space plot (the chosen ones that had room)."""
+    return [w for trace in space_plot(at)["data"] if "text" in trace for w in trace["text"] if w]
 
 
 def messages(at: AppTest) -> str:
@@ -137,7 +148,7 @@ def test_korean_preset_attends_over_the_notebook_tokens_with_numpy_weights() -> 
 # --------------------------------------------------------------------------- weights vs numpy
 def test_english_weights_match_numpy_then_temperature_and_scaling() -> None:
     p = WORD2VEC_ENGLISH
-    at = load()
+    at = load(preset="english")
     tokens = seed_tokens(p)
     sentence = tokens[at.selectbox(key="w2v_sentence").value]
     assert "fox" in sentence
@@ -178,7 +189,7 @@ def test_english_weights_match_numpy_then_temperature_and_scaling() -> None:
 
 
 def test_projections_use_seeded_matrices() -> None:
-    at = load()
+    at = load(preset="english")
     at.toggle(key="w2v_project").set_value(True).run()
     assert not at.exception
     p = WORD2VEC_ENGLISH
@@ -199,7 +210,7 @@ def test_projections_use_seeded_matrices() -> None:
 
 
 def test_single_key_example_weight_is_one_and_context_is_the_value() -> None:
-    at = load()
+    at = load(preset="english")
     assert (
         at.selectbox(key="w2v_single_q").value,
         at.selectbox(key="w2v_single_k").value,
@@ -221,7 +232,7 @@ def test_single_key_example_weight_is_one_and_context_is_the_value() -> None:
 # --------------------------------------------------------------------------- training count
 def test_training_runs_once_per_change_of_its_inputs() -> None:
     start = runs()
-    at = load()
+    at = load(preset="english")
     assert runs() == start + 1
 
     # Controls that do not change the training never retrain.
@@ -256,7 +267,7 @@ def test_training_runs_once_per_change_of_its_inputs() -> None:
 
 
 def test_lowercase_switch_changes_the_tokens() -> None:
-    at = load()
+    at = load(preset="english")
     at.toggle(key="w2v_lower").set_value(False).run()
     assert not at.exception
     words = set(scatter_words(at))
@@ -266,7 +277,7 @@ def test_lowercase_switch_changes_the_tokens() -> None:
 
 # --------------------------------------------------------------------------- bad input
 def test_empty_text_shows_a_message_and_keeps_the_box() -> None:
-    at = load()
+    at = load(preset="english")
     for text in ("", "   \n\t\n  "):
         at.text_area(key="w2v_text").input(text).run()
         assert not at.exception
@@ -290,7 +301,7 @@ def test_min_count_that_removes_every_word() -> None:
 
 
 def test_min_count_drops_the_query_word() -> None:
-    at = load()  # English: 'fox' occurs once
+    at = load(preset="english")  # 'fox' occurs once
     at.number_input(key="w2v_min_count").set_value(2).run()
     assert not at.exception
     assert "not in the vocabulary" in messages(at)
@@ -301,6 +312,7 @@ def test_min_count_drops_the_query_word() -> None:
 
 def test_query_word_not_in_vocabulary() -> None:
     at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state["w2v_preset"] = "english"
     at.session_state["w2v_query"] = "zebra"
     at.switch_page(PAGE).run()
     assert not at.exception
@@ -315,7 +327,7 @@ def test_query_word_not_in_vocabulary() -> None:
 
 
 def test_one_word_sentences_and_one_key() -> None:
-    at = load()
+    at = load(preset="english")
     at.text_area(key="w2v_text").input("hello").run()
     assert not at.exception
     assert "single word" in messages(at)
@@ -330,7 +342,7 @@ def test_one_word_sentences_and_one_key() -> None:
 
 def test_non_latin_scripts_and_markup_stay_literal() -> None:
     text = "Tôi thích học AI 🙂\n고양이 책 찾고 싶어요 🐱\n**bold** <b>x</b> $x^2$ [link](http://e.com)"
-    at = load()
+    at = load(preset="english")
     at.text_area(key="w2v_text").input(text).run()
     assert not at.exception
     shown = table(at, "1")
@@ -349,7 +361,7 @@ def test_non_latin_scripts_and_markup_stay_literal() -> None:
 def test_vietnamese_decomposed_accents_are_one_word() -> None:
     import unicodedata
 
-    at = load()
+    at = load(preset="english")
     nfd = unicodedata.normalize("NFD", "thích")
     at.text_area(key="w2v_text").input(f"tôi thích\ntôi {nfd}").run()
     assert not at.exception
@@ -357,7 +369,7 @@ def test_vietnamese_decomposed_accents_are_one_word() -> None:
 
 
 def test_too_many_tokens_are_capped_and_said() -> None:
-    at = load()
+    at = load(preset="english")
     line = "one two three four five six seven eight nine ten"
     text = "\n".join([line] * 600)  # 6000 tokens
     at.text_area(key="w2v_text").input(text).run()
@@ -371,7 +383,7 @@ def test_too_many_tokens_are_capped_and_said() -> None:
 # --------------------------------------------------------------------------- languages
 @pytest.mark.parametrize(("lang", "title"), [("vi", "Phòng thí nghiệm Word2Vec"), ("ko", "Word2Vec 실험실")])
 def test_languages(lang: str, title: str) -> None:
-    at = load(lang=lang)
+    at = load(lang=lang, preset="english")
     assert at.title[0].value == title
     assert not any("w2v." in str(e.value) for e in [*at.markdown, *at.caption, *at.info, *at.success])
     set_temperature(at, "w2v_temperature", 0.5).run()

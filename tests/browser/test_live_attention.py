@@ -76,14 +76,16 @@ def _sbs() -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
 
 
 def _word2vec() -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
-    # The vectors come from gensim (deterministic); the attention on them is numpy's.
-    from attention_core import train_word2vec
-    from attention_core.presets import WORD2VEC_PRESETS
+    # The vectors come from gensim (deterministic); the attention on them is numpy's. The page opens
+    # on the corpus designed to learn, in the UI's language, attending over the preset's sentence.
+    from attention_core import tokenize_lines, train_word2vec
+    from attention_core.presets import LEARNING_PRESETS
 
-    p = WORD2VEC_PRESETS[0]
-    sentences = [line.lower().split() for line in p.text.splitlines()]
+    p = next(p for p in LEARNING_PRESETS if p.language == "en")
+    sentences = tokenize_lines(p.text, lowercase=p.lowercase)
     model = train_word2vec(sentences, **dict(p.params))
-    tokens = next(s for s in sentences if p.query_word in s)
+    tokens = next((s for s in sentences if tuple(s) == p.attend_tokens), None)
+    tokens = tokens or next(s for s in sentences if p.query_word in s)
     x = np.array([model.wv[w] for w in tokens], dtype=float)
     return np.array([model.wv[p.query_word]], dtype=float), x, x, False
 

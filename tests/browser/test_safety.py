@@ -80,12 +80,19 @@ def test_word2vec_corpus_is_inert(page, base_url) -> None:  # noqa: ANN001
     eventually(
         lambda: _same([[c for c in row if c] for row in find_table(page, index=["1", "2", "3"]).cells], sentences)
     )
-    # The embedding plot labels every word literally (SVG text).
-    eventually(lambda: _same(sorted(plotly_data(page, "w2v_space_plot")[0]["text"]), sorted(_escaped(words))))
+    # The embedding plot has every word as a point whose hover names it literally (HTML-escaped in the
+    # figure's data, whole), and labels the words chosen to look at (here all 8) literally (SVG text)
+    # where a label has room without overlapping another.
+    eventually(
+        lambda: _same(
+            sorted(w for trace in plotly_data(page, "w2v_space_plot") for w in trace["customdata"]),
+            sorted(_escaped(words, n=10_000)),
+        )
+    )
     drawn = [
         s.replace("\u200b", "") for s in page.locator(".st-key-w2v_space_plot .textpoint text").all_text_contents()
     ]
-    assert sorted(drawn) == sorted(label(w) for w in words)
+    assert drawn and set(drawn) <= {label(w) for w in words}
     # Attention over the first sentence: its tokens are the keys.
     assert live_labels(page)[1] == [label(w) for w in sentences[0]]
     weights = live_weights(page)
@@ -95,7 +102,7 @@ def test_word2vec_corpus_is_inert(page, base_url) -> None:  # noqa: ANN001
     screenshot(page, "safety_word2vec")
 
 
-def _escaped(words: list[str]) -> list[str]:
-    """The labels as the figure's data holds them: HTML-escaped (plotly reads tags in labels), cut."""
-    out = [label(w).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for w in words]
+def _escaped(words: list[str], n: int = 24) -> list[str]:
+    """The labels as the figure's data holds them: HTML-escaped (plotly reads tags in labels), cut at n."""
+    out = [label(w, n).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for w in words]
     return ["\u200b" + w if w.startswith("$") else w for w in out]
