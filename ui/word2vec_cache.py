@@ -4,12 +4,21 @@
 ``st.cache_resource`` (shared by every session, so it is never changed after
 training). ``TRAINING_RUNS`` counts the models really trained in this process:
 a cache hit does not change it.
+
+Fairness on a shared server: at most ``TRAINING_SLOTS`` trainings run at once in this process
+(a semaphore around the gensim call; the others wait their turn, each bounded by the
+tokens × epochs budget of ``attention_core.limits``). Training holds a core, so ten students
+pressing "train" together would otherwise share one core ten ways and slow every other
+student's slider reruns with them. ``ATTENTION_LAB_TRAINING_SLOTS`` sets the number
+(default 1; 0 = unbounded, for benchmarks). ``PEAK_TRAINING`` is the most that ran at once.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -25,6 +34,20 @@ MAX_CACHED_MODELS = 32
 
 TRAINING_RUNS = 0
 _LOCK = threading.Lock()
+
+
+def _slots() -> int:
+    try:
+        return max(0, int(os.environ.get("ATTENTION_LAB_TRAINING_SLOTS", "1")))
+    except ValueError:
+        return 1
+
+
+#: Trainings that may run at once in this process (0 = no bound).
+TRAINING_SLOTS = _slots()
+_SLOTS = threading.BoundedSemaphore(TRAINING_SLOTS) if TRAINING_SLOTS else None
+_ACTIVE = 0
+PEAK_TRAINING = 0
 
 Sentences = tuple[tuple[str, ...], ...]
 
@@ -66,19 +89,27 @@ def train_cached(
     Raises the core's :class:`~attention_core.errors.AttentionLabError` subclasses
     (errors are not cached).
     """
-    global TRAINING_RUNS
-    start = time.perf_counter()
-    model = train_word2vec(
-        [list(s) for s in sentences],
-        vector_size=vector_size,
-        window=window,
-        min_count=min_count,
-        sg=sg,
-        epochs=epochs,
-        negative=negative,
-        seed=seed,
-    )
-    seconds = time.perf_counter() - start
+    global TRAINING_RUNS, _ACTIVE, PEAK_TRAINING
+    with _SLOTS if _SLOTS is not None else nullcontext():
+        with _LOCK:
+            _ACTIVE += 1
+            PEAK_TRAINING = max(PEAK_TRAINING, _ACTIVE)
+        try:
+            start = time.perf_counter()
+            model = train_word2vec(
+                [list(s) for s in sentences],
+                vector_size=vector_size,
+                window=window,
+                min_count=min_count,
+                sg=sg,
+                epochs=epochs,
+                negative=negative,
+                seed=seed,
+            )
+            seconds = time.perf_counter() - start
+        finally:
+            with _LOCK:
+                _ACTIVE -= 1
     words = tuple(kept_words(sentences, min_count))
     vectors = vectors_for(model, words)
     vectors.setflags(write=False)
