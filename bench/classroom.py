@@ -820,7 +820,9 @@ class Student:
             elif c.kind == "component_state" and w.etype == "bidi_component":
                 steps = round((c.high - c.low) / c.step)
                 v = round(c.low + self.rng.randint(0, steps) * c.step, 4)
-                w.value = ("json_value", json.dumps({c.field: v}))
+                state = json.loads(w.value[1]) if w.value and w.value[0] == "json_value" else {}
+                state[c.field] = v  # the browser sends the component's whole state, one key changed
+                w.value = ("json_value", json.dumps(state))
             else:
                 self._missing(c.key, f"{c.kind}, found {w.etype}")
                 return None
