@@ -18,6 +18,7 @@
 #   --port P         HAProxy's port (default 8501)
 #   --bind ADDR      HAProxy's address (default 0.0.0.0: reachable from the class's network)
 #   --state FILE     write "replica NAME PID PORT", "haproxy PID PORT" lines, then "ready"
+#   --logs DIR       keep the replicas' logs in DIR (default: a temporary folder, removed at exit)
 #   --python EXE     the Python that runs streamlit (default: python3)
 # Needs: haproxy (apt-get install haproxy), the app's requirements (pip install -r requirements.txt).
 set -euo pipefail
@@ -26,9 +27,10 @@ replicas=2
 port=8501
 bind=0.0.0.0
 state=""
+logs=""
 python=python3
 
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -36,6 +38,7 @@ while [ $# -gt 0 ]; do
     --port) port="$2"; shift 2 ;;
     --bind) bind="$2"; shift 2 ;;
     --state) state="$2"; shift 2 ;;
+    --logs) logs="$2"; shift 2 ;;
     --python) python="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "classroom.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -56,6 +59,7 @@ fi
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/classroom.XXXXXX")"
 pids=()
+if [ -n "$logs" ]; then mkdir -p "$logs"; logs="$(cd "$logs" && pwd)"; else logs="$work"; fi
 
 log() { echo "classroom.sh: $*" >&2; }
 
@@ -102,18 +106,18 @@ for i in $(seq 1 "$replicas"); do
   "$python" -m streamlit run app.py \
     --server.headless true --server.address 127.0.0.1 --server.port "$p" \
     --server.fileWatcherType none --browser.gatherUsageStats false \
-    >"$work/$name.log" 2>&1 &
+    >"$logs/$name.log" 2>&1 &
   pid=$!
   pids+=("$pid"); names+=("$name"); ports+=("$p")
   servers+="    server $name 127.0.0.1:$p check cookie $name"$'\n'
-  log "replica $name: pid $pid, port $p (log $work/$name.log)"
+  log "replica $name: pid $pid, port $p (log $logs/$name.log)"
 done
 
 for i in "${!ports[@]}"; do
   deadline=$((SECONDS + 120))
   until healthy "${ports[$i]}"; do
     if ! kill -0 "${pids[$i]}" 2>/dev/null || [ $SECONDS -gt $deadline ]; then
-      log "replica ${names[$i]} did not start:"; tail -n 30 "$work/${names[$i]}.log" >&2; exit 1
+      log "replica ${names[$i]} did not start:"; tail -n 30 "$logs/${names[$i]}.log" >&2; exit 1
     fi
     sleep 0.3
   done
