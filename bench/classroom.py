@@ -38,8 +38,8 @@ reported (``missing widgets``) and the change is skipped: nothing crashes.
 errors: ``exception`` elements, disconnects, timeouts (``--timeout``), failed runs (a
 ``script_finished`` that is not a success). After a disconnect a student reconnects (as the
 browser does: same cookie, same session id; a balancer sends it to a live replica, which
-starts a new session) and reruns the page with its widget states: that is a *reconnect*,
-reported with its time. The server's RSS and CPU time are read from ``/proc/<pid>`` of the
+starts a new session) and the page runs again from its defaults, as in Chromium: that is a
+*reconnect*, reported with its time. The server's RSS and CPU time are read from ``/proc/<pid>`` of the
 server processes (``--pids``, or those ``--serve`` started): RSS before, peak and after, and
 server CPU-ms per change (all CPU the servers used during the run / changes and page loads).
 
@@ -622,11 +622,14 @@ class Session:
 
     async def reconnect(self) -> RunResult:
         """After a disconnect: a new websocket with the same cookie and session id (the browser's
-        reconnect), then a rerun with the widget states; a new replica starts a new session."""
+        reconnect). A balancer sends it to a live replica, which starts a new session: the page
+        runs again from its defaults (what Chromium shows after its replica died: the values
+        typed before are gone), so the widget states are dropped, not sent."""
         await self.close()
         t0 = time.perf_counter()
         await self.open_ws()
-        r = await self.rerun()
+        self.widgets.clear()
+        r = await self.rerun(page_name=self.page_name)
         r.ms = (time.perf_counter() - t0) * 1000
         return r
 
