@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-from conftest import ROOT, classroom, serve
+from classroom_helpers import ROOT, classroom, serve
 
 pytestmark = pytest.mark.slow
 

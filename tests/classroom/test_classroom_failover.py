@@ -18,7 +18,7 @@ import time
 from collections import Counter
 
 import pytest
-from conftest import classroom, start_classroom, stop_classroom
+from classroom_helpers import classroom, start_classroom, stop_classroom
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from classroom_helpers import ROOT
 
 pytestmark = pytest.mark.slow
 

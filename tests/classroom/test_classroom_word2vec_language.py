@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import classroom
+from classroom_helpers import classroom
 
 pytestmark = pytest.mark.slow
 
