@@ -603,7 +603,7 @@ class Session:
             raise Disconnected() from exc
         try:
             return await asyncio.wait_for(asyncio.shield(self.waiter), self.timeout)
-        except asyncio.TimeoutError as exc:
+        except TimeoutError as exc:
             raise RunTimeout() from exc
 
     async def load(self, path: str) -> RunResult:
@@ -715,8 +715,10 @@ class Student:
             self._record("page load", r)
             self.done_loading = r.ok
             self._note_replica()
-        except (Disconnected, OSError, InvalidHandshake, InvalidStatus, asyncio.TimeoutError) as exc:
-            self._error("page load", "disconnect" if isinstance(exc, Disconnected) else f"connect ({type(exc).__name__})")
+        except (TimeoutError, Disconnected, OSError, InvalidHandshake, InvalidStatus) as exc:
+            self._error(
+                "page load", "disconnect" if isinstance(exc, Disconnected) else f"connect ({type(exc).__name__})"
+            )
             await self.s.close()
             self._summary()
             return
@@ -760,7 +762,7 @@ class Student:
         """Sleep ``seconds``; True (at once) if the websocket closes meanwhile."""
         try:
             await asyncio.wait_for(self.s.closed.wait(), seconds)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return False
         return True
 
@@ -774,7 +776,7 @@ class Student:
         while time.monotonic() < stop:
             try:
                 r = await self.s.reconnect()
-            except (Disconnected, RunTimeout, OSError, InvalidHandshake, InvalidStatus, asyncio.TimeoutError):
+            except (TimeoutError, Disconnected, RunTimeout, OSError, InvalidHandshake, InvalidStatus):
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 4.0)
                 continue
@@ -907,7 +909,7 @@ async def run_class(cfg: Config, stats: ServerStats | None, sample_every: float 
     tasks = [asyncio.create_task(st.run(deadline, d)) for st, d in zip(students, delays, strict=True)]
     try:
         await asyncio.wait_for(asyncio.gather(*tasks), hard_stop)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         for t in tasks:
             t.cancel()
         rep.errors[("client", "hard stop")] += 1
@@ -1010,7 +1012,9 @@ async def run_profile(cfg: Config, pid: int, repeat: int) -> list[dict[str, Any]
 
 # --------------------------------------------------------------------------- servers we start
 @contextlib.contextmanager
-def serve(kind: str, log_dir: Path, keep_logs: Path | None = None) -> Iterator[tuple[str, list[int], list[tuple[str, int, int]]]]:
+def serve(
+    kind: str, log_dir: Path, keep_logs: Path | None = None
+) -> Iterator[tuple[str, list[int], list[tuple[str, int, int]]]]:
     """``plain``: ``streamlit run app.py`` (the project's config) on a free port;
     ``replicas:K``: ``deploy/classroom.sh --replicas K``. Yields (url, server pids, replicas)."""
     sys.path.insert(0, str(ROOT / "tests" / "browser"))
@@ -1026,7 +1030,18 @@ def serve(kind: str, log_dir: Path, keep_logs: Path | None = None) -> Iterator[t
     elif kind.startswith("replicas:"):
         k = int(kind.split(":", 1)[1])
         state = log_dir / "classroom.state"
-        cmd = ["bash", str(DEPLOY), "--replicas", str(k), "--port", str(port), "--bind", "127.0.0.1", "--state", str(state)]
+        cmd = [
+            "bash",
+            str(DEPLOY),
+            "--replicas",
+            str(k),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--state",
+            str(state),
+        ]
         if keep_logs is not None:
             cmd += ["--logs", str(keep_logs)]
     else:
@@ -1233,21 +1248,53 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--jitter", type=float, default=0.5, help="think time ± this fraction, uniform (default 0.5)")
     ap.add_argument("--ramp", type=float, default=10.0, help="students arrive spread over this many s (default 10)")
     ap.add_argument("--timeout", type=float, default=60.0, help="a change with no result after this is a timeout (s)")
-    ap.add_argument("--mix", type=parse_mix, default=dict(DEFAULT_MIX), help="change weights (default slider=6,sentence=3,train=2,language=0.5,open=1)")
+    ap.add_argument(
+        "--mix",
+        type=parse_mix,
+        default=dict(DEFAULT_MIX),
+        help="change weights (default slider=6,sentence=3,train=2,language=0.5,open=1)",
+    )
     ap.add_argument("--lessons", default=",".join(START_ORDER), help="lessons students start on, in turn, and open")
-    ap.add_argument("--live", action="append", default=[], help="retarget live controls: LESSON=KEY:KIND[,KEY:KIND] (KIND slider|component_state)")
-    ap.add_argument("--trainers", type=int, default=0, help="fairness: the first N students only train, the others only move sliders")
+    ap.add_argument(
+        "--live",
+        action="append",
+        default=[],
+        help="retarget live controls: LESSON=KEY:KIND[,KEY:KIND] (KIND slider|component_state)",
+    )
+    ap.add_argument(
+        "--trainers",
+        type=int,
+        default=0,
+        help="fairness: the first N students only train, the others only move sliders",
+    )
     ap.add_argument("--train-tokens", type=int, default=400, help="tokens in a student's corpus (default 400)")
-    ap.add_argument("--train-epochs", type=int, default=100, help="epochs set before training (default 100; tokens × epochs ≤ 50,000)")
+    ap.add_argument(
+        "--train-epochs",
+        type=int,
+        default=100,
+        help="epochs set before training (default 100; tokens × epochs ≤ 50,000)",
+    )
     ap.add_argument("--max-changes", type=int, default=1000, help="at most this many changes per student")
-    ap.add_argument("--locales", default="en-US", help="browser locales, given to students in turn (e.g. en-US,vi-VN,ko-KR)")
+    ap.add_argument(
+        "--locales", default="en-US", help="browser locales, given to students in turn (e.g. en-US,vi-VN,ko-KR)"
+    )
     ap.add_argument("--seed", type=int, default=1, help="random seed (think times, choices)")
-    ap.add_argument("--profile", action="store_true", help="one student alone: server CPU-ms per change, per lesson and kind")
+    ap.add_argument(
+        "--profile", action="store_true", help="one student alone: server CPU-ms per change, per lesson and kind"
+    )
     ap.add_argument("--repeat", type=int, default=8, help="--profile: repetitions per change (default 8)")
-    ap.add_argument("--memory", action="store_true", help="memory given back: RSS before, with, and --after s after the students")
-    ap.add_argument("--after", type=float, default=150.0, help="--memory: seconds to watch RSS after they leave (default 150)")
-    ap.add_argument("--waves", type=int, default=2, help="--memory: classes that come and go, one after the other (default 2)")
-    ap.add_argument("--no-warmup", action="store_true", help="do not open every lesson once per server first (cold start)")
+    ap.add_argument(
+        "--memory", action="store_true", help="memory given back: RSS before, with, and --after s after the students"
+    )
+    ap.add_argument(
+        "--after", type=float, default=150.0, help="--memory: seconds to watch RSS after they leave (default 150)"
+    )
+    ap.add_argument(
+        "--waves", type=int, default=2, help="--memory: classes that come and go, one after the other (default 2)"
+    )
+    ap.add_argument(
+        "--no-warmup", action="store_true", help="do not open every lesson once per server first (cold start)"
+    )
     ap.add_argument("--keep-logs", type=Path, help="--serve: keep the servers' logs in this folder")
     ap.add_argument("--label", default="", help="the table's title")
     ap.add_argument("--json", type=Path, help="also write the raw results (JSON) here")

@@ -70,7 +70,10 @@ def test_dockerfile_slim_pinned_non_root_health_checked() -> None:
     assert re.fullmatch(r"python:3\.11(\.\d+)?-slim(-\w+)?", one("FROM")), one("FROM")
     user = one("USER")
     assert user not in ("root", "0")
-    uid = re.search(r"useradd .*--uid (\d+) .*\b" + user + r"\b", one("RUN") + " " + " ".join(a for n, a in instructions() if n == "RUN"))
+    uid = re.search(
+        r"useradd .*--uid (\d+) .*\b" + user + r"\b",
+        one("RUN") + " " + " ".join(a for n, a in instructions() if n == "RUN"),
+    )
     assert uid and int(uid.group(1)) >= 1000
     # pinned requirements: the image installs requirements.txt, every line of which is pinned
     assert any("pip install" in a and "-r requirements.txt" in a for n, a in instructions() if n == "RUN")

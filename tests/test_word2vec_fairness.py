@@ -21,9 +21,11 @@ def test_concurrent_trainings_run_one_at_a_time() -> None:
 
     def student(i: int) -> None:
         try:
-            corpus = tuple(tuple(f"w{i}x{j} w{i}y{(j * 7) % 13} shared word" .split()) for j in range(40))
+            corpus = tuple(tuple(f"w{i}x{j} w{i}y{(j * 7) % 13} shared word".split()) for j in range(40))
             start.wait()
-            results[i] = train_cached(corpus, vector_size=20, window=3, min_count=1, sg=1, epochs=60, negative=5, seed=1)
+            results[i] = train_cached(
+                corpus, vector_size=20, window=3, min_count=1, sg=1, epochs=60, negative=5, seed=1
+            )
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 

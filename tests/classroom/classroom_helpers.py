@@ -14,7 +14,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,7 +24,7 @@ for extra in (ROOT / "bench", ROOT / "tests" / "browser"):
         sys.path.insert(0, str(extra))
 
 import classroom  # noqa: E402  (bench/classroom.py)
-from server import free_port, health, serve  # noqa: E402  (tests/browser/server.py)
+from server import free_port, health, serve  # noqa: E402, F401  (tests/browser/server.py; serve is re-exported)
 
 DEPLOY = ROOT / "deploy" / "classroom.sh"
 
@@ -58,7 +57,18 @@ def start_classroom(replicas: int, tmp: Path, timeout_s: float = 180.0) -> Class
         pytest.skip("haproxy is missing: apt-get install haproxy (bash scripts/test.sh does it)")
     port = free_port()
     state, log = tmp / "classroom.state", tmp / "classroom.log"
-    cmd = ["bash", str(DEPLOY), "--replicas", str(replicas), "--port", str(port), "--bind", "127.0.0.1", "--state", str(state)]
+    cmd = [
+        "bash",
+        str(DEPLOY),
+        "--replicas",
+        str(replicas),
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--state",
+        str(state),
+    ]
     with log.open("wb") as f:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=f, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"

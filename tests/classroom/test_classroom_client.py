@@ -58,7 +58,9 @@ def test_component_state_slider_and_missing_widget(demo_url: str) -> None:
 
 
 def test_live_retargeting_from_the_command_line() -> None:
-    lessons = classroom.parse_live(["library=library_live:component_state", "step_by_step=sbs_live_view:component_state,sbs_temperature:slider"])
+    lessons = classroom.parse_live(
+        ["library=library_live:component_state", "step_by_step=sbs_live_view:component_state,sbs_temperature:slider"]
+    )
     assert lessons["library"].live == (classroom.Control("library_live", "component_state"),)
     assert [c.key for c in lessons["step_by_step"].live] == ["sbs_live_view", "sbs_temperature"]
     assert lessons["word2vec"].live == classroom.LESSONS["word2vec"].live

@@ -58,7 +58,13 @@ def test_killed_replica_students_reconnect_others_carry_on(tmp_path) -> None:
     try:
         pids = {name: pid for name, pid, _ in room.replicas}
         assert len(pids) == 3
-        asyncio.run(classroom.warm_up([f"http://127.0.0.1:{port}" for _, _, port in room.replicas], classroom.LESSONS, ("step_by_step", "library")))
+        asyncio.run(
+            classroom.warm_up(
+                [f"http://127.0.0.1:{port}" for _, _, port in room.replicas],
+                classroom.LESSONS,
+                ("step_by_step", "library"),
+            )
+        )
         cfg = classroom.Config(
             base=room.url,
             students=STUDENTS,

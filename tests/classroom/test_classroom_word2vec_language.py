@@ -34,6 +34,8 @@ async def switch_then_move(url: str) -> list[str]:
     return s.exception_texts
 
 
-@pytest.mark.xfail(strict=True, reason="pages/word2vec.py: translated preset labels + on_change → KeyError after a language switch")
+@pytest.mark.xfail(
+    strict=True, reason="pages/word2vec.py: translated preset labels + on_change → KeyError after a language switch"
+)
 def test_language_switch_then_slider_on_word2vec(app_url: str) -> None:
     assert asyncio.run(switch_then_move(app_url)) == []
