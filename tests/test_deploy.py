@@ -12,7 +12,6 @@ Images cannot be built and clusters cannot run here, so:
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
@@ -95,7 +94,9 @@ def test_container_command_starts_the_app_here(tmp_path: Path) -> None:
     """Run the image's CMD with its ENV (port → a free one, address → loopback) from the repo root."""
     sys.path.insert(0, str(ROOT / "tests" / "browser"))
     sys.path.insert(0, str(ROOT / "bench"))
+    sys.path.insert(0, str(ROOT / "tests" / "classroom"))
     import classroom
+    from classroom_helpers import run_async
     from server import free_port, health, stop
 
     cmd = json.loads(one("CMD"))
@@ -124,7 +125,7 @@ def test_container_command_starts_the_app_here(tmp_path: Path) -> None:
             await s.close()
             assert r.ok and r.exceptions == 0, (r, s.exception_texts)
 
-        asyncio.run(page())
+        run_async(page())
     finally:
         stop(proc)
         log.close()

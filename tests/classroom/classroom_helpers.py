@@ -8,13 +8,16 @@ skipped, except under ``CI=true``, where that is a failure.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +30,25 @@ import classroom  # noqa: E402  (bench/classroom.py)
 from server import free_port, health, serve  # noqa: E402, F401  (tests/browser/server.py; serve is re-exported)
 
 DEPLOY = ROOT / "deploy" / "classroom.sh"
+
+
+def run_async(coro: Any) -> Any:
+    """``asyncio.run(coro)`` in a thread of its own: the browser tests' Playwright (sync API) keeps an
+    event loop running in the main thread for the whole session, where ``asyncio.run`` refuses to start."""
+    result: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            result["value"] = asyncio.run(coro)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            result["error"] = exc
+
+    t = threading.Thread(target=target, name="classroom-asyncio")
+    t.start()
+    t.join()
+    if "error" in result:
+        raise result["error"]
+    return result.get("value")
 
 
 def in_ci() -> bool:

@@ -3,12 +3,11 @@ the browser sets it (the lessons' coming live view), a slider, and a control tha
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-from classroom_helpers import ROOT, classroom, serve
+from classroom_helpers import ROOT, classroom, run_async, serve
 
 pytestmark = pytest.mark.slow
 
@@ -54,7 +53,7 @@ async def drive(url: str) -> None:
 
 
 def test_component_state_slider_and_missing_widget(demo_url: str) -> None:
-    asyncio.run(drive(demo_url))
+    run_async(drive(demo_url))
 
 
 def test_live_retargeting_from_the_command_line() -> None:

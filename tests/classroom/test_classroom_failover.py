@@ -18,7 +18,7 @@ import time
 from collections import Counter
 
 import pytest
-from classroom_helpers import classroom, start_classroom, stop_classroom
+from classroom_helpers import classroom, run_async, start_classroom, stop_classroom
 
 pytestmark = pytest.mark.slow
 
@@ -58,7 +58,7 @@ def test_killed_replica_students_reconnect_others_carry_on(tmp_path) -> None:
     try:
         pids = {name: pid for name, pid, _ in room.replicas}
         assert len(pids) == 3
-        asyncio.run(
+        run_async(
             classroom.warm_up(
                 [f"http://127.0.0.1:{port}" for _, _, port in room.replicas],
                 classroom.LESSONS,
@@ -76,7 +76,7 @@ def test_killed_replica_students_reconnect_others_carry_on(tmp_path) -> None:
             mix={"slider": 4.0, "sentence": 2.0, "language": 0.5, "open": 1.0},
             lessons=("step_by_step", "library", "self_attention"),
         )
-        rep, victim, on_victim = asyncio.run(class_with_a_kill(cfg, pids))
+        rep, victim, on_victim = run_async(class_with_a_kill(cfg, pids))
         log = room.log.read_text(errors="replace")
         assert not alive(pids[victim])
         assert f"replica {victim}" in log and "exited" in log

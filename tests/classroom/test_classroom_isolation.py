@@ -10,10 +10,8 @@ cached model object, whose vectors are read-only.
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
-from classroom_helpers import classroom
+from classroom_helpers import classroom, run_async
 
 pytestmark = pytest.mark.slow
 
@@ -104,7 +102,7 @@ async def scenario(url: str) -> None:
 
 
 def test_two_students_side_by_side(app_url: str) -> None:
-    asyncio.run(scenario(app_url))
+    run_async(scenario(app_url))
 
 
 def test_shared_models_are_immutable() -> None:

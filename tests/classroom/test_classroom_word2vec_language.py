@@ -11,10 +11,8 @@ to fail until that is fixed (then ``strict`` makes it fail loudly: remove the ``
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
-from classroom_helpers import classroom
+from classroom_helpers import classroom, run_async
 
 pytestmark = pytest.mark.slow
 
@@ -38,4 +36,4 @@ async def switch_then_move(url: str) -> list[str]:
     strict=True, reason="pages/word2vec.py: translated preset labels + on_change → KeyError after a language switch"
 )
 def test_language_switch_then_slider_on_word2vec(app_url: str) -> None:
-    assert asyncio.run(switch_then_move(app_url)) == []
+    assert run_async(switch_then_move(app_url)) == []
