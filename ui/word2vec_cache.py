@@ -12,14 +12,23 @@ made outside the function fails (``CacheReplayClosureError``).
 honesty check: do the neighbours depend on the seed?); ``on_epoch`` sees both as one run of
 2 × epochs. A training stopped early (``on_epoch`` returned False) is returned, never cached.
 ``TRAINING_RUNS`` counts the models really trained in this process: a cache hit does not change it.
+
+Fairness on a shared server: at most ``TRAINING_SLOTS`` trainings run at once in this process
+(a semaphore around the gensim calls; the others wait their turn, each bounded by the
+tokens × epochs budget of ``attention_core.limits``). Training holds a core, so ten students
+pressing "train" together would otherwise share one core ten ways and slow every other
+student's slider reruns with them. ``ATTENTION_LAB_TRAINING_SLOTS`` sets the number
+(default 1; 0 = unbounded, for benchmarks). ``PEAK_TRAINING`` is the most that ran at once.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -47,6 +56,35 @@ MAX_CACHED_MODELS = 32
 
 TRAINING_RUNS = 0
 _LOCK = threading.Lock()
+
+
+def _slots() -> int:
+    try:
+        return max(0, int(os.environ.get("ATTENTION_LAB_TRAINING_SLOTS", "1")))
+    except ValueError:
+        return 1
+
+
+#: Trainings that may run at once in this process (0 = no bound).
+TRAINING_SLOTS = _slots()
+_SLOTS = threading.BoundedSemaphore(TRAINING_SLOTS) if TRAINING_SLOTS else None
+_ACTIVE = 0
+PEAK_TRAINING = 0
+
+
+@contextmanager
+def _training_slot() -> Iterator[None]:
+    """Wait for a free training slot (see the module's docstring), count it while it is held."""
+    global _ACTIVE, PEAK_TRAINING
+    with _SLOTS if _SLOTS is not None else nullcontext():
+        with _LOCK:
+            _ACTIVE += 1
+            PEAK_TRAINING = max(PEAK_TRAINING, _ACTIVE)
+        try:
+            yield
+        finally:
+            with _LOCK:
+                _ACTIVE -= 1
 
 Sentences = tuple[tuple[str, ...], ...]
 Key = tuple[Sentences, Word2VecParams]
@@ -227,13 +265,15 @@ def _train(sentences: Sentences, params: Word2VecParams, on_epoch: Progress | No
     def second(done: int, total: int) -> bool | None:
         return None if on_epoch is None else on_epoch(epochs + done, 2 * total)
 
-    run = train_epochs(corpus, **params.as_dict(), on_epoch=first)
+    with _training_slot():
+        run = train_epochs(corpus, **params.as_dict(), on_epoch=first)
     with _LOCK:
         TRAINING_RUNS += 1
     other_vectors = None
     check = check_learning(run)
     if not run.stopped:
-        other = train_epochs(corpus, **{**params.as_dict(), "seed": other_seed(params.seed)}, on_epoch=second)
+        with _training_slot():
+            other = train_epochs(corpus, **{**params.as_dict(), "seed": other_seed(params.seed)}, on_epoch=second)
         if not other.stopped:
             check = check_learning(run, other.model)
             other_vectors = np.array([other.model.wv[w] for w in run.snapshot_words], dtype=np.float64)

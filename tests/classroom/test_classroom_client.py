@@ -1,0 +1,67 @@
+"""The load client's protocol pieces against a small app: a v2 component's JSON state set the way
+the browser sets it (the lessons' coming live view), a slider, and a control that is not there."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+from classroom_helpers import ROOT, classroom, run_async, serve
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    app = ROOT / "tests" / "classroom" / "live_component_app.py"
+    with serve(str(app.relative_to(ROOT)), tmp_path_factory.mktemp("demo") / "server.log", timeout_s=90) as url:
+        yield url
+
+
+def test_user_key_from_element_id() -> None:
+    assert classroom.user_key_of("$$ID-0a1cf71cd9132e52bdf8cebbb93aafe2-lang_select") == "lang_select"
+    assert classroom.user_key_of("$$ID-0a1c-sbs_live-view") == "sbs_live-view"
+    assert classroom.user_key_of("$$ID-0a1c-None") == ""
+
+
+async def drive(url: str) -> None:
+    lesson = classroom.Lesson("demo", "", (classroom.Control("demo_live", "component_state"),))
+    cfg = classroom.Config(base=url, lessons=("demo",), lesson_table={"demo": lesson}, ramp=0)
+    rep = classroom.Report()
+    st = classroom.Student(0, cfg, rep)
+    st.s.collect = True
+    r = await st.s.load("")
+    assert r.ok and r.exceptions == 0
+    w = st.s.find("demo_live")
+    assert w is not None and w.etype == "bidi_component" and w.fragment_id  # inside the fragment
+    for _ in range(5):
+        r = await st._change("slider")
+        assert r is not None and r.ok and r.exceptions == 0, (r, st.s.exception_texts)
+        assert r.status == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY"  # only the fragment reran
+        sent = classroom.json.loads(st.s.find("demo_live").value[1])["temperature"]
+        assert f"T = {sent:.2f}" in "\n".join(st.s.texts)  # the callback copied the state
+    # a plain slider, retargeted with --live
+    st.lesson = replace(lesson, live=(classroom.Control("demo_slider", "slider"),))
+    r = await st._change("slider")
+    assert r is not None and r.ok and r.status == "FINISHED_SUCCESSFULLY"
+    # a control the page does not draw: reported, skipped, no crash
+    st.lesson = replace(lesson, live=(classroom.Control("library_live", "component_state"),))
+    assert await st._change("slider") is None
+    assert rep.missing == {"demo: library_live (component_state)": 1}
+    await st.s.close()
+
+
+def test_component_state_slider_and_missing_widget(demo_url: str) -> None:
+    run_async(drive(demo_url))
+
+
+def test_live_retargeting_from_the_command_line() -> None:
+    lessons = classroom.parse_live(
+        ["library=library_live:component_state", "step_by_step=sbs_live_view:component_state,sbs_temperature:slider"]
+    )
+    assert lessons["library"].live == (classroom.Control("library_live", "component_state"),)
+    assert [c.key for c in lessons["step_by_step"].live] == ["sbs_live_view", "sbs_temperature"]
+    assert lessons["word2vec"].live == classroom.LESSONS["word2vec"].live
+    with pytest.raises(SystemExit):
+        classroom.parse_live(["nowhere=x:slider"])
