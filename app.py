@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.components import DECIMALS_KEY, DEFAULT_DECIMALS
+from ui.format import DECIMALS_KEY, DEFAULT_DECIMALS
 from ui.i18n import language_selector, t
 from ui.nav import PAGES
 

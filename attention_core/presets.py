@@ -16,11 +16,15 @@ user-corpus defaults) live in :mod:`attention_core.word2vec_presets` and are re-
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TypeVar
 
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .text import tokenize
 from .word2vec_presets import (  # noqa: F401 - re-exported: one place to import every preset from
     LEARNING_PRESETS,
     NOTEBOOK_WORD2VEC_PRESETS,
@@ -47,6 +51,18 @@ def _ro(d: dict[str, _V]) -> Mapping[str, _V]:
     return MappingProxyType(d)
 
 
+def same(a: ArrayLike | None, b: ArrayLike) -> bool:
+    """True when ``a`` holds exactly ``b``'s numbers in ``b``'s shape (None never does)."""
+    if a is None:
+        return False
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return x.shape == y.shape and bool(np.array_equal(x, y))
+
+
+#: The notebooks use no temperature: softmax of the scores themselves, i.e. T = 1.
+NOTEBOOK_TEMPERATURE = 1.0
+
+
 # --------------------------------------------------------------------------- seed 000
 @dataclass(frozen=True)
 class StepByStepPreset:
@@ -57,6 +73,10 @@ class StepByStepPreset:
     dim: int
     scale: bool
     printed: Mapping[str, object] = field(default_factory=dict)
+
+    def is_input(self, tokens: Sequence[str], seed: int, dim: int) -> bool:
+        """True for the notebook's sentence (as tokens), seed and embedding size."""
+        return list(tokens) == tokenize(self.sentence) and seed == self.seed and dim == self.dim
 
 
 STEP_BY_STEP = StepByStepPreset(
@@ -125,6 +145,18 @@ class LibraryPreset:
     scale: bool
     printed: Mapping[str, object] = field(default_factory=dict)
 
+    def is_input(
+        self, q: ArrayLike | None, k: ArrayLike | None, v: ArrayLike | None, *, scale: bool, temperature: float
+    ) -> bool:
+        """True when every input is the notebook's: the numbers, the scaling and no temperature."""
+        return (
+            same(q, self.query)
+            and same(k, self.keys)
+            and same(v, self.values)
+            and scale == self.scale
+            and float(temperature) == NOTEBOOK_TEMPERATURE
+        )
+
 
 LIBRARY = LibraryPreset(
     query=((1.0, 0.0, 1.0),),
@@ -151,6 +183,10 @@ class SelfAttentionPreset:
     x: Matrix
     scale: bool
     printed: Mapping[str, object] = field(default_factory=dict)
+
+    def is_input(self, x: ArrayLike | None, *, scale: bool, temperature: float) -> bool:
+        """True when X, the scaling and the temperature are the notebook's."""
+        return same(x, self.x) and scale == self.scale and float(temperature) == NOTEBOOK_TEMPERATURE
 
 
 SELF_ATTENTION_3X3 = SelfAttentionPreset(
@@ -214,6 +250,20 @@ class PoolingPreset:
     w: Vector
     printed: Mapping[str, object] = field(default_factory=dict)
 
+    def is_input(self, x: ArrayLike | None, w: ArrayLike | None, *, temperature: float) -> bool:
+        """True when X, w and the temperature are the notebook's."""
+        return same(x, self.x) and same(w, self.w) and float(temperature) == NOTEBOOK_TEMPERATURE
+
+    def w_for(self, d: int) -> NDArray[np.float64]:
+        """The notebook's printed draw of w, cut or zero-padded to ``d`` components.
+
+        Shapes: -> (d,).
+        """
+        w = np.zeros(d)
+        n = min(d, len(self.w))
+        w[:n] = self.w[:n]
+        return w
+
 
 POOLING = PoolingPreset(
     x=((1.0, 0.0, 1.0), (0.0, 1.0, 1.0), (1.0, 1.0, 0.0)),
@@ -236,6 +286,8 @@ class ScaledDotProductPreset:
     values: Matrix
     scale: bool
     printed: Mapping[str, object] = field(default_factory=dict)
+
+    is_input = LibraryPreset.is_input
 
 
 SCALED_DOT_PRODUCT = ScaledDotProductPreset(

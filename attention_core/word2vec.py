@@ -12,8 +12,9 @@ from __future__ import annotations
 import math
 import zlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 from gensim.models import Word2Vec
@@ -31,6 +32,7 @@ from .limits import (
     MAX_VECTOR_SIZE,
     MAX_WINDOW,
     MIN_ALPHA,
+    SEED_LIMIT,
 )
 
 Array = NDArray[np.float64]
@@ -66,26 +68,35 @@ class Word2VecParams:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
-_BOUNDS = {
-    "vector_size": (1, MAX_VECTOR_SIZE),
-    "window": (1, MAX_WINDOW),
-    "min_count": (1, MAX_CORPUS_TOKENS),
-    "sg": (0, 1),
-    "epochs": (1, MAX_EPOCHS),
-    "negative": (1, MAX_NEGATIVE),
-}
-_REAL_BOUNDS = {"sample": (0.0, MAX_SAMPLE), "alpha": (MIN_ALPHA, MAX_ALPHA)}
+#: Every training parameter's range (inclusive): whole numbers here, real numbers in ``REAL_BOUNDS``.
+#: The engine enforces them (:func:`check_params`); a page's controls read them from here.
+WHOLE_BOUNDS: Mapping[str, tuple[int, int]] = MappingProxyType(
+    {
+        "vector_size": (1, MAX_VECTOR_SIZE),
+        "window": (1, MAX_WINDOW),
+        "min_count": (1, MAX_CORPUS_TOKENS),
+        "sg": (0, 1),
+        "epochs": (1, MAX_EPOCHS),
+        "negative": (1, MAX_NEGATIVE),
+        "seed": (0, SEED_LIMIT - 1),
+    }
+)
+REAL_BOUNDS: Mapping[str, tuple[float, float]] = MappingProxyType(
+    {"sample": (0.0, MAX_SAMPLE), "alpha": (MIN_ALPHA, MAX_ALPHA)}
+)
 
 
 def check_params(params: Word2VecParams) -> None:
     """Raise :class:`LimitError` for a parameter outside its documented range."""
-    for name, (lo, hi) in _BOUNDS.items():
+    for name, (lo, hi) in WHOLE_BOUNDS.items():
+        if name == "seed":
+            continue  # checked below, with numpy's own message
         value = getattr(params, name)
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
             raise LimitError(
                 f"{name} must be a whole number from {lo} to {hi} (got {value!r})", name=name, low=lo, limit=hi
             )
-    for name, (flo, fhi) in _REAL_BOUNDS.items():
+    for name, (flo, fhi) in REAL_BOUNDS.items():
         value = getattr(params, name)
         real = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
         if not real or not math.isfinite(float(value)) or not flo <= float(value) <= fhi:

@@ -85,6 +85,11 @@ from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `python3 bench/classroom.py` puts bench/ on the path, not the repo
+    sys.path.insert(0, str(ROOT))
+
+from ui.nav import LESSONS as REGISTRY  # noqa: E402  (the lessons' keys, one place)
+
 DEPLOY = ROOT / "deploy" / "classroom.sh"
 
 FINISHED_OK = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
@@ -122,26 +127,21 @@ class Lesson:
     epochs: Control | None = None
 
 
-#: Today's pages: every lesson's Temperature slider. When a lesson's slider becomes a live view
-#: (a v2 component), retarget it here or with ``--live library=library_live:component_state``.
-LESSONS: dict[str, Lesson] = {
-    lesson.name: lesson
-    for lesson in (
-        Lesson("home", "", (Control("home_temperature"),)),
-        Lesson("library", "library", (Control("library_temperature"),)),
-        Lesson("step_by_step", "step_by_step", (Control("sbs_temperature"),), sentence=Control("sbs_sentence", "text")),
-        Lesson("self_attention", "self_attention", (Control("self_temperature"),)),
-        Lesson("pooling", "pooling", (Control("pool_temperature"),)),
-        Lesson("scaled_dot_product", "scaled_dot_product", (Control("scaled_dot_product_temperature"),)),
-        Lesson(
-            "word2vec",
-            "word2vec",
-            (Control("w2v_temperature"),),
-            corpus=Control("w2v_text", "text"),
-            epochs=Control("w2v_epochs", "number"),
-        ),
-    )
-}
+def _lesson(name: str) -> Lesson:
+    """A lesson from the page registry (ui.nav): "move a slider" is a change of its live view's
+    temperature (a v2 component's state, as the browser sends it on release)."""
+    spec = REGISTRY[name]
+    extra: dict[str, Control] = {}
+    if name == "step_by_step":
+        extra["sentence"] = Control(spec.key("sentence"), "text")
+    if name == "word2vec":
+        extra.update(corpus=Control(spec.key("text"), "text"), epochs=Control(spec.key("epochs"), "number"))
+    return Lesson(name, "" if name == "home" else name, (Control(spec.live_key, "component_state"),), **extra)
+
+
+#: Every lesson, from the page registry. Retarget a lesson's live controls with
+#: ``--live library=library_scale:...`` (or to a plain slider: ``KEY:slider``).
+LESSONS: dict[str, Lesson] = {name: _lesson(name) for name in REGISTRY}
 START_ORDER = ("step_by_step", "word2vec", "library", "self_attention", "pooling", "scaled_dot_product", "home")
 DEFAULT_MIX = {"slider": 6.0, "sentence": 3.0, "train": 2.0, "language": 0.5, "open": 1.0}
 
@@ -328,7 +328,10 @@ def initial_value(etype: str, el: Any) -> tuple[str, Any] | None:
     value the server set)."""
     sv = bool(getattr(el, "set_value", False))
     if etype == "slider":
-        return ("double_array_value", list(el.value if sv else el.default))
+        values = list(el.value if sv else el.default)
+        if el.type == el.SELECT_SLIDER:  # the browser sends the chosen options' labels, not their indices
+            return ("string_array_value", [el.options[int(i)] for i in values if 0 <= int(i) < len(el.options)])
+        return ("double_array_value", values)
     if etype == "number_input":
         if sv:
             v = el.value
@@ -827,7 +830,10 @@ class Student:
                 steps = round((c.high - c.low) / c.step)
                 v = round(c.low + self.rng.randint(0, steps) * c.step, 4)
                 state = json.loads(w.value[1]) if w.value and w.value[0] == "json_value" else {}
-                state[c.field] = v  # the browser sends the component's whole state, one key changed
+                # the browser sends the component's whole state, one key changed; the live view's
+                # temperature carries the gesture it belongs to (ui/live_attention)
+                self.n += 1
+                state[c.field] = {"value": v, "gesture": f"bench-{self.i}-{self.n}"}
                 w.value = ("json_value", json.dumps(state))
             else:
                 self._missing(c.key, f"{c.kind}, found {w.etype}")

@@ -35,6 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT)]
 from benchstats import med, pct  # noqa: E402
 
+from ui.nav import LESSONS  # noqa: E402
+
 TARGET_LARGE_MS = 150.0
 
 
@@ -45,15 +47,8 @@ class PageSpec:
     file: str
 
 
-PAGES: tuple[PageSpec, ...] = (
-    PageSpec("home", "home_temperature", "pages/home.py"),
-    PageSpec("library", "library_temperature", "pages/library.py"),
-    PageSpec("step_by_step", "sbs_temperature", "pages/step_by_step.py"),
-    PageSpec("self_attention", "self_temperature", "pages/self_attention.py"),
-    PageSpec("pooling", "pool_temperature", "pages/pooling.py"),
-    PageSpec("scaled_dot_product", "scaled_dot_product_temperature", "pages/scaled_dot_product.py"),
-    PageSpec("word2vec", "w2v_temperature", "pages/word2vec.py"),
-)
+#: Every lesson, from the page registry (ui.nav): its name, temperature key and file.
+PAGES: tuple[PageSpec, ...] = tuple(PageSpec(p.name, p.temperature_key, p.path) for p in LESSONS.values())
 REFERENCE = PageSpec("reference", "ref_temperature", "bench/reference_app.py")
 
 

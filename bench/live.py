@@ -58,6 +58,8 @@ TARGET_FPS = 30.0
 LIVE = "[data-testid='live-attention']"
 from server import CHROMIUM, CHROMIUM_ARGS, VIEWPORT  # noqa: E402  (tests/browser/server.py)
 
+from ui.nav import PAGES  # noqa: E402
+
 
 @dataclass(frozen=True)
 class Lesson:
@@ -65,15 +67,8 @@ class Lesson:
     url_path: str
 
 
-LESSONS = (
-    Lesson("home", "/"),
-    Lesson("library", "/library"),
-    Lesson("step_by_step", "/step_by_step"),
-    Lesson("self_attention", "/self_attention"),
-    Lesson("pooling", "/pooling"),
-    Lesson("scaled_dot_product", "/scaled_dot_product"),
-    Lesson("word2vec", "/word2vec"),
-)
+#: Every lesson with a live view, from the page registry (ui.nav).
+LESSONS = tuple(Lesson(p.name, "/" if p.name == "home" else f"/{p.name}") for p in PAGES)
 LARGE_TOKENS = [f"w{i:03d}" for i in range(128)]
 
 

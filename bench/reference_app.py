@@ -1,7 +1,7 @@
 """The bare reference page for ``bench/live.py`` and ``bench/latency.py``: one Temperature slider, one 4×4 heatmap.
 
 Built the way the lessons are (a fragment around the live area, the same
-``ui.components.heatmap``, the same slider range), with nothing else on the page, so
+``ui.figures.heatmap``, the same slider range), with nothing else on the page, so
 every key press is a server round trip and a redraw: the live view is compared with it.
 Run alone with ``streamlit run bench/reference_app.py``.
 """
@@ -19,7 +19,7 @@ import numpy as np  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from attention_core import softmax  # noqa: E402
-from ui.components import heatmap  # noqa: E402
+from ui.figures import heatmap  # noqa: E402
 
 #: Fixed 4×4 scores (seed 000's shape): the slider only changes the temperature.
 SCORES = np.random.default_rng(0).random((4, 4)) * 3

@@ -7,14 +7,14 @@ import streamlit as st
 from attention_core import attention
 from attention_core.errors import AttentionLabError
 from attention_core.presets import LIBRARY
-from ui.components import fmt_vec, show_error
-from ui.i18n import t
-from ui.live_attention import AttentionView, current_temperature, live_attention
-from ui.nav import PAGES, require_app_navigation
+from ui.format import fmt_vec
+from ui.i18n import show_error, t
+from ui.lesson import start, weights_view
+from ui.live_attention import current_temperature
+from ui.nav import LESSONS, PAGES
 
-require_app_navigation()
-
-TEMPERATURE_KEY = "home_temperature"
+SPEC = LESSONS["home"]
+start(SPEC)
 
 st.title(t("home.title"))
 st.write(t("home.intro"))
@@ -31,7 +31,7 @@ for col, part in zip(cols, ("query", "key", "value"), strict=True):
 def live_example() -> None:
     st.header(t("home.live_title"))
     st.caption(t("home.live_caption"))
-    temperature = current_temperature(TEMPERATURE_KEY)
+    temperature = current_temperature(SPEC.temperature_key)
     try:
         r = attention(LIBRARY.query, LIBRARY.keys, LIBRARY.values, scale=LIBRARY.scale, temperature=temperature)
     except AttentionLabError as exc:
@@ -39,20 +39,10 @@ def live_example() -> None:
         return
     st.markdown(f"**{t('books.request')}**")
     st.write(t("home.scores_line", scores=fmt_vec(r.scores)))
-    live_attention(
-        "home_live",
-        AttentionView(
-            scores=r.scores,
-            values=r.v,
-            q=r.q,
-            k=r.k,
-            scale=LIBRARY.scale,
-            rows=[t("library.request_row")],
-            cols=[t(f"books.{b}") for b in LIBRARY.book_ids],
-            row_title=t("library.request"),
-            col_title=t("library.book"),
-        ),
-        temperature_key=TEMPERATURE_KEY,
+    rows, books = [t("library.request_row")], [t(f"books.{b}") for b in LIBRARY.book_ids]
+    axes = (t("library.request"), t("library.book"))
+    weights_view(
+        SPEC, r, rows, books, values=r.v, scale=LIBRARY.scale, row_title=axes[0], col_title=axes[1], table=False
     )
 
 

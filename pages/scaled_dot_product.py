@@ -1,7 +1,7 @@
 """Scaled dot-product attention (Korean notebook, the ``attention(query, key, value)`` function).
 
-The notebook's function next to its steps: d_k, raw scores Q·Kᵀ, scaled scores, softmax
-weights (heatmap and bars) and the output, each with the line of code that computes it.
+The notebook's function next to its steps: d_k, raw scores Q·Kᵀ, scaled scores, softmax weights (the
+live view) and the output, each with the line of code that computes it.
 """
 
 from __future__ import annotations
@@ -9,30 +9,17 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from attention_core import attention, contributions
-from attention_core.errors import AttentionLabError
+from attention_core import AttentionResult, attention
 from attention_core.presets import SCALED_DOT_PRODUCT
-from ui.components import (
-    contributions_chart,
-    dim_labels,
-    fmt,
-    fmt_vec,
-    md_code,
-    qkv_editors,
-    show_error,
-    show_matrix,
-    step_card,
-)
+from ui.format import fmt, fmt_vec, md_code
 from ui.i18n import t
-from ui.live_attention import TEMPERATURE, AttentionView, current_temperature, live_attention
-from ui.nav import require_app_navigation
+from ui.lesson import output_card, qkv_inputs, qkv_live, show_matrix, start, step_card, weights_view
+from ui.live_attention import TEMPERATURE
+from ui.nav import LESSONS
 
-require_app_navigation()
-
+SPEC = LESSONS["scaled_dot_product"]
+start(SPEC)
 P = SCALED_DOT_PRODUCT
-INPUTS_KEY = "scaled_dot_product_inputs"  # (q, k, v) as the page last read them; v may be None
-SCALE_KEY = "scaled_dot_product_scale"
-TEMPERATURE_KEY = "scaled_dot_product_temperature"
 
 NOTEBOOK_FUNCTION = """\
 import numpy as np
@@ -82,25 +69,97 @@ def scores_line(scale: bool, temperature: float) -> str:
     return line
 
 
-def is_notebook_input(q: np.ndarray, k: np.ndarray, v: np.ndarray | None, scale: bool, temperature: float) -> bool:
-    """True when every input is the notebook's."""
-    return (
-        v is not None
-        and np.array_equal(q, np.array(P.query))
-        and np.array_equal(k, np.array(P.keys))
-        and np.array_equal(v, np.array(P.values))
-        and scale == P.scale
-        and TEMPERATURE.is_default(temperature)
+# --------------------------------------------------------------------------- the steps
+def dk_step(r: AttentionResult, scale: bool) -> None:
+    """Step 1: d_k, the width of the keys, and √d_k."""
+    sqrt_dk = fmt(float(np.sqrt(r.d_k)))
+    explain = (
+        t("scaled_dot_product.dk_explain_on", d_k=r.d_k, sqrt_dk=sqrt_dk)
+        if scale
+        else t("scaled_dot_product.dk_explain_off", d_k=r.d_k)
     )
+    with step_card(1, t("scaled_dot_product.dk_title"), rf"d_k = {r.d_k}, \qquad \sqrt{{d_k}} = {sqrt_dk}", explain):
+        st.code("d_k = key.shape[-1]  # dimension of key", language="python")
 
 
-def reset_controls() -> None:
-    """The reset button's extra: scaling and temperature back to the notebook's (runs before widgets)."""
-    st.session_state[SCALE_KEY] = P.scale
-    st.session_state[TEMPERATURE_KEY] = TEMPERATURE.default
+def scores_step(r: AttentionResult, query_rows: list[str], key_rows: list[str]) -> None:
+    """Step 2: the raw scores Q·Kᵀ."""
+    s = r.scores[0]
+    best = int(np.argmax(s))
+    explain = t(
+        "scaled_dot_product.scores_explain", best=md_code(key_rows[best]), score=fmt(s[best]), scores=fmt_vec(s)
+    )
+    with step_card(2, t("scaled_dot_product.scores_title"), r"S = Q K^\top, \qquad s_i = q \cdot k_i", explain):
+        st.code("np.dot(query, key.T)", language="python")
+        show_matrix(r.scores, query_rows, key_rows)
 
 
-# --------------------------------------------------------------------------- intro, code and inputs
+def scaled_step(r: AttentionResult, key_rows: list[str], scale: bool) -> None:
+    """Step 3: the scores ÷√d_k (when on) and ÷T: what softmax receives."""
+    t_shown = fmt(r.temperature, 2)
+    if scale:
+        explain = t(
+            "scaled_dot_product.scaled_explain_on",
+            sqrt_dk=fmt(float(np.sqrt(r.d_k))),
+            temperature=t_shown,
+            scores=fmt_vec(r.scores[0]),
+            logits=fmt_vec(r.logits),
+        )
+    else:
+        explain = t("scaled_dot_product.scaled_explain_off", temperature=t_shown, logits=fmt_vec(r.logits))
+    formula = r"Z = \frac{Q K^\top}{\sqrt{d_k}\; T}" if scale else r"Z = \frac{Q K^\top}{T}"
+    with step_card(3, t("scaled_dot_product.scaled_title"), formula, explain):
+        st.code(scores_line(scale, r.temperature), language="python")
+        row = t("scaled_dot_product.scaled_row") if scale else t("scaled_dot_product.unscaled_row")
+        show_matrix(np.vstack([r.scaled[0], r.logits[0]]), [row, t("scaled_dot_product.logits_row")], key_rows)
+
+
+def weights_step(r: AttentionResult, v: np.ndarray | None, rows: tuple[list[str], list[str]], scale: bool) -> None:
+    """Step 4: the softmax weights (the live view), and the same weights with the other scaling."""
+    query_rows, key_rows = rows
+    w = r.weights[0]
+    top = int(np.argmax(w))
+    explain = t(
+        "scaled_dot_product.weights_explain", best=md_code(key_rows[top]), weight=fmt(w[top]), total=fmt(float(w.sum()))
+    )
+    formula = r"A = \mathrm{softmax}(Z), \qquad a_i = \frac{e^{z_i}}{\sum_j e^{z_j}}"
+    with step_card(4, t("scaled_dot_product.weights_title"), formula, explain):
+        st.code(
+            "attention_weights = np.exp(scores) / np.sum(np.exp(scores), axis=-1, keepdims=True)",
+            language="python",
+        )
+        axes = (t("common.query"), t("common.key"))
+        weights_view(SPEC, r, query_rows, key_rows, values=v, scale=scale, row_title=axes[0], col_title=axes[1])
+        other = attention(r.q, r.k, r.v, scale=not scale, temperature=r.temperature)
+        compare = "scaled_dot_product.weights_compare_on" if scale else "scaled_dot_product.weights_compare_off"
+        st.caption(t(compare, other=fmt_vec(other.weights)))
+
+
+def steps(r: AttentionResult, v: np.ndarray | None, scale: bool) -> None:
+    """Every step the scaling switch and the temperature drive (inside the lesson's fragment)."""
+    query_rows, key_rows, value_rows = labels(r.k.shape[0])
+    dk_step(r, scale)
+    scores_step(r, query_rows, key_rows)
+    scaled_step(r, key_rows, scale)
+    weights_step(r, v, (query_rows, key_rows), scale)
+    output_card(
+        5,
+        SPEC,
+        r,
+        v,
+        value_rows,
+        formula=r"\mathrm{output} = A V = \sum_i a_i \, v_i",
+        label_name=t("common.value"),
+        code="attention_value = np.dot(attention_weights, value)",
+    )
+    st.subheader(t("scaled_dot_product.printed_title"))
+    st.code(NOTEBOOK_PRINTOUT, language="text")
+    if v is not None:
+        weights = fmt_vec(r.weights[0], 8)
+        st.caption(t("scaled_dot_product.page_numbers", weights=weights, output=fmt_vec(r.output, 8)))
+
+
+# --------------------------------------------------------------------------- the page
 st.title(t("scaled_dot_product.title"))
 st.markdown(t("scaled_dot_product.intro"))
 
@@ -110,15 +169,10 @@ st.caption(t("scaled_dot_product.code_caption"))
 
 st.header(t("scaled_dot_product.inputs_title"))
 st.caption(t("scaled_dot_product.inputs_caption"))
-query_rows, key_rows, value_rows = labels(len(P.keys))
-q_in, k_in, v_in = qkv_editors(
-    "scaled_dot_product",
-    np.array(P.query),
-    np.array(P.keys),
-    np.array(P.values),
-    query_rows=query_rows,
-    key_rows=key_rows,
-    value_rows=value_rows,
+inputs = qkv_inputs(
+    SPEC,
+    P,
+    rows=labels(len(P.keys)),
     titles=(
         t("scaled_dot_product.query_table"),
         t("scaled_dot_product.keys_table"),
@@ -126,179 +180,5 @@ q_in, k_in, v_in = qkv_editors(
     ),
     row_headers=(t("scaled_dot_product.row_header"),) * 3,
     help=t("scaled_dot_product.editor_help"),
-    on_reset=reset_controls,
 )
-if q_in is not None and k_in is not None:
-    try:  # numbers so large that Q·Kᵀ or the weighted sum overflow: say so next to the tables
-        attention(q_in, k_in, v_in if v_in is not None else np.zeros((k_in.shape[0], 1)), scale=False)
-    except AttentionLabError as exc:
-        show_error(exc)
-        q_in = None
-st.session_state[INPUTS_KEY] = (q_in, k_in, v_in)
-
-
-# --------------------------------------------------------------------------- live steps
-@st.fragment
-def live_steps() -> None:
-    """Scaling and every step it drives; the live view's temperature reruns this once per gesture."""
-    q, k, v = st.session_state.get(INPUTS_KEY, (None, None, None))
-
-    st.header(t("scaled_dot_product.controls_title"))
-    st.session_state.setdefault(SCALE_KEY, P.scale)
-    scale = st.toggle(t("common.scale"), key=SCALE_KEY, help=t("common.scale_help"))
-    temperature = current_temperature(TEMPERATURE_KEY)
-    if q is None or k is None:
-        st.warning(t("scaled_dot_product.fix_inputs"), icon="✏️")
-        return
-    v_used = v if v is not None else np.zeros((k.shape[0], 1))
-    try:
-        r = attention(q, k, v_used, scale=scale, temperature=temperature)
-        other = attention(q, k, v_used, scale=not scale, temperature=temperature)
-    except AttentionLabError as exc:
-        show_error(exc)
-        return
-
-    query_rows, key_rows, value_rows = labels(k.shape[0])
-    if is_notebook_input(q, k, v, scale, temperature):
-        st.success(t("common.matches_notebook"))
-    else:
-        st.info(t("common.differs_from_notebook"))
-
-    sqrt_dk = fmt(float(np.sqrt(r.d_k)))
-    with step_card(
-        1,
-        t("scaled_dot_product.dk_title"),
-        rf"d_k = {r.d_k}, \qquad \sqrt{{d_k}} = {sqrt_dk}",
-        t("scaled_dot_product.dk_explain_on", d_k=r.d_k, sqrt_dk=sqrt_dk)
-        if scale
-        else t("scaled_dot_product.dk_explain_off", d_k=r.d_k),
-    ):
-        st.code("d_k = key.shape[-1]  # dimension of key", language="python")
-
-    s = r.scores[0]
-    best = int(np.argmax(s))
-    with step_card(
-        2,
-        t("scaled_dot_product.scores_title"),
-        r"S = Q K^\top, \qquad s_i = q \cdot k_i",
-        t(
-            "scaled_dot_product.scores_explain",
-            best=md_code(key_rows[best]),
-            score=fmt(s[best]),
-            scores=fmt_vec(s),
-        ),
-    ):
-        st.code("np.dot(query, key.T)", language="python")
-        show_matrix(r.scores, query_rows, key_rows)
-
-    with step_card(
-        3,
-        t("scaled_dot_product.scaled_title"),
-        r"Z = \frac{Q K^\top}{\sqrt{d_k}\; T}" if scale else r"Z = \frac{Q K^\top}{T}",
-        t(
-            "scaled_dot_product.scaled_explain_on",
-            sqrt_dk=sqrt_dk,
-            temperature=fmt(temperature, 2),
-            scores=fmt_vec(s),
-            logits=fmt_vec(r.logits),
-        )
-        if scale
-        else t("scaled_dot_product.scaled_explain_off", temperature=fmt(temperature, 2), logits=fmt_vec(r.logits)),
-    ):
-        st.code(scores_line(scale, temperature), language="python")
-        show_matrix(
-            np.vstack([r.scaled[0], r.logits[0]]),
-            [
-                t("scaled_dot_product.scaled_row") if scale else t("scaled_dot_product.unscaled_row"),
-                t("scaled_dot_product.logits_row"),
-            ],
-            key_rows,
-        )
-
-    w = r.weights[0]
-    top_w = int(np.argmax(w))
-    with step_card(
-        4,
-        t("scaled_dot_product.weights_title"),
-        r"A = \mathrm{softmax}(Z), \qquad a_i = \frac{e^{z_i}}{\sum_j e^{z_j}}",
-        t(
-            "scaled_dot_product.weights_explain",
-            best=md_code(key_rows[top_w]),
-            weight=fmt(w[top_w]),
-            total=fmt(float(w.sum())),
-        ),
-    ):
-        st.code(
-            "attention_weights = np.exp(scores) / np.sum(np.exp(scores), axis=-1, keepdims=True)",
-            language="python",
-        )
-        live_attention(
-            "scaled_dot_product_live",
-            AttentionView(
-                scores=r.scores,
-                values=v,
-                q=q,
-                k=k,
-                scale=scale,
-                rows=query_rows,
-                cols=key_rows,
-                row_title=t("common.query"),
-                col_title=t("common.key"),
-            ),
-            temperature_key=TEMPERATURE_KEY,
-        )
-        with st.expander(t("live.weights_table")):
-            show_matrix(r.weights, query_rows, key_rows)
-        st.caption(
-            t(
-                "scaled_dot_product.weights_compare_on" if scale else "scaled_dot_product.weights_compare_off",
-                other=fmt_vec(other.weights),
-            )
-        )
-
-    cols = dim_labels(v_used.shape[1])
-    parts = contributions(w, v_used)
-    size = np.abs(parts).sum(axis=1)
-    top = int(np.argmax(size))
-    percent = 100 * size[top] / size.sum() if size.sum() > 0 else 0.0
-    with step_card(
-        5,
-        t("scaled_dot_product.output_title"),
-        r"\mathrm{output} = A V = \sum_i a_i \, v_i",
-        None
-        if v is None
-        else t(
-            "scaled_dot_product.output_explain",
-            output=fmt_vec(r.output),
-            best=md_code(value_rows[top]),
-            percent=fmt(percent, 1),
-        ),
-    ):
-        st.code("attention_value = np.dot(attention_weights, value)", language="python")
-        if v is None:
-            st.warning(t("scaled_dot_product.fix_values"), icon="✏️")
-        else:
-            left, right = st.columns([3, 2])
-            with left:
-                contributions_chart(
-                    parts,
-                    value_rows,
-                    cols,
-                    key="scaled_dot_product_contributions",
-                    title=t("scaled_dot_product.contrib_title"),
-                    label_name=t("common.value"),
-                    value_name=t("scaled_dot_product.share"),
-                    total_name=t("common.output"),
-                    dim_name=t("scaled_dot_product.dimension"),
-                )
-            with right:
-                show_matrix(np.vstack([parts, r.output]), [*value_rows, t("scaled_dot_product.output_row")], cols)
-                st.caption(t("scaled_dot_product.contrib_table_caption"))
-
-    st.subheader(t("scaled_dot_product.printed_title"))
-    st.code(NOTEBOOK_PRINTOUT, language="text")
-    if v is not None:
-        st.caption(t("scaled_dot_product.page_numbers", weights=fmt_vec(w, 8), output=fmt_vec(r.output, 8)))
-
-
-live_steps()
+qkv_live(SPEC, P, *inputs, steps=steps)

@@ -1,35 +1,53 @@
-"""Helpers for AppTest page tests: read plotly figures (typed arrays decoded)."""
+"""Helpers for AppTest page tests: open a lesson, read its plotly figures (typed arrays decoded) and its live view."""
 
 from __future__ import annotations
 
-import base64
 import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
+from tests.chart_data import decode
+from ui.nav import LESSONS
 
-def _decode(node: Any) -> Any:
-    """Turn plotly's typed arrays ({"dtype": "f8", "bdata": base64}) back into numpy arrays."""
-    if isinstance(node, dict):
-        if set(node) >= {"dtype", "bdata"}:
-            arr = np.frombuffer(base64.b64decode(node["bdata"]), dtype=np.dtype(node["dtype"]))
-            return arr.reshape(node["shape"]) if "shape" in node and isinstance(node["shape"], list) else arr
-        return {k: _decode(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_decode(v) for v in node]
-    return node
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 def figure(at: AppTest, index: int = 0) -> dict[str, Any]:
     """The ``index``-th plotly chart of the run as a dict, with numeric arrays decoded."""
-    return _decode(json.loads(at.get("plotly_chart")[index].proto.spec))
+    return decode(json.loads(at.get("plotly_chart")[index].proto.spec))
+
+
+def chart(at: AppTest, key: str) -> dict[str, Any]:
+    """The plotly chart with widget key ``key``, decoded."""
+    element = next(c for c in at.get("plotly_chart") if c.key == key)
+    return decode(json.loads(element.proto.spec))
 
 
 def figures(at: AppTest) -> list[dict[str, Any]]:
     """Every plotly chart of the run, decoded."""
     return [figure(at, i) for i in range(len(at.get("plotly_chart")))]
+
+
+def open_page(page: str = "home", lang: str | None = "en", *, timeout: float = 60, run: bool = True) -> AppTest:
+    """The app on lesson ``page`` (a name in ``ui.nav.LESSONS``) in language ``lang`` (None: the
+    browser's, i.e. English in AppTest), run once and checked for exceptions (``run=False``: not run
+    yet, for tests that set session state first).
+
+    AppTest runs ``app.py`` only on the first run; ``switch_page`` then runs the page file alone (the
+    GUIDE): pages read shared settings (language, decimals) from session state.
+    """
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    if lang:
+        at.session_state["lang"] = lang
+    if page != "home":
+        at.switch_page(LESSONS[page].path)
+    if run:
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+    return at
 
 
 # --------------------------------------------------------------------------- the live attention view

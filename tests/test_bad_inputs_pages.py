@@ -49,7 +49,7 @@ from tests.bad_inputs import (
     Bad,
     matrix_text,
 )
-from ui.components import MAX_MATRIX_TEXT_CHARS
+from ui.editors import MAX_MATRIX_TEXT_CHARS
 from ui.i18n import catalog
 
 _APPS: dict[tuple[str, str, str], AppTest] = {}
@@ -250,11 +250,11 @@ def test_valid_text_and_grid_stay_in_sync() -> None:
     at.text_area(key="self_x__text").input("1e308 0\n0 -1e308\n1 2\n3 4").run()
     assert not at.exception
     assert at.number_input(key="self_x_rows").value == 4 and at.number_input(key="self_x_cols").value == 2
-    x = at.session_state["self_x_value"]
+    x = at.session_state["self_x__last"]  # the X the lesson computes with (the editor's last valid matrix)
     assert x.tolist() == [[1e308, 0.0], [0.0, -1e308], [1.0, 2.0], [3.0, 4.0]]
     assert_shows(at, "error.score_overflow")  # X·Xᵀ overflows: said next to the lesson, not a NaN
     at.button(key="self_x_reset").click().run()
-    assert at.session_state["self_x_value"].tolist() == np.array(SELF_ATTENTION_3X3.x).tolist()
+    assert at.session_state["self_x__last"].tolist() == np.array(SELF_ATTENTION_3X3.x).tolist()
     assert at.text_area(key="self_x__text").value == format_matrix(SELF_ATTENTION_3X3.x)
 
 

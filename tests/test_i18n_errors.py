@@ -15,8 +15,7 @@ import streamlit as st
 
 from attention_core import errors
 from attention_core.errors import AttentionLabError, LimitError, NonFiniteError, ShapeError
-from ui.components import error_text
-from ui.i18n import LANGUAGES, catalog, term
+from ui.i18n import LANGUAGES, catalog, error_text, term
 
 CORE = Path(errors.__file__).resolve().parent
 #: Exception class name -> its default code.

@@ -30,7 +30,8 @@ import pytest
 from google.protobuf.message import Message
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest_helpers import _decode, set_temperature
+from tests.apptest_helpers import set_temperature
+from tests.chart_data import decode
 from ui.i18n import catalog
 from ui.live_attention import decode_payload
 from ui.nav import PAGES
@@ -189,7 +190,7 @@ def screen_text(at: AppTest) -> Screen:
         if proto is None or kind in {"code", "latex"}:
             continue
         if kind == "plotly_chart":
-            out.extend(_plotly_strings(_decode(json.loads(proto.spec))))
+            out.extend(_plotly_strings(decode(json.loads(proto.spec))))
         elif kind == "dataframe":
             frame = node.value
             out.extend(("label", "table.column", str(c)) for c in frame.columns if str(c) != "_row")

@@ -15,13 +15,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from streamlit.testing.v1 import AppTest
 
 import ui.live_attention as live
 from attention_core.presets import LIBRARY, POOLING, SCALED_DOT_PRODUCT, SELF_ATTENTION_3X3
-from tests.apptest_helpers import live_numbers, live_view, set_temperature
+from tests.apptest_helpers import live_numbers, live_view, open_page, set_temperature
 from ui.i18n import catalog
 from ui.live_attention import TEMPERATURE, decode_payload, encode_payload
+from ui.nav import LESSONS
 
 # --------------------------------------------------------------------------- payload
 
@@ -141,32 +141,23 @@ def _sbs() -> dict[str, np.ndarray]:
     return {"scores": q @ k.T, "values": v, "q": q, "k": k}
 
 
-#: page -> (view key, temperature key, scale on at the defaults, inputs computed here with numpy)
-LESSONS: dict[str, tuple[str, str, bool, Callable[[], dict[str, np.ndarray]] | None]] = {
-    "pages/home.py": ("home_live", "home_temperature", False, _library),
-    "pages/library.py": ("library_live", "library_temperature", False, _library),
-    "pages/step_by_step.py": ("sbs_live_view", "sbs_temperature", True, _sbs),
-    "pages/self_attention.py": ("self_live", "self_temperature", False, _self),
-    "pages/pooling.py": ("pool_live", "pool_temperature", False, _pool),
-    "pages/scaled_dot_product.py": ("scaled_dot_product_live", "scaled_dot_product_temperature", True, _sdp),
-    "pages/word2vec.py": ("w2v_live", "w2v_temperature", False, None),
+#: lesson -> (scale on at the defaults, inputs computed here with numpy)
+INPUTS: dict[str, tuple[bool, Callable[[], dict[str, np.ndarray]] | None]] = {
+    "home": (False, _library),
+    "library": (False, _library),
+    "step_by_step": (True, _sbs),
+    "self_attention": (False, _self),
+    "pooling": (False, _pool),
+    "scaled_dot_product": (True, _sdp),
+    "word2vec": (False, None),
 }
 
 
-def open_lesson(page: str, lang: str = "en") -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    at.session_state["lang"] = lang
-    if page != "pages/home.py":
-        at.switch_page(page)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-@pytest.mark.parametrize("page", list(LESSONS))
+@pytest.mark.parametrize("page", list(INPUTS))
 def test_every_lesson_sends_the_view_its_inputs(page: str) -> None:
-    key, temperature_key, scale, inputs = LESSONS[page]
-    at = open_lesson(page)
+    scale, inputs = INPUTS[page]
+    key, temperature_key = LESSONS[page].live_key, LESSONS[page].temperature_key
+    at = open_page(page)
     header, arrays = live_view(at)
     assert at.get("bidi_component")[0].key == key
     assert header["temperature"] == 1.0 and header["scale"] is scale
@@ -190,7 +181,7 @@ def test_every_lesson_sends_the_view_its_inputs(page: str) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "vi", "ko"])
 def test_the_views_words_are_in_the_ui_language(lang: str) -> None:
-    header, _ = live_view(open_lesson("pages/step_by_step.py", lang))
+    header, _ = live_view(open_page("step_by_step", lang))
     texts = header["texts"]
     cat = catalog(lang)
     assert texts["temperature"] == cat["common.temperature"]
@@ -201,7 +192,7 @@ def test_the_views_words_are_in_the_ui_language(lang: str) -> None:
 
 
 def test_masked_cells_are_sent_with_the_causal_switch() -> None:
-    at = open_lesson("pages/step_by_step.py")
+    at = open_page("step_by_step")
     assert live_view(at)[0]["mask"] is None
     at.toggle(key="sbs_causal").set_value(True).run()
     header, _ = live_view(at)
@@ -211,7 +202,7 @@ def test_masked_cells_are_sent_with_the_causal_switch() -> None:
 
 
 def test_the_view_reads_the_decimals_setting() -> None:
-    at = open_lesson("pages/library.py")
+    at = open_page("library")
     at.session_state["decimals"] = 8
     at.run()
     assert live_view(at)[0]["decimals"] == 8

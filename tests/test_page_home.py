@@ -7,14 +7,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from attention_core.presets import LIBRARY
-from tests.apptest_helpers import live_numbers, live_view, set_temperature, temperature, temperature_label
+from tests.apptest_helpers import live_numbers, live_view, open_page, set_temperature, temperature, temperature_label
+from tests.numpy_ref import attend
 
 
 def expected(temperature: float) -> tuple[np.ndarray, np.ndarray]:
-    q, k, v = (np.array(m, dtype=float) for m in (LIBRARY.query, LIBRARY.keys, LIBRARY.values))
-    s = q @ k.T / temperature
-    w = np.exp(s - s.max()) / np.exp(s - s.max()).sum()
-    return w[0], (w @ v)[0]
+    _, w, out = attend(LIBRARY.query, LIBRARY.keys, LIBRARY.values, temperature=temperature)
+    return w[0], out[0]
 
 
 def weights_in_chart(at: AppTest) -> np.ndarray:
@@ -29,9 +28,7 @@ def output_of(at: AppTest) -> np.ndarray:
 
 @pytest.fixture
 def app() -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=30)
-    at.session_state["lang"] = "en"
-    return at.run()
+    return open_page("home")
 
 
 def test_home_loads_and_shows_the_notebook_numbers(app: AppTest) -> None:
@@ -53,9 +50,7 @@ def test_temperature_slider_recomputes(app: AppTest) -> None:
 
 @pytest.mark.parametrize("lang", ["vi", "ko"])
 def test_home_in_other_languages(lang: str) -> None:
-    at = AppTest.from_file("../app.py", default_timeout=30)
-    at.session_state["lang"] = lang
-    at.run()
+    at = open_page("home", lang)
     assert not at.exception
     assert at.title[0].value == "Attention Lab"
     assert temperature_label(at).startswith({"vi": "Nhiệt độ", "ko": "온도"}[lang])
@@ -67,9 +62,7 @@ def test_language_switch_keeps_the_slider_value() -> None:
     (AppTest runs app.py only on the first run and the page alone afterwards, so the
     sidebar selector itself is exercised by the browser tests.)
     """
-    at = AppTest.from_file("../app.py", default_timeout=30)
-    at.session_state["lang"] = "en"
-    at.run()
+    at = open_page("home")
     set_temperature(at, "home_temperature", 2.0).run()
     at.session_state["lang"] = "ko"
     at.run()

@@ -3,36 +3,23 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from attention_core.presets import LIBRARY
-from tests.apptest_helpers import set_temperature, temperature
+from tests.apptest_helpers import open_page, set_temperature, temperature
+from tests.numpy_ref import softmax
 from ui.i18n import catalog
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
-PAGE = "pages/library.py"
 Q = np.array(LIBRARY.query)
 K = np.array(LIBRARY.keys)
 V = np.array(LIBRARY.values)
 
 
-def np_softmax(z: np.ndarray) -> np.ndarray:
-    """Independent reference: plain numpy softmax over the last axis."""
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
-
-
 def run(lang: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=30)
-    if lang:
-        at.session_state["lang"] = lang
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return open_page("library", lang)
 
 
 def tables(at: AppTest) -> list:
@@ -47,7 +34,7 @@ def test_defaults_reproduce_the_notebook() -> None:
     scores, scaled, weights, parts = tables(at)
 
     ref_scores = Q @ K.T
-    ref_weights = np_softmax(ref_scores)
+    ref_weights = softmax(ref_scores)
     ref_output = ref_weights @ V
 
     np.testing.assert_allclose(scores.to_numpy(), ref_scores, rtol=1e-12)
@@ -85,7 +72,7 @@ def test_temperature_changes_weights(temperature: float) -> None:
     set_temperature(at, "library_temperature", temperature).run()
     assert not at.exception
     scores, scaled, weights, parts = tables(at)
-    ref_weights = np_softmax(Q @ K.T / temperature)
+    ref_weights = softmax(Q @ K.T / temperature)
     np.testing.assert_allclose(scaled.to_numpy()[1], (Q @ K.T / temperature)[0], rtol=1e-12)
     np.testing.assert_allclose(weights.to_numpy(), ref_weights, rtol=1e-12)
     np.testing.assert_allclose(parts.to_numpy()[3], (ref_weights @ V)[0], rtol=1e-12)
@@ -102,7 +89,7 @@ def test_scaling_divides_scores_by_sqrt_dk() -> None:
     after = scaled.to_numpy()[0]
     np.testing.assert_allclose(scores.to_numpy(), Q @ K.T, rtol=1e-12)  # raw scores unchanged
     np.testing.assert_allclose(before / after, math.sqrt(3), rtol=1e-12)
-    np.testing.assert_allclose(weights.to_numpy(), np_softmax(Q @ K.T / math.sqrt(3)), rtol=1e-12)
+    np.testing.assert_allclose(weights.to_numpy(), softmax(Q @ K.T / math.sqrt(3)), rtol=1e-12)
     assert any("√3" in c.value for c in at.caption)
 
 

@@ -2,53 +2,21 @@
 
 from __future__ import annotations
 
-import base64
-import json
-
 import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from attention_core.presets import POOLING
-from tests.apptest_helpers import live_numbers, live_view, set_temperature, temperature, temperature_label
+from tests.apptest_helpers import chart, live_numbers, live_view, set_temperature, temperature, temperature_label
+from tests.apptest_helpers import open_page as open_lesson
 from tests.golden import assert_matches_printout
+from tests.numpy_ref import pooling
 
-PAGE = "pages/pooling.py"
 X = np.array(POOLING.x)
 
 
-# ----------------------------------------------------------------------------- independent reference
-def reference(x: np.ndarray, w: np.ndarray, temperature: float = 1.0) -> dict[str, np.ndarray]:
-    """The notebook's cell in plain numpy: softmax(reduce_sum(X * w, axis=1)), then Σ aᵢ·xᵢ."""
-    scores = (x * w).sum(axis=1)
-    z = scores / temperature
-    e = np.exp(z - z.max())
-    a = e / e.sum()
-    return {"scores": scores, "weights": a, "context": (a[:, None] * x).sum(axis=0)}
-
-
 # ----------------------------------------------------------------------------- reading the page
-def _decode(node: object) -> object:
-    """Plotly's typed arrays ({"dtype", "bdata", "shape"}) back to numpy."""
-    if isinstance(node, dict):
-        if {"dtype", "bdata"} <= set(node):
-            arr = np.frombuffer(base64.b64decode(node["bdata"]), dtype=np.dtype(node["dtype"]))
-            shape = node.get("shape")
-            if isinstance(shape, str):
-                shape = [int(s) for s in shape.split(",")]
-            return arr.reshape(shape) if shape else arr
-        return {k: _decode(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_decode(v) for v in node]
-    return node
-
-
-def chart(at: AppTest, key: str) -> dict:
-    element = next(c for c in at.get("plotly_chart") if c.key == key)
-    return _decode(json.loads(element.proto.spec))
-
-
 def bar_weights(at: AppTest) -> np.ndarray:
     """The weights the live view draws (from its payload: scores X·w, temperature; no scaling)."""
     header, arrays = live_view(at)
@@ -75,18 +43,14 @@ def w_now(at: AppTest, d: int = 3) -> np.ndarray:
 
 
 def assert_page_matches(at: AppTest, x: np.ndarray, w: np.ndarray, temperature: float = 1.0) -> None:
-    ref = reference(x, w, temperature)
+    ref = pooling(x, w, temperature)
     np.testing.assert_allclose(scores_table(at), ref["scores"], rtol=1e-13, atol=1e-15)
     np.testing.assert_allclose(bar_weights(at), ref["weights"], rtol=1e-12)
     np.testing.assert_allclose(context_table(at), ref["context"], rtol=1e-12, atol=1e-15)
 
 
 def open_page(lang: str = "en") -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=30)
-    at.session_state["lang"] = lang
-    at.switch_page(PAGE).run()
-    assert not at.exception
-    return at
+    return open_lesson("pooling", lang)
 
 
 @pytest.fixture
@@ -113,7 +77,7 @@ def test_contributions_add_up_to_the_context(app: AppTest) -> None:
     fig = chart(app, "pool_contributions")
     bars = [tr for tr in fig["data"] if tr["type"] == "bar"]
     assert [tr["name"] for tr in bars] == ["token 1", "token 2", "token 3"]
-    ref = reference(X, np.array(POOLING.w))
+    ref = pooling(X, np.array(POOLING.w))
     parts = np.array([np.asarray(tr["y"], dtype=float) for tr in bars])
     np.testing.assert_allclose(parts, ref["weights"][:, None] * X, rtol=1e-12)
     np.testing.assert_allclose(parts.sum(axis=0), ref["context"], rtol=1e-12)
@@ -139,10 +103,10 @@ def test_exact_value_box_moves_the_slider(app: AppTest) -> None:
 def test_temperature_slider_recomputes(app: AppTest) -> None:
     set_temperature(app, "pool_temperature", 0.25).run()
     assert not app.exception
-    ref = reference(X, np.array(POOLING.w), 0.25)
+    ref = pooling(X, np.array(POOLING.w), 0.25)
     np.testing.assert_allclose(bar_weights(app), ref["weights"], rtol=1e-12)
     np.testing.assert_allclose(context_table(app), ref["context"], rtol=1e-12)
-    assert bar_weights(app).max() > reference(X, np.array(POOLING.w))["weights"].max()  # sharper
+    assert bar_weights(app).max() > pooling(X, np.array(POOLING.w))["weights"].max()  # sharper
 
 
 def test_random_weights_are_deterministic_per_seed(app: AppTest) -> None:

@@ -3,38 +3,23 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from attention_core.presets import SCALED_DOT_PRODUCT
-from tests.apptest_helpers import set_temperature, temperature
+from tests.apptest_helpers import open_page, set_temperature, temperature
+from tests.numpy_ref import notebook_attention
 from ui.i18n import catalog
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
-PAGE = "pages/scaled_dot_product.py"
 Q = np.array(SCALED_DOT_PRODUCT.query)
 K = np.array(SCALED_DOT_PRODUCT.keys)
 V = np.array(SCALED_DOT_PRODUCT.values)
 
 
-def seed_attention(query: np.ndarray, key: np.ndarray, value: np.ndarray, temperature: float = 1.0, scale: bool = True):
-    """Independent reference: the notebook's own function (plus a temperature), in plain numpy."""
-    d_k = key.shape[-1]
-    scores = np.dot(query, key.T) / (np.sqrt(d_k) if scale else 1.0) / temperature
-    weights = np.exp(scores) / np.sum(np.exp(scores), axis=-1, keepdims=True)
-    return np.dot(weights, value), weights
-
-
 def run(lang: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=30)
-    if lang:
-        at.session_state["lang"] = lang
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return open_page("scaled_dot_product", lang)
 
 
 def tables(at: AppTest) -> list:
@@ -47,7 +32,7 @@ def tables(at: AppTest) -> list:
 def test_defaults_reproduce_the_notebook() -> None:
     at = run()
     scores, scaled, weights, parts = tables(at)
-    ref_output, ref_weights = seed_attention(Q, K, V)
+    ref_output, ref_weights = notebook_attention(Q, K, V)
 
     np.testing.assert_allclose(scores.to_numpy(), Q @ K.T, rtol=1e-12)
     np.testing.assert_allclose(scaled.to_numpy()[0], (Q @ K.T / math.sqrt(3))[0], rtol=1e-12)
@@ -78,7 +63,7 @@ def test_temperature_changes_weights(temperature: float) -> None:
     set_temperature(at, "scaled_dot_product_temperature", temperature).run()
     assert not at.exception
     _, scaled, weights, parts = tables(at)
-    ref_output, ref_weights = seed_attention(Q, K, V, temperature=temperature)
+    ref_output, ref_weights = notebook_attention(Q, K, V, temperature=temperature)
     np.testing.assert_allclose(scaled.to_numpy()[1], (Q @ K.T / math.sqrt(3) / temperature)[0], rtol=1e-12)
     np.testing.assert_allclose(weights.to_numpy(), ref_weights, rtol=1e-12)
     np.testing.assert_allclose(parts.to_numpy()[3], ref_output[0], rtol=1e-12)
@@ -96,7 +81,7 @@ def test_scaling_switch_changes_scores_by_sqrt_dk() -> None:
     np.testing.assert_allclose(scores.to_numpy(), Q @ K.T, rtol=1e-12)  # raw scores do not move
     np.testing.assert_allclose(scaled_off, scaled_on * math.sqrt(3), rtol=1e-12)
     np.testing.assert_allclose(scaled_off, (Q @ K.T)[0], rtol=1e-12)
-    ref_output, ref_weights = seed_attention(Q, K, V, scale=False)
+    ref_output, ref_weights = notebook_attention(Q, K, V, scale=False)
     np.testing.assert_allclose(weights.to_numpy(), ref_weights, rtol=1e-12)
     np.testing.assert_allclose(parts.to_numpy()[3], ref_output[0], rtol=1e-12)
     # unscaled weights are sharper: the best key gains weight

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,38 +9,12 @@ from streamlit.testing.v1 import AppTest
 
 from attention_core.presets import SELF_ATTENTION_3X3, SELF_ATTENTION_5X4
 from tests.apptest_helpers import live_numbers, live_view, set_temperature, temperature, temperature_label
+from tests.apptest_helpers import open_page as open_lesson
 from tests.golden import assert_matches_printout
-
-PAGE = "pages/self_attention.py"
-
-
-# ----------------------------------------------------------------------------- independent reference
-def reference(x: np.ndarray, *, scale: bool = False, temperature: float = 1.0) -> dict[str, np.ndarray]:
-    """The notebook's cell in plain numpy: score = X·Xᵀ, softmax per row, output = weights·X."""
-    scores = x @ x.T
-    logits = scores / np.sqrt(x.shape[1]) if scale else scores
-    logits = logits / temperature
-    e = np.exp(logits - logits.max(axis=1, keepdims=True))
-    weights = e / e.sum(axis=1, keepdims=True)
-    return {"scores": scores, "logits": logits, "weights": weights, "output": weights @ x}
+from tests.numpy_ref import self_attention
 
 
 # ----------------------------------------------------------------------------- reading the page
-def _decode(node: object) -> object:
-    """Plotly's typed arrays ({"dtype", "bdata", "shape"}) back to numpy."""
-    if isinstance(node, dict):
-        if {"dtype", "bdata"} <= set(node):
-            arr = np.frombuffer(base64.b64decode(node["bdata"]), dtype=np.dtype(node["dtype"]))
-            shape = node.get("shape")
-            if isinstance(shape, str):
-                shape = [int(s) for s in shape.split(",")]
-            return arr.reshape(shape) if shape else arr
-        return {k: _decode(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_decode(v) for v in node]
-    return node
-
-
 def heatmap_z(at: AppTest) -> np.ndarray:
     """The weights the live view draws (computed from its payload with plain numpy)."""
     return live_numbers(at)[0]
@@ -65,11 +37,7 @@ def captions(at: AppTest) -> list[str]:
 
 
 def open_page(lang: str = "en") -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=30)
-    at.session_state["lang"] = lang
-    at.switch_page(PAGE).run()
-    assert not at.exception
-    return at
+    return open_lesson("self_attention", lang)
 
 
 @pytest.fixture
@@ -84,7 +52,7 @@ def test_default_is_the_notebooks_3x3_example(app: AppTest) -> None:
     assert list(ed["_row"]) == ["token 1", "token 2", "token 3"]
     np.testing.assert_array_equal(ed[["d1", "d2", "d3"]].to_numpy(dtype=float), x)
 
-    ref = reference(x)
+    ref = self_attention(x)
     scores, output = tables(app)
     np.testing.assert_array_equal(scores.to_numpy(), ref["scores"])
     assert list(scores.index) == list(scores.columns) == ["token 1", "token 2", "token 3"]
@@ -118,7 +86,7 @@ def test_explains_why_the_weights_are_n_by_n(app: AppTest) -> None:
 def test_temperature_slider_recomputes_the_weights(app: AppTest) -> None:
     set_temperature(app, "self_temperature", 0.5).run()
     assert not app.exception
-    ref = reference(np.array(SELF_ATTENTION_3X3.x), temperature=0.5)
+    ref = self_attention(np.array(SELF_ATTENTION_3X3.x), temperature=0.5)
     np.testing.assert_allclose(heatmap_z(app), ref["weights"], rtol=1e-12)
     scores, logits, output = tables(app)
     np.testing.assert_allclose(logits.to_numpy(), ref["logits"], rtol=1e-15)
@@ -136,7 +104,7 @@ def test_scaling_divides_the_scores_by_sqrt_dk(app: AppTest) -> None:
     np.testing.assert_array_equal(scores.to_numpy(), scores_before.to_numpy())  # raw scores unchanged
     np.testing.assert_array_equal(scaled.to_numpy(), scores.to_numpy() / np.sqrt(3))  # exactly S / √d_k
     np.testing.assert_allclose(scaled.to_numpy() * np.sqrt(3), scores.to_numpy(), rtol=1e-15)
-    ref = reference(np.array(SELF_ATTENTION_3X3.x), scale=True)
+    ref = self_attention(np.array(SELF_ATTENTION_3X3.x), scale=True)
     np.testing.assert_allclose(heatmap_z(app), ref["weights"], rtol=1e-12)
     np.testing.assert_allclose(output.to_numpy(), ref["output"], rtol=1e-12)
     assert any("divided by 1.7321 (√d_k = √3 = 1.7321" in c for c in captions(app))
@@ -152,7 +120,7 @@ def test_switching_to_the_5x4_example(app: AppTest) -> None:
     assert app.number_input(key="self_x_cols").value == 4
     w = heatmap_z(app)
     assert w.shape == (5, 5)
-    ref = reference(x)
+    ref = self_attention(x)
     np.testing.assert_allclose(w, ref["weights"], rtol=1e-12)
     scores, output = tables(app)
     assert output.shape == (5, 4)
@@ -170,12 +138,12 @@ def test_resizing_keeps_the_cells_and_pads_with_zeros(app: AppTest) -> None:
     assert not app.exception
     x = np.vstack([np.array(SELF_ATTENTION_3X3.x), np.zeros((1, 3))])
     np.testing.assert_array_equal(editor(app)[["d1", "d2", "d3"]].to_numpy(dtype=float), x)
-    np.testing.assert_allclose(heatmap_z(app), reference(x)["weights"], rtol=1e-12)
+    np.testing.assert_allclose(heatmap_z(app), self_attention(x)["weights"], rtol=1e-12)
     app.number_input(key="self_x_cols").set_value(2).run()
     assert not app.exception
     x2 = x[:, :2]
     np.testing.assert_array_equal(editor(app)[["d1", "d2"]].to_numpy(dtype=float), x2)
-    np.testing.assert_allclose(heatmap_z(app), reference(x2)["weights"], rtol=1e-12)
+    np.testing.assert_allclose(heatmap_z(app), self_attention(x2)["weights"], rtol=1e-12)
     assert "(4, 2)·(2, 4) → (4, 4)" in "\n".join(m.value for m in app.markdown)
 
 

@@ -1,7 +1,7 @@
 """The "Step by step" page (seed 000): the notebook's numbers at the defaults, live controls, bad input.
 
-Reference numbers come from an independent numpy computation written here, the way the
-notebook does it (global ``np.random.seed`` + ``np.random.rand``), not from the core.
+Reference numbers come from an independent numpy computation (``tests.numpy_ref.seed_000``), the way
+the notebook does it (global ``np.random.seed`` + ``np.random.rand``), not from the core.
 """
 
 from __future__ import annotations
@@ -15,63 +15,17 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, Dataframe
 
 from attention_core.presets import STEP_BY_STEP
-from tests.apptest_helpers import live_numbers, live_view, set_temperature, temperature
+from tests.apptest_helpers import live_numbers, live_view, open_page, set_temperature, temperature
+from tests.numpy_ref import seed_000
 
-PAGE = "pages/step_by_step.py"
 PRINTED = STEP_BY_STEP.printed
 EXACT = {"rtol": 1e-12, "atol": 1e-12}
 PRINT_PRECISION = {"rtol": 0, "atol": 5e-9 + 1e-12}  # the notebook prints 8 decimals
 
 
-# --------------------------------------------------------------------------- reference
-def reference(
-    sentence: str = "Tôi thích học AI",
-    seed: int = 42,
-    dim: int = 4,
-    *,
-    scale: bool = True,
-    temperature: float = 1.0,
-    heads: int = 1,
-    causal: bool = False,
-) -> dict[str, Any]:
-    """Seed 000's computation in plain numpy, generalised to heads, temperature and a causal mask."""
-    words = sentence.split()
-    vocab: dict[str, int] = {}
-    for w in words:
-        vocab.setdefault(w, len(vocab))
-    np.random.seed(seed)
-    emb = np.random.rand(len(vocab), dim)
-    w_q = np.random.rand(dim, dim)
-    w_k = np.random.rand(dim, dim)
-    w_v = np.random.rand(dim, dim)
-    x = np.array([emb[vocab[w]] for w in words])
-    q, k, v = np.dot(x, w_q), np.dot(x, w_k), np.dot(x, w_v)
-    n, dh = len(words), dim // heads
-    out = {"vocab": vocab, "emb": emb, "x": x, "Q": q, "K": k, "V": v, "heads": []}
-    outputs = []
-    for h in range(heads):
-        s = slice(h * dh, (h + 1) * dh)
-        scores = np.dot(q[:, s], k[:, s].T)
-        scaled = scores / np.sqrt(dh) if scale else scores
-        z = scaled / temperature
-        if causal:
-            z = np.where(np.tril(np.ones((n, n), dtype=bool)), z, -np.inf)
-        e = np.exp(z - np.max(z, axis=-1, keepdims=True))
-        weights = e / np.sum(e, axis=-1, keepdims=True)
-        outputs.append(np.dot(weights, v[:, s]))
-        out["heads"].append({"scores": scores, "scaled": scaled, "weights": weights})
-    out["output"] = np.concatenate(outputs, axis=1)
-    return out
-
-
 # --------------------------------------------------------------------------- helpers
 def run_page(lang: str | None = None) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=30)
-    if lang:
-        at.session_state["lang"] = lang
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return open_page("step_by_step", lang)
 
 
 def block_id(block: Block) -> str:
@@ -147,7 +101,7 @@ def test_defaults_vocabulary_and_tokens_are_shown_literally() -> None:
 
 def test_defaults_weights_and_output_equal_numpy() -> None:
     at = run_page()
-    ref = reference()
+    ref = seed_000()
     h = ref["heads"][0]
     np.testing.assert_allclose(arr(at, "scores"), h["scores"], **EXACT)
     np.testing.assert_allclose(arr(at, "scaled"), h["scaled"], **EXACT)
@@ -167,9 +121,9 @@ def test_weights_table_on_demand() -> None:
     assert not has_table(at, "weights")  # not sent on every slider move
     at.toggle(key="sbs_weights_table").set_value(True).run()
     assert not at.exception
-    np.testing.assert_allclose(arr(at, "weights"), reference()["heads"][0]["weights"], **EXACT)
+    np.testing.assert_allclose(arr(at, "weights"), seed_000()["heads"][0]["weights"], **EXACT)
     set_temperature(at, "sbs_temperature", 0.25).run()
-    np.testing.assert_allclose(arr(at, "weights"), reference(temperature=0.25)["heads"][0]["weights"], **EXACT)
+    np.testing.assert_allclose(arr(at, "weights"), seed_000(temperature=0.25)["heads"][0]["weights"], **EXACT)
     np.testing.assert_array_equal(arr(at, "weights"), heatmap_z(at))
 
 
@@ -179,17 +133,17 @@ def test_temperature_changes_weights_to_numpys() -> None:
     before = heatmap_z(at)
     set_temperature(at, "sbs_temperature", 0.5).run()
     assert not at.exception
-    ref = reference(temperature=0.5)
+    ref = seed_000(temperature=0.5)
     after = heatmap_z(at)
     np.testing.assert_allclose(after, ref["heads"][0]["weights"], **EXACT)
     np.testing.assert_allclose(arr(at, "output"), ref["output"], **EXACT)
     assert not np.allclose(before, after)
     # sharper: each row's largest weight grows
     assert (after.max(axis=1) > before.max(axis=1)).all()
-    np.testing.assert_allclose(arr(at, "scaled"), reference()["heads"][0]["scaled"], **EXACT)  # scores unchanged
+    np.testing.assert_allclose(arr(at, "scaled"), seed_000()["heads"][0]["scaled"], **EXACT)  # scores unchanged
     assert not any("✓" in s for s in texts(at, "success"))
     set_temperature(at, "sbs_temperature", 3.0).run()
-    np.testing.assert_allclose(heatmap_z(at), reference(temperature=3.0)["heads"][0]["weights"], **EXACT)
+    np.testing.assert_allclose(heatmap_z(at), seed_000(temperature=3.0)["heads"][0]["weights"], **EXACT)
 
 
 def test_scaling_switch_changes_scores_by_sqrt_dk() -> None:
@@ -201,7 +155,7 @@ def test_scaling_switch_changes_scores_by_sqrt_dk() -> None:
     np.testing.assert_array_equal(off_raw, on_raw)
     np.testing.assert_array_equal(off_scaled, off_raw)
     np.testing.assert_array_equal(off_scaled, on_scaled * 2.0)  # √d_k = √4 = 2, exact in floating point
-    np.testing.assert_allclose(heatmap_z(at), reference(scale=False)["heads"][0]["weights"], **EXACT)
+    np.testing.assert_allclose(heatmap_z(at), seed_000(scale=False)["heads"][0]["weights"], **EXACT)
     at.toggle(key="sbs_scale").set_value(True).run()
     np.testing.assert_array_equal(arr(at, "scaled"), on_scaled)
     assert any("✓" in s for s in texts(at, "success"))
@@ -213,8 +167,8 @@ def test_causal_mask_hides_later_keys() -> None:
     assert not at.exception
     w = heatmap_z(at)
     assert np.all(np.triu(w, 1) == 0)
-    np.testing.assert_allclose(w, reference(causal=True)["heads"][0]["weights"], **EXACT)
-    np.testing.assert_allclose(arr(at, "output"), reference(causal=True)["output"], **EXACT)
+    np.testing.assert_allclose(w, seed_000(causal=True)["heads"][0]["weights"], **EXACT)
+    np.testing.assert_allclose(arr(at, "output"), seed_000(causal=True)["output"], **EXACT)
     assert w[0, 0] == 1.0  # the first token sees only itself
 
 
@@ -222,7 +176,7 @@ def test_changing_the_seed_regenerates() -> None:
     at = run_page()
     at.number_input(key="sbs_seed").set_value(7).run()
     assert not at.exception
-    ref = reference(seed=7)
+    ref = seed_000(seed=7)
     np.testing.assert_allclose(arr(at, "x"), ref["x"], **EXACT)
     np.testing.assert_allclose(arr(at, "q"), ref["Q"], **EXACT)
     np.testing.assert_allclose(heatmap_z(at), ref["heads"][0]["weights"], **EXACT)
@@ -238,7 +192,7 @@ def test_changing_the_sentence_regenerates_and_repeated_words_share_a_row() -> N
     sentence = "the cat sat on the mat"
     at.text_input(key="sbs_sentence").set_value(sentence).run()
     assert not at.exception
-    ref = reference(sentence)
+    ref = seed_000(sentence)
     assert table(at, "vocab").iloc[:, 1].tolist() == ["the", "cat", "sat", "on", "mat"]
     assert table(at, "tokens").iloc[:, 2].tolist() == [0, 1, 2, 3, 0, 4]
     x = arr(at, "x")
@@ -255,7 +209,7 @@ def test_dim_change_regenerates() -> None:
     at = run_page()
     at.number_input(key="sbs_dim").set_value(6).run()
     assert not at.exception
-    ref = reference(dim=6)
+    ref = seed_000(dim=6)
     np.testing.assert_allclose(arr(at, "x"), ref["x"], **EXACT)
     np.testing.assert_allclose(arr(at, "scaled"), ref["heads"][0]["scaled"], **EXACT)
     np.testing.assert_allclose(arr(at, "output"), ref["output"], **EXACT)
@@ -265,7 +219,7 @@ def test_two_heads() -> None:
     at = run_page()
     at.number_input(key="sbs_heads").set_value(2).run()
     assert not at.exception
-    ref = reference(heads=2)
+    ref = seed_000(heads=2)
     np.testing.assert_allclose(arr(at, "output"), ref["output"], **EXACT)
     for head in (0, 1):
         at.radio(key="sbs_head").set_value(head + 1).run()
@@ -305,7 +259,7 @@ def test_empty_sentence_shows_a_message_and_keeps_the_text() -> None:
     assert temperature(at, "sbs_temperature") == 1.0  # the live controls stay
     at.text_input(key="sbs_sentence").set_value("xin chào").run()
     assert not at.exception and not errors(at)
-    np.testing.assert_allclose(arr(at, "output"), reference("xin chào")["output"], **EXACT)
+    np.testing.assert_allclose(arr(at, "output"), seed_000("xin chào")["output"], **EXACT)
 
 
 @pytest.mark.parametrize("dim", [0, -3, 65])
@@ -351,7 +305,7 @@ def test_large_setting_128_tokens_d64_8_heads() -> None:
     assert any("200" in w and "128" in w for w in texts(at, "warning"))
     assert at.text_input(key="sbs_sentence").value == sentence  # the typed text stays whole
     kept = " ".join(sentence.split()[:128])
-    ref = reference(kept, dim=64, heads=8)
+    ref = seed_000(kept, dim=64, heads=8)
     assert arr(at, "x").shape == (128, 64)
     np.testing.assert_allclose(arr(at, "output"), ref["output"], rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(heatmap_z(at), ref["heads"][0]["weights"], rtol=1e-10, atol=1e-15)
@@ -364,7 +318,7 @@ def test_large_setting_128_tokens_d64_8_heads() -> None:
     assert not at.exception
     np.testing.assert_allclose(
         heatmap_z(at),
-        reference(kept, dim=64, heads=8, temperature=0.5)["heads"][0]["weights"],
+        seed_000(kept, dim=64, heads=8, temperature=0.5)["heads"][0]["weights"],
         rtol=1e-10,
         atol=1e-15,
     )

@@ -21,6 +21,10 @@ from typing import Any
 
 import streamlit as st
 
+from attention_core.errors import AttentionLabError
+
+from .format import md_code
+
 LANGUAGES: dict[str, str] = {"en": "English", "vi": "Tiếng Việt", "ko": "한국어"}
 DEFAULT_LANGUAGE = "en"
 LANG_KEY = "lang"
@@ -182,6 +186,22 @@ def language_selector() -> None:
         _set_url_language(lang)  # navigation drops query parameters: put it back
     bad = st.session_state.get(_URL_BAD)
     if bad is not None:
-        from ui.components import md_code  # here: ui.components imports this module
-
         st.sidebar.caption(t("app.lang_param_bad", value=md_code(str(bad), 20), options=", ".join(LANGUAGES)))
+
+
+# --------------------------------------------------------------------------- the engine's errors
+def error_text(exc: AttentionLabError) -> str:
+    """The engine's error in the UI's language (its code and parameters pick the text)."""
+    params = {k: (", ".join(map(str, v)) if isinstance(v, tuple) else v) for k, v in exc.params.items()}
+    for user_text in ("word", "cell", "dot"):  # typed by the user: shown literally
+        if user_text in params:
+            params[user_text] = md_code(str(params[user_text]))
+    if "name" in params:  # the engine's short English name ("tokens", "scores") in the UI's language
+        params["name"] = term(str(params["name"]))
+    text = t(f"error.{exc.code}", **params)
+    return text if text != f"error.{exc.code}" else t("error.invalid_input")
+
+
+def show_error(exc: AttentionLabError) -> None:
+    """Show the engine's error as a message box (never a traceback)."""
+    st.error(error_text(exc), icon="⚠️")

@@ -28,7 +28,6 @@ DOM facts these helpers rely on (checked on Streamlit 1.67 + Chromium):
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import time
@@ -42,6 +41,8 @@ from typing import Any, TypeVar
 import numpy as np
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
+
+from tests.chart_data import decode
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = ROOT / "artifacts" / "screenshots"
@@ -171,7 +172,7 @@ def slider_value(page: Page, key_or_label: str) -> str:
 
 
 def editor(page: Page, key: str) -> Locator:
-    """The ``st.data_editor`` with widget key ``key``, or the ``ui.components.matrix_editor``
+    """The ``st.data_editor`` with widget key ``key``, or the ``ui.editors.matrix_editor``
     with logical key ``key`` (its widget key is ``<key>__<shape>__v<n>``)."""
     exact = widget(page, key)
     if exact.count():
@@ -495,7 +496,7 @@ def edit_cell(
 
     ``editor_locator``: a Locator around the editor, or a key (see :func:`editor`).
     ``row``/``col`` are 0-based positions among the data cells; ``index_columns`` is how
-    many index columns the grid shows on the left (1 for ``ui.components.matrix_editor``,
+    many index columns the grid shows on the left (1 for ``ui.editors.matrix_editor``,
     0 with ``hide_index=True``). The cell is reached with the keyboard from the grid's
     current selection, checked through the accessibility table, opened with Enter, filled
     and committed with Enter; then the helper waits for the rerun. Pass
@@ -537,35 +538,19 @@ def edit_cell(
 
 
 # --------------------------------------------------------------------------- figures
-def _decode_arrays(obj: Any) -> Any:
-    """Plotly ≥ 6 sends numpy arrays as typed-array specs ``{"dtype": "f8", "bdata": <base64>,
-    "shape": "3, 3"}``: turn them (recursively) into nested lists of numbers."""
-    if isinstance(obj, dict):
-        if "bdata" in obj and "dtype" in obj:
-            dtype = np.dtype(str(obj["dtype"]).rstrip("c")).newbyteorder("<")
-            arr = np.frombuffer(base64.b64decode(obj["bdata"]), dtype=dtype)
-            if obj.get("shape"):
-                arr = arr.reshape([int(n) for n in str(obj["shape"]).split(",")])
-            return arr.tolist()
-        return {k: _decode_arrays(v) for k, v in obj.items() if k != "_inputArray"}
-    if isinstance(obj, list):
-        return [_decode_arrays(v) for v in obj]
-    return obj
-
-
 def plotly_data(page: Page, key: str) -> list[dict[str, Any]]:
     """The traces (``data``) of the plotly chart with ``key`` as the browser received them,
     typed arrays decoded to lists: full-precision ``x``, ``y``, ``z``, ``text``, ``customdata``…"""
     plot = widget(page, key).locator(".js-plotly-plot").first
     plot.wait_for(state="attached")
-    return _decode_arrays(json.loads(plot.evaluate("e => JSON.stringify(e.data)")))
+    return decode(json.loads(plot.evaluate("e => JSON.stringify(e.data)")), as_lists=True)
 
 
 def plotly_layout(page: Page, key: str) -> dict[str, Any]:
     """The layout of the plotly chart with ``key`` (titles, axis ranges, height…)."""
     plot = widget(page, key).locator(".js-plotly-plot").first
     plot.wait_for(state="attached")
-    return _decode_arrays(json.loads(plot.evaluate("e => JSON.stringify(e.layout)")))
+    return decode(json.loads(plot.evaluate("e => JSON.stringify(e.layout)")), as_lists=True)
 
 
 def labels_match(shown: list[str], full: list[str]) -> bool:

@@ -17,10 +17,10 @@ from browser_helpers import (
     screenshot,
 )
 from live_helpers import live_labels, live_output, live_shown_temperature, live_weights, move_live
-from numpy_ref import attend
 from playwright.sync_api import expect
 
 from attention_core.presets import LIBRARY  # inputs only
+from tests.numpy_ref import attend
 
 pytestmark = pytest.mark.browser
 

@@ -30,22 +30,13 @@ from live_helpers import (
 from playwright.sync_api import expect
 from server import serve
 
+from tests.numpy_ref import attend
+
 pytestmark = pytest.mark.browser
 HERE = Path(__file__).resolve().parent
 
 
 # --------------------------------------------------------------------------- numpy references
-def attend(q: np.ndarray, k: np.ndarray, v: np.ndarray, *, scale: bool, temperature: float, mask=None):  # noqa: ANN001
-    """softmax(Q·Kᵀ [/√d_k] / T) with -inf where masked, and weights·V — plain numpy."""
-    q, k, v = (np.atleast_2d(np.asarray(a, dtype=float)) for a in (q, k, v))
-    z = q @ k.T / (np.sqrt(k.shape[1]) if scale else 1.0) / temperature
-    if mask is not None:
-        z = np.where(mask, z, -np.inf)
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    w = e / e.sum(axis=-1, keepdims=True)
-    return w, w @ v
-
-
 def close(actual: np.ndarray, expected: np.ndarray) -> None:
     """1e-12 relative, with an absolute floor at 1e-12 of the matrix's largest entry (sums that
     cancel to ~0 carry rounding of the size of their terms, in any summation order)."""
@@ -118,7 +109,7 @@ LESSONS = {
 
 def check(page, lesson: Lesson, temperature: float) -> None:  # noqa: ANN001
     q, k, v, scale = lesson.inputs()
-    w, out = attend(q, k, v, scale=scale, temperature=temperature)
+    _, w, out = attend(q, k, v, scale=scale, temperature=temperature)
     assert live_temperature(page) == temperature
     close(live_weights(page), w)
     close(live_output(page), out)
@@ -179,13 +170,13 @@ def test_clicking_a_cell_explains_it_and_follows_the_slider(page, base_url, name
         for a, b in zip(q[i], k[j], strict=True)
     )
     assert f"q·k = {terms} = {s:.4f}" in text
-    w, out = attend(q, k, v, scale=scale, temperature=1.0)
+    _, w, out = attend(q, k, v, scale=scale, temperature=1.0)
     assert f"= {w[i, j]:.4f}" in text
     assert "[" + ", ".join(f"{x:.4f}" for x in out[i]) + "]" in text
     screenshot(page, f"live_explain_{name}", full_page=False)
     # the panel follows the slider
     press_live(page, "End")
-    w5, _ = attend(q, k, v, scale=scale, temperature=5.0)
+    _, w5, _ = attend(q, k, v, scale=scale, temperature=5.0)
     assert f"= {w5[i, j]:.4f}" in explain_text(page)
     assert "÷ 5.00" in explain_text(page)
     # Escape closes it; a click elsewhere does too
@@ -227,7 +218,7 @@ def test_causal_mask_is_drawn_as_masked(page, base_url) -> None:  # noqa: ANN001
     for key, temperature in ((None, 1.0), ("Home", 0.05), ("End", 5.0)):
         if key:
             press_live(page, key)
-        w, out = attend(q, k, v, scale=scale, temperature=temperature, mask=mask)
+        _, w, out = attend(q, k, v, scale=scale, temperature=temperature, mask=mask)
         close(live_weights(page), w)
         close(live_output(page), out)
         assert np.all(np.triu(live_weights(page), 1) == 0)
@@ -251,7 +242,7 @@ def test_128_tokens(page, base_url) -> None:  # noqa: ANN001
     for key, temperature in ((None, 1.0), ("End", 5.0), ("Home", 0.05)):
         if key:
             press_live(page, key)
-        w, out = attend(q, k, v, scale=True, temperature=temperature)
+        _, w, out = attend(q, k, v, scale=True, temperature=temperature)
         close(live_weights(page), w)
         close(live_output(page), out)
     during = drag_live(page, 0.5, steps=40)

@@ -19,10 +19,10 @@ from browser_helpers import (
     slider_value,
 )
 from live_helpers import live_labels, live_output, live_shown_temperature, live_weights, move_live
-from numpy_ref import softmax
 from playwright.sync_api import expect
 
 from attention_core.presets import POOLING  # inputs only
+from tests.numpy_ref import softmax
 
 pytestmark = pytest.mark.browser
 

@@ -15,10 +15,10 @@ from browser_helpers import (
     screenshot,
 )
 from live_helpers import live_labels, live_output, live_shown_temperature, live_weights, move_live
-from numpy_ref import softmax
 from playwright.sync_api import expect
 
 from attention_core.presets import SELF_ATTENTION_3X3  # inputs only
+from tests.numpy_ref import softmax
 
 pytestmark = pytest.mark.browser
 

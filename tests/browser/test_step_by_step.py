@@ -17,8 +17,9 @@ from browser_helpers import (
     widget,
 )
 from live_helpers import live_labels, live_output, live_shown_temperature, live_weights, move_live
-from numpy_ref import softmax
 from playwright.sync_api import expect
+
+from tests.numpy_ref import softmax
 
 pytestmark = pytest.mark.browser
 

@@ -32,10 +32,10 @@ from browser_helpers import (
     widget,
 )
 from live_helpers import live_labels, live_output, live_shown_temperature, live_weights, move_live
-from numpy_ref import softmax
 from playwright.sync_api import expect
 
 from attention_core.presets import LEARNING_PRESETS
+from tests.numpy_ref import softmax
 
 pytestmark = pytest.mark.browser
 

@@ -1,25 +1,24 @@
-"""A stand-in for a lesson's live view: a v2 custom component whose JSON state holds the temperature,
-copied into a plain session key by ``on_temperature_change`` (as the lessons will do). The load
-client's ``component_state`` control is tested against it (tests/classroom/test_classroom_client.py)."""
+"""A page with one live attention view (the lessons' own component, ``ui.live_attention``) in a
+fragment, and a plain slider: the load client's ``component_state`` and ``slider`` controls are
+tested against it (tests/classroom/test_classroom_client.py)."""
 
-import streamlit as st
+import sys
+from pathlib import Path
 
-live_view = st.components.v2.component(
-    "classroom_live_demo",
-    html="<input type='range' min='0.05' max='5' step='0.05'>",
-    js="export default function({ parentElement }) { return () => {} }",
-)
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+import numpy as np  # noqa: E402
+import streamlit as st  # noqa: E402
 
-def _copy_temperature() -> None:
-    st.session_state["demo_temperature"] = float(st.session_state["demo_live"]["temperature"])
+from ui.live_attention import AttentionView, current_temperature, live_attention  # noqa: E402
+
+VIEW = AttentionView(scores=np.array([[2.0, 1.0, 1.0]]), rows=["q"], cols=["a", "b", "c"], row_title="Q", col_title="K")
 
 
 @st.fragment
 def live() -> None:
-    st.session_state.setdefault("demo_temperature", 1.0)
-    live_view(key="demo_live", data={"n": 3}, default={"temperature": 1.0}, on_temperature_change=_copy_temperature)
-    st.markdown(f"T = {st.session_state['demo_temperature']:.2f}")
+    live_attention("demo_live", VIEW, temperature_key="demo_temperature")
+    st.markdown(f"T = {current_temperature('demo_temperature'):.2f}")
 
 
 st.title("live view demo")

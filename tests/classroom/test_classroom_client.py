@@ -1,5 +1,5 @@
-"""The load client's protocol pieces against a small app: a v2 component's JSON state set the way
-the browser sets it (the lessons' coming live view), a slider, and a control that is not there."""
+"""The load client's protocol pieces against a small app: the live view's JSON state set the way
+the browser sets it, a slider, and a control that is not there."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ async def drive(url: str) -> None:
         r = await st._change("slider")
         assert r is not None and r.ok and r.exceptions == 0, (r, st.s.exception_texts)
         assert r.status == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY"  # only the fragment reran
-        sent = classroom.json.loads(st.s.find("demo_live").value[1])["temperature"]
+        sent = classroom.json.loads(st.s.find("demo_live").value[1])["temperature"]["value"]
         assert f"T = {sent:.2f}" in "\n".join(st.s.texts)  # the callback copied the state
     # a plain slider, retargeted with --live
     st.lesson = replace(lesson, live=(classroom.Control("demo_slider", "slider"),))
@@ -58,10 +58,10 @@ def test_component_state_slider_and_missing_widget(demo_url: str) -> None:
 
 def test_live_retargeting_from_the_command_line() -> None:
     lessons = classroom.parse_live(
-        ["library=library_live:component_state", "step_by_step=sbs_live_view:component_state,sbs_temperature:slider"]
+        ["library=library_live:component_state", "step_by_step=sbs_live:component_state,decimals_select:slider"]
     )
     assert lessons["library"].live == (classroom.Control("library_live", "component_state"),)
-    assert [c.key for c in lessons["step_by_step"].live] == ["sbs_live_view", "sbs_temperature"]
+    assert [c.key for c in lessons["step_by_step"].live] == ["sbs_live", "decimals_select"]
     assert lessons["word2vec"].live == classroom.LESSONS["word2vec"].live
     with pytest.raises(SystemExit):
         classroom.parse_live(["nowhere=x:slider"])

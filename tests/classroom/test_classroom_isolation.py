@@ -13,6 +13,8 @@ from __future__ import annotations
 import pytest
 from classroom_helpers import classroom, run_async
 
+from attention_core.presets import LEARNING_PRESETS
+
 pytestmark = pytest.mark.slow
 
 A_SENTENCE = "zebrafish quokka lemur narwhal"
@@ -63,11 +65,11 @@ async def scenario(url: str) -> None:
         assert "lang=vi" in a.query_string and "Từng bước" in text(a) and "quokka" in text(a)
         assert "lang=vi" not in b.query_string and "Từng bước" not in text(b) and "Step by step" in text(b)
 
-        # A moves the temperature (a fragment rerun): B's slider keeps its own value
-        await change(a, "sbs_temperature", ("double_array_value", [3.5]))
+        # A moves the temperature (the live view, a fragment rerun): B keeps their own
+        await change(a, "sbs_live", ("json_value", '{"temperature": {"value": 3.5, "gesture": "a-1"}}'))
         await full_rerun(b)
-        assert "3.50" in text(a)
-        assert b.find("sbs_temperature").value == ("double_array_value", [1.0])
+        assert "T = 3.50" in text(a)
+        assert "T = 1.00" in text(b) and "T = 3.50" not in text(b)
 
         # B edits their own sentence: A still sees theirs
         await change(b, "sbs_sentence", ("string_value", B_SENTENCE))
@@ -85,8 +87,9 @@ async def scenario(url: str) -> None:
         await full_rerun(b)
         assert "alphaword" in text(a) and "alphaword" not in text(b)
         assert a.find("w2v_vector_size").value == ("int_value", 7)
-        assert b.find("w2v_vector_size").value == ("int_value", 4)
-        assert "fox" in text(b)  # the preset's corpus and query word
+        preset = next(p for p in LEARNING_PRESETS if p.language == "en")  # what B's lab opens on
+        assert b.find("w2v_vector_size").value == ("int_value", preset.params["vector_size"])
+        assert preset.query_word in text(b)  # the preset's corpus and query word
 
         # B trains a corpus of their own: A's page keeps A's words
         await change(b, "w2v_text", ("string_value", B_CORPUS))

@@ -1,12 +1,10 @@
-"""Found by the load client: on the Word2Vec lab, a language switch followed by any rerun raises
-``KeyError`` in ``pages/word2vec.py``'s ``_apply_preset`` (the user sees "This app has encountered
-an error"). Reproduced in Chromium too (switch to Tiếng Việt on /word2vec, move the temperature).
+"""Found by the load client: on the Word2Vec lab, a language switch followed by any rerun raised
+``KeyError`` in the preset picker's callback (the user saw "This app has encountered an error").
 
 Why: the preset selectbox's option labels are translated (``format_func``). After the switch the
 browser still sends the old language's label; Streamlit's selectbox deserializer returns an
-unknown label as the raw string, so the widget's value changes to that label, ``on_change``
-fires and ``PRESETS[label]`` fails. Pages are being rewritten elsewhere: this test is expected
-to fail until that is fixed (then ``strict`` makes it fail loudly: remove the ``xfail`` mark).
+unknown label as the raw string, so the widget's value changed to that label and ``on_change``
+fired. The callback now maps a label in any language back to its preset (ui/word2vec/state.py).
 """
 
 from __future__ import annotations
@@ -25,15 +23,12 @@ async def switch_then_move(url: str) -> list[str]:
     w.value = ("string_value", "Tiếng Việt")
     r = await s.rerun()
     assert r.ok and r.exceptions == 0
-    t = s.find("w2v_temperature")
-    t.value = ("double_array_value", [2.0])
+    t = s.find("w2v_live")
+    t.value = ("json_value", '{"temperature": {"value": 2.0, "gesture": "g-1"}}')
     await s.rerun(fragment_id=t.fragment_id)
     await s.close()
     return s.exception_texts
 
 
-@pytest.mark.xfail(
-    strict=True, reason="pages/word2vec.py: translated preset labels + on_change → KeyError after a language switch"
-)
 def test_language_switch_then_slider_on_word2vec(app_url: str) -> None:
     assert run_async(switch_then_move(app_url)) == []

@@ -37,7 +37,8 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from ui.components import COLORSCALE, decimals
+from ui.figures import COLORSCALE
+from ui.format import decimals
 from ui.i18n import t
 
 __all__ = [

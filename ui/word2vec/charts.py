@@ -1,4 +1,4 @@
-"""Figures of the Word2Vec lab, as plotly trace and layout dicts (``ui.components.show_figure`` draws them).
+"""Figures of the Word2Vec lab, as plotly trace and layout dicts (``ui.figures.show_figure`` draws them).
 
 Readability rules: text at 14 px or more; every axis title horizontal (the vertical axis' title is
 written above the axis, not turned on its side); labels cut to a sane length with an ellipsis and
@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ui.components import COLORSCALE, plot_label
+from ui.figures import COLORSCALE
+from ui.format import plot_label
 
 FONT = {"size": 14}
 #: Okabe-Ito: distinguishable with every common colour-vision deficiency.

@@ -9,8 +9,8 @@ from attention_core import tokenize_lines
 from attention_core.errors import AttentionLabError
 from attention_core.limits import MAX_CORPUS_TOKENS, MAX_TEXT_CHARS
 from attention_core.text import cap_sentences, require_tokens
-from ui.components import md_code, show_error
-from ui.i18n import t
+from ui.format import md_code
+from ui.i18n import show_error, t
 
 from .state import KEEP, PRESETS, apply_preset, chosen_preset, fit_epochs
 

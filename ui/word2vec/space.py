@@ -11,7 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from attention_core import cosine_similarity, nearest_neighbours, pair_cosines
-from ui.components import decimals, fmt, md_code, show_figure
+from ui.figures import show_figure
+from ui.format import decimals, fmt, md_code
 from ui.i18n import t
 from ui.word2vec_cache import TrainedModel
 

@@ -15,7 +15,7 @@ from attention_core import Word2VecParams, tokenize_lines
 from attention_core.limits import MAX_CORPUS_TOKENS, MAX_EPOCHS, MAX_TEXT_CHARS, MAX_TRAINING_PASSES
 from attention_core.presets import LEARNING_PRESETS, USER_DEFAULTS, WORD2VEC_PRESETS, Word2VecPreset
 from attention_core.text import cap_sentences
-from ui.i18n import current_language
+from ui.i18n import LANGUAGES, catalog, current_language
 from ui.live_attention import TEMPERATURE
 
 PRESETS: dict[str, Word2VecPreset] = {p.id: p for p in WORD2VEC_PRESETS}
@@ -85,15 +85,41 @@ def preset_state(p: Word2VecPreset) -> dict[str, object]:
     return state
 
 
+PRESET_ID_KEY = "_w2v_preset_id"  # the preset in use (the selectbox's own value may be a stale label)
+
+
+def preset_id(value: object) -> str | None:
+    """The preset the preset selectbox means: its value is an id, or, right after a language switch,
+    the label the browser still shows, in the language it was shown in (Streamlit hands an option
+    label it does not know back as the raw string); None for anything else."""
+    if isinstance(value, str) and value in PRESETS:
+        return value
+    for lang in LANGUAGES:
+        for pid in PRESETS:
+            if catalog(lang).get(f"w2v.preset_{pid}") == value:
+                return pid
+    return None
+
+
 def apply_preset() -> None:
-    """Fill the text box and every control with the chosen preset (runs only when the preset changes)."""
-    st.session_state.update(preset_state(PRESETS[st.session_state["w2v_preset"]]))
+    """The preset selectbox's change: fill the text box and every control with the chosen preset.
+
+    A stale label of the preset in use (sent after a language switch) changes nothing; the
+    selectbox is put back on the preset's id either way.
+    """
+    chosen, in_use = preset_id(st.session_state.get("w2v_preset")), st.session_state.get(PRESET_ID_KEY)
+    st.session_state["w2v_preset"] = chosen or in_use or default_preset()
+    if chosen is None or chosen == in_use:
+        return
+    st.session_state[PRESET_ID_KEY] = chosen
+    st.session_state.update(preset_state(PRESETS[chosen]))
     forget_stop()
 
 
 def reset_params() -> None:
     """Put the training parameters back to the preset's (the text is left alone)."""
-    st.session_state.update(preset_params(PRESETS[st.session_state["w2v_preset"]]))
+    preset = PRESETS.get(preset_id(st.session_state.get("w2v_preset")) or default_preset())
+    st.session_state.update(preset_params(preset))
 
 
 FITTED_KEY = "_w2v_epochs_fitted"  # (epochs before, epochs now, tokens) after a text change
@@ -136,7 +162,8 @@ def default_preset() -> str:
 def init_state() -> None:
     """First visit: the corpus designed to learn, in the UI's language; a value already set is kept."""
     if st.session_state.get("w2v_preset") not in PRESETS:
-        st.session_state["w2v_preset"] = default_preset()
+        st.session_state["w2v_preset"] = preset_id(st.session_state.get("w2v_preset")) or default_preset()
+    st.session_state[PRESET_ID_KEY] = st.session_state["w2v_preset"]
     defaults = preset_state(PRESETS[st.session_state["w2v_preset"]])
     defaults.update(
         {

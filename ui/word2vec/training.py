@@ -10,22 +10,12 @@ import streamlit as st
 
 from attention_core import Word2VecParams, downsampling
 from attention_core.errors import AttentionLabError
-from attention_core.limits import (
-    MAX_ALPHA,
-    MAX_CORPUS_TOKENS,
-    MAX_EPOCHS,
-    MAX_NEGATIVE,
-    MAX_SAMPLE,
-    MAX_TRAINING_PASSES,
-    MAX_VECTOR_SIZE,
-    MAX_WINDOW,
-    MIN_ALPHA,
-    SEED_LIMIT,
-)
+from attention_core.limits import MAX_TRAINING_PASSES, SEED_LIMIT
 from attention_core.presets import USER_DEFAULTS
+from attention_core.word2vec import REAL_BOUNDS, WHOLE_BOUNDS
 from attention_core.word2vec_training import LEARNED_MIN_CHANGE, STABLE_MIN_AGREEMENT
-from ui.components import fmt, md_code, show_error
-from ui.i18n import t
+from ui.format import fmt, md_code
+from ui.i18n import show_error, t
 from ui.word2vec_cache import (
     Key,
     TrainedModel,
@@ -63,15 +53,10 @@ def pct(x: float) -> str:
 
 def _controls() -> None:
     rows = [st.columns(4), st.columns(4), st.columns([1, 1, 2])]  # rows: the tab order follows the reading order
-    whole = [
-        ("vector_size", 1, MAX_VECTOR_SIZE, rows[0][0]),
-        ("window", 1, MAX_WINDOW, rows[0][1]),
-        ("min_count", 1, MAX_CORPUS_TOKENS, rows[0][2]),
-        ("epochs", 1, MAX_EPOCHS, rows[0][3]),
-        ("negative", 1, MAX_NEGATIVE, rows[1][0]),
-        ("seed", 0, SEED_LIMIT - 1, rows[1][3]),
-    ]
-    for name, lo, hi, col in whole:
+    whole = [("vector_size", rows[0][0]), ("window", rows[0][1]), ("min_count", rows[0][2]), ("epochs", rows[0][3])]
+    whole += [("negative", rows[1][0]), ("seed", rows[1][3])]
+    for name, col in whole:
+        lo, hi = WHOLE_BOUNDS[name]
         col.number_input(
             t(f"w2v.param_{name}"),
             min_value=lo,
@@ -81,19 +66,16 @@ def _controls() -> None:
             help=t(f"w2v.param_{name}_help", low=lo, limit=hi, passes=MAX_TRAINING_PASSES),
             persist_state=KEEP,
         )
-    for name, lo, hi, step, col in (
-        ("sample", 0.0, MAX_SAMPLE, 0.0001, rows[1][1]),
-        ("alpha", MIN_ALPHA, MAX_ALPHA, 0.005, rows[1][2]),
-    ):
-        digits = 4 if name == "sample" else 3
+    for name, step, digits, col in (("sample", 0.0001, 4, rows[1][1]), ("alpha", 0.005, 3, rows[1][2])):
+        flo, fhi = REAL_BOUNDS[name]
         col.number_input(
             t(f"w2v.param_{name}"),
-            min_value=lo,
-            max_value=hi,
+            min_value=flo,
+            max_value=fhi,
             step=step,
             format=f"%.{digits}f",
             key=f"w2v_{name}",
-            help=t(f"w2v.param_{name}_help", low=fmt(lo, digits), limit=fmt(hi, digits)),
+            help=t(f"w2v.param_{name}_help", low=fmt(flo, digits), limit=fmt(fhi, digits)),
             persist_state=KEEP,
         )
     rows[2][0].radio(

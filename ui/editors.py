@@ -1,166 +1,33 @@
-"""Shared Streamlit pieces: safe labels, matrix tables and editors, heatmaps, bars, step cards.
+"""Every matrix editor of the lessons: a data grid plus a "type or paste as text" box for the same numbers.
 
-Safety rule: user text (sentences, tokens, labels) never reaches markdown or HTML
-unescaped. Tokens in prose go through :func:`md_code` (a code span: nothing inside is
-interpreted); in figures through :func:`plot_label` (HTML-escaped, cut to a sane length).
+Session keys, for an editor called ``key``:
+
+- ``{key}__{sig}__v{version}``: the grid (``st.data_editor``). ``sig`` names its shape (and labels);
+  ``version`` (``{key}__version``) is bumped to give the grid a fresh start (:func:`reset_editor`).
+- ``{key}__text``: the text box; ``{key}__text_base`` the matrix a valid text put in the grid;
+  ``{key}__synced`` the numbers the text box last agreed with.
+- :func:`sized_matrix_editor` adds ``{key}_rows``, ``{key}_cols`` (size inputs), ``{key}_reset``,
+  ``{key}__base`` (the matrix it starts from) and ``{key}__last`` (the last valid edit).
+- :func:`qkv_editors` makes ``{key}_q``, ``{key}_k``, ``{key}_v`` and the button ``{key}_reset``.
+
+An editor's return value is never fed back in as its data (that would lose every second edit).
 """
 
 from __future__ import annotations
 
-import html
 import zlib
-from collections import Counter
 from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from attention_core.errors import AttentionLabError
 from attention_core.limits import MAX_MATRIX_SIZE
 from attention_core.matrix_text import format_matrix, parse_matrix
 
-from .i18n import t, term
-
-DECIMALS_KEY = "decimals"
-DEFAULT_DECIMALS = 4
-#: Colour-blind-safe sequential scale for every heatmap: plotly's "Cividis", written out so the
-#: live attention view (ui/live_attention) draws with exactly the same stops as the plotly charts.
-COLORSCALE: list[list[float | str]] = [
-    [0.0, "rgb(0,32,76)"],
-    [0.058824, "rgb(0,42,102)"],
-    [0.117647, "rgb(0,52,110)"],
-    [0.176471, "rgb(39,63,108)"],
-    [0.235294, "rgb(60,74,107)"],
-    [0.294118, "rgb(76,85,107)"],
-    [0.352941, "rgb(91,95,109)"],
-    [0.411765, "rgb(104,106,112)"],
-    [0.470588, "rgb(117,117,117)"],
-    [0.529412, "rgb(131,129,120)"],
-    [0.588235, "rgb(146,140,120)"],
-    [0.647059, "rgb(161,152,118)"],
-    [0.705882, "rgb(176,165,114)"],
-    [0.764706, "rgb(192,177,109)"],
-    [0.823529, "rgb(209,191,102)"],
-    [0.882353, "rgb(225,204,92)"],
-    [0.941176, "rgb(243,219,79)"],
-    [1.0, "rgb(255,233,69)"],
-]
-_LABEL_CHARS = 24
-_HEATMAP_TEXT_MAX = 16  # above this many rows/columns, numbers move to hover only
-
-
-# --------------------------------------------------------------------------- text
-def decimals() -> int:
-    """Decimal places for numbers on screen (sidebar setting; 4 unless changed)."""
-    d = st.session_state.get(DECIMALS_KEY, DEFAULT_DECIMALS)
-    return int(d) if isinstance(d, int) and 0 <= d <= 10 else DEFAULT_DECIMALS
-
-
-def fmt(x: float, d: int | None = None) -> str:
-    """A number the same way in every language: ``1.2345`` (no locale separators)."""
-    return f"{x:.{decimals() if d is None else d}f}"
-
-
-def fmt_vec(v: Sequence[float] | np.ndarray, d: int | None = None) -> str:
-    """``[0.5761, 0.2119]`` with the current decimals."""
-    return "[" + ", ".join(fmt(float(x), d) for x in np.ravel(v)) + "]"
-
-
-def shorten(text: str, n: int = _LABEL_CHARS) -> str:
-    """Cut ``text`` to ``n`` characters with an ellipsis."""
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def md_code(text: str, n: int = 40) -> str:
-    """User text as a markdown code span: shown literally (no HTML, links, $math$ or :colour[])."""
-    s = shorten(text, n).replace("\n", " ")
-    longest = 0
-    run = 0
-    for ch in s:
-        run = run + 1 if ch == "`" else 0
-        longest = max(longest, run)
-    fence = "`" * (longest + 1)
-    pad = " " if s.startswith("`") or s.endswith("`") else ""
-    return f"{fence}{pad}{s}{pad}{fence}"
-
-
-def plot_label(text: str, n: int = _LABEL_CHARS) -> str:
-    """A label safe for plotly: HTML-escaped (plotly reads <b>, <a href>…) and cut to ``n`` characters.
-
-    A label wrapped in ``$…$`` would be typeset as LaTeX: a zero-width space in front stops that.
-    """
-    s = html.escape(shorten(text, n), quote=False)
-    return "\u200b" + s if s.startswith("$") else s
-
-
-def unique_labels(tokens: Sequence[str], n: int = _LABEL_CHARS) -> list[str]:
-    """Display labels, one per token, made distinct (charts merge equal category names).
-
-    A token that occurs more than once gets its 1-based position: ``the #1`` … ``the #7``.
-    """
-    short = [shorten(tok, n) for tok in tokens]
-    counts = Counter(short)
-    return [f"{s} #{i + 1}" if counts[s] > 1 else s for i, s in enumerate(short)]
-
-
-def dim_labels(d: int, prefix: str = "d") -> list[str]:
-    """Column labels ``d1 … dn`` (language-neutral, as in the notebooks' matrices)."""
-    return [f"{prefix}{j + 1}" for j in range(d)]
-
-
-# --------------------------------------------------------------------------- messages
-def error_text(exc: AttentionLabError) -> str:
-    """The engine's error in the UI's language (its code and parameters pick the text)."""
-    params = {k: (", ".join(map(str, v)) if isinstance(v, tuple) else v) for k, v in exc.params.items()}
-    for user_text in ("word", "cell", "dot"):  # typed by the user: shown literally
-        if user_text in params:
-            params[user_text] = md_code(str(params[user_text]))
-    if "name" in params:  # the engine's short English name ("tokens", "scores") in the UI's language
-        params["name"] = term(str(params["name"]))
-    text = t(f"error.{exc.code}", **params)
-    return text if text != f"error.{exc.code}" else t("error.invalid_input")
-
-
-def show_error(exc: AttentionLabError) -> None:
-    """Show the engine's error as a message box (never a traceback)."""
-    st.error(error_text(exc), icon="⚠️")
-
-
-# --------------------------------------------------------------------------- tables
-def matrix_frame(arr: np.ndarray, rows: Sequence[str], cols: Sequence[str]) -> pd.DataFrame:
-    """A labelled DataFrame of a 1-D or 2-D array (a vector becomes one row).
-
-    Shapes: (n, d) with n row labels and d column labels -> DataFrame n × d.
-    """
-    a = np.atleast_2d(np.asarray(arr, dtype=float))
-    return pd.DataFrame(a, index=list(rows), columns=list(cols))
-
-
-def _number_columns(cols: Sequence[str], d: int, help: str | None = None) -> dict[str, st.column_config.NumberColumn]:
-    return {c: st.column_config.NumberColumn(c, format=f"%.{d}f", help=help) for c in cols}
-
-
-def show_matrix(
-    arr: np.ndarray,
-    rows: Sequence[str],
-    cols: Sequence[str],
-    *,
-    key: str | None = None,
-    height: int | str = "auto",
-) -> None:
-    """A read-only table of numbers with row and column labels, at the current decimals.
-
-    Shapes: (n, d) or (d,) -> table n × d (the full-precision values stay in the table's data).
-    """
-    d = decimals()
-    st.dataframe(
-        matrix_frame(arr, rows, cols),
-        column_config=_number_columns(cols, d),
-        key=key,
-        height=height,
-    )
+from .format import decimals, dim_labels, matrix_frame, md_code, number_columns, shorten
+from .i18n import show_error, t
 
 
 def editor_version(key: str) -> int:
@@ -210,14 +77,13 @@ def matrix_editor(
             matrix_frame(data, rows, cols),
             key=widget_key,
             num_rows="fixed",
-            column_config=_number_columns(cols, max(decimals(), 2), help),  # st.data_editor has no help=
+            column_config=number_columns(cols, max(decimals(), 2), help),  # st.data_editor has no help=
         )
 
     return _matrix_input(key, shape_sig, a, grid, rows, cols, name=name)
 
 
 # --------------------------------------------------------------------------- matrix input (grid + text)
-#: Suffix of an editor's text box key: ``{key}__text``.
 TEXT_SUFFIX = "__text"
 #: Characters the text box takes (16 × 16 numbers at full precision fit).
 MAX_MATRIX_TEXT_CHARS = 10_000
@@ -325,214 +191,6 @@ def _matrix_input(
     return None if problem is not None else values
 
 
-# --------------------------------------------------------------------------- figures
-def show_figure(traces: list[dict[str, object]], layout: dict[str, object], *, key: str) -> None:
-    """Draw a plotly figure given as trace dicts (each with ``"type"``) and a layout dict.
-
-    The figure is built (and validated) in one go: building it with ``go.Figure(trace)`` and then
-    ``update_layout``/``update_yaxes`` gives the same figure but costs about three times as
-    much, on every slider move (see bench/latency.py). A stable ``key`` updates it in place.
-    """
-    st.plotly_chart(go.Figure(data=traces, layout=layout), key=key, config={"displayModeBar": False})
-
-
-def heatmap(
-    z: np.ndarray,
-    rows: Sequence[str],
-    cols: Sequence[str],
-    *,
-    key: str,
-    title: str,
-    row_title: str,
-    col_title: str,
-    value_name: str,
-    zmin: float | None = None,
-    zmax: float | None = None,
-    height: int | None = None,
-) -> None:
-    """Heatmap with queries as rows and keys as columns, numbers on the cells when it fits.
-
-    Shapes: z (n_q, n_k) with n_q row labels and n_k column labels. Colour-blind-safe
-    scale; hover names the pair and the value; a stable ``key`` updates it in place.
-    Masked cells (``-inf``) are left blank.
-    """
-    za = np.atleast_2d(np.asarray(z, dtype=float))
-    shown = np.where(np.isfinite(za), za, np.nan)
-    ylab, xlab = [plot_label(r) for r in rows], [plot_label(c) for c in cols]
-    small = max(za.shape) <= _HEATMAP_TEXT_MAX
-    d = decimals()
-    trace = {
-        "type": "heatmap",
-        "z": shown,
-        "x": xlab,
-        "y": ylab,
-        "colorscale": COLORSCALE,
-        "zmin": zmin,
-        "zmax": zmax,
-        "texttemplate": f"%{{z:.{min(d, 4)}f}}" if small else None,
-        "hovertemplate": (
-            f"{html.escape(row_title)}: %{{y}}<br>{html.escape(col_title)}: %{{x}}"
-            f"<br>{html.escape(value_name)}: %{{z:.{d}f}}<extra></extra>"
-        ),
-        "colorbar": {"thickness": 12},
-    }
-    n = za.shape[0]
-    # Key labels sit on top (rows read like the query, columns like the keys); the
-    # title is pinned to the very top of the figure with room below it for them.
-    top = 110 if title else 80
-    layout = {
-        "title": {"text": html.escape(title), "y": 1.0, "yref": "container", "yanchor": "top", "pad": {"t": 10}},
-        "xaxis": {"title": {"text": html.escape(col_title)}, "side": "top", "type": "category"},
-        "yaxis": {"title": {"text": html.escape(row_title)}, "autorange": "reversed", "type": "category"},
-        "height": height or int(min(720, top + 50 + 48 * max(n, 2))),
-        "margin": {"l": 10, "r": 10, "t": top, "b": 10},
-    }
-    show_figure([trace], layout, key=key)
-
-
-def bar_chart(
-    values: np.ndarray,
-    labels: Sequence[str],
-    *,
-    key: str,
-    title: str,
-    value_name: str,
-    label_name: str,
-    range_01: bool = False,
-) -> None:
-    """Horizontal bars, one per label, the value written at the end of each bar.
-
-    Shapes: values (n,) with n labels.
-    """
-    v = np.ravel(np.asarray(values, dtype=float))
-    lab = [plot_label(x) for x in labels]
-    d = decimals()
-    trace = {
-        "type": "bar",
-        "x": v,
-        "y": lab,
-        "orientation": "h",
-        "text": [fmt(x, d) for x in v],
-        "textposition": "auto",
-        "marker": {
-            "color": v,
-            "colorscale": COLORSCALE,
-            "cmin": 0 if range_01 else None,
-            "cmax": 1 if range_01 else None,
-        },
-        "hovertemplate": f"{html.escape(label_name)}: %{{y}}<br>{html.escape(value_name)}: %{{x:.{d}f}}<extra></extra>",
-    }
-    layout = {
-        "title": {"text": html.escape(title)},
-        "yaxis": {"autorange": "reversed", "type": "category"},
-        "xaxis": {"range": [0, 1] if range_01 else None, "title": {"text": html.escape(value_name)}},
-        "height": int(min(600, 110 + 36 * len(v))),
-        "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
-    }
-    show_figure([trace], layout, key=key)
-
-
-# --------------------------------------------------------------------------- step cards
-def step_card(number: int | str, title: str, formula: str | None, explanation: str | None = None):
-    """A bordered card: "Step n · title", the formula (LaTeX), then whatever the caller draws
-    inside the returned container, with the one-sentence ``explanation`` (markdown; pass user
-    text through :func:`md_code`) under it.
-
-    Usage::
-
-        with step_card(3, t("step.scores"), r"S = QK^\\top", t("step.scores_explain", ...)):
-            show_matrix(...)
-    """
-    box = st.container(border=True)
-    box.markdown(f"**{t('common.step', n=number)} · {title}**")
-    if formula:
-        box.latex(formula)
-    body = box.container()
-    if explanation:
-        box.caption(explanation)
-    return body
-
-
-# --------------------------------------------------------------------------- weighted sums
-#: Okabe–Ito colours (colour-blind safe), one per key in a contributions chart; cycled past 8.
-_KEY_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000")
-
-
-def contributions_chart(
-    parts: np.ndarray,
-    rows: Sequence[str],
-    cols: Sequence[str],
-    *,
-    key: str,
-    title: str,
-    label_name: str,
-    value_name: str,
-    total_name: str,
-    dim_name: str,
-) -> None:
-    """The output as a weighted sum, drawn: for each output dimension a stack of the keys'
-    shares ``wᵢ·vᵢ`` (one colour per key; negative shares stack below zero) and a diamond at
-    their sum, the output value.
-
-    Shapes: parts (n_k, d_v) with n_k row labels (the keys) and d_v column labels (dimensions),
-    e.g. from :func:`attention_core.contributions`.
-    """
-    p = np.atleast_2d(np.asarray(parts, dtype=float))
-    x = [plot_label(c) for c in cols]
-    d = decimals()
-    traces: list[dict[str, object]] = []
-    for i, (label, row) in enumerate(zip(unique_labels(list(rows)), p, strict=True)):
-        name = plot_label(label)
-        traces.append(
-            {
-                "type": "bar",
-                "x": x,
-                "y": row,
-                "name": name,
-                "marker": {"color": _KEY_COLOURS[i % len(_KEY_COLOURS)]},
-                "customdata": [name] * len(row),
-                "hovertemplate": (
-                    f"{html.escape(label_name)}: %{{customdata}}<br>{html.escape(dim_name)}: %{{x}}"
-                    f"<br>{html.escape(value_name)}: %{{y:.{d}f}}<extra></extra>"
-                ),
-            }
-        )
-    total = p.sum(axis=0)
-    traces.append(
-        {
-            "type": "scatter",
-            "x": x,
-            "y": total,
-            "name": html.escape(total_name),
-            "mode": "markers+text",
-            "marker": {"symbol": "diamond", "size": 13, "color": "#333333", "line": {"color": "white", "width": 1}},
-            "text": [fmt(v, min(d, 4)) for v in total],
-            "textposition": "top center",
-            "hovertemplate": (
-                f"{html.escape(dim_name)}: %{{x}}<br>{html.escape(total_name)}: %{{y:.{d}f}}<extra></extra>"
-            ),
-        }
-    )
-    span = max(float(np.abs(p).sum(axis=0).max()), 1e-12)
-    # room above the tallest stack for the total's label
-    top = max(float(np.clip(p, 0, None).sum(axis=0).max()), float(total.max()), 0.0)
-    bottom = min(float(np.clip(p, None, 0).sum(axis=0).min()), float(total.min()), 0.0)
-    layout = {
-        "title": {"text": html.escape(title)},
-        "barmode": "relative",
-        "xaxis": {"title": {"text": html.escape(dim_name)}, "type": "category"},
-        "yaxis": {
-            "title": {"text": html.escape(value_name)},
-            "zeroline": True,
-            "range": [bottom - 0.08 * span, top + 0.15 * span],
-        },
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0},
-        "height": 420,
-        "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
-    }
-    show_figure(traces, layout, key=key)
-
-
 def labelled_matrix_editor(
     key: str,
     default: np.ndarray,
@@ -559,7 +217,7 @@ def labelled_matrix_editor(
     if len(rows) != a.shape[0] or len(cols) != a.shape[1]:
         raise ValueError(f"{a.shape} needs {a.shape[0]} row and {a.shape[1]} column labels")
     config: dict[str, object] = {"_row": st.column_config.TextColumn(row_header or " ", disabled=True)}
-    config.update(_number_columns(cols, max(decimals(), 2), help))
+    config.update(number_columns(cols, max(decimals(), 2), help))
 
     def grid(data: np.ndarray, widget_key: str) -> pd.DataFrame:
         frame = pd.DataFrame(data, columns=list(cols))

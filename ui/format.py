@@ -1,0 +1,95 @@
+"""Numbers and labels as the lessons write them: decimals, vectors, code spans, chart labels, table columns.
+
+Numbers are written the same way in every language (``1.2345``: no locale separators), so tables stay
+comparable with the notebooks. Safety rule: user text (sentences, tokens, labels) never reaches
+markdown or HTML unescaped: in prose it goes through :func:`md_code` (a code span: nothing inside is
+interpreted), in figures through :func:`plot_label` (HTML-escaped, cut to a sane length).
+
+Nothing here translates (no ``ui.i18n`` import), so every other ``ui`` module may import it.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+DECIMALS_KEY = "decimals"
+DEFAULT_DECIMALS = 4
+_LABEL_CHARS = 24
+
+
+def decimals() -> int:
+    """Decimal places for numbers on screen (sidebar setting; 4 unless changed)."""
+    d = st.session_state.get(DECIMALS_KEY, DEFAULT_DECIMALS)
+    return int(d) if isinstance(d, int) and 0 <= d <= 10 else DEFAULT_DECIMALS
+
+
+def fmt(x: float, d: int | None = None) -> str:
+    """A number the same way in every language: ``1.2345`` (no locale separators)."""
+    return f"{x:.{decimals() if d is None else d}f}"
+
+
+def fmt_vec(v: Sequence[float] | np.ndarray, d: int | None = None) -> str:
+    """``[0.5761, 0.2119]`` with the current decimals."""
+    return "[" + ", ".join(fmt(float(x), d) for x in np.ravel(v)) + "]"
+
+
+def shorten(text: str, n: int = _LABEL_CHARS) -> str:
+    """Cut ``text`` to ``n`` characters with an ellipsis."""
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def md_code(text: str, n: int = 40) -> str:
+    """User text as a markdown code span: shown literally (no HTML, links, $math$ or :colour[])."""
+    s = shorten(text, n).replace("\n", " ")
+    longest = 0
+    run = 0
+    for ch in s:
+        run = run + 1 if ch == "`" else 0
+        longest = max(longest, run)
+    fence = "`" * (longest + 1)
+    pad = " " if s.startswith("`") or s.endswith("`") else ""
+    return f"{fence}{pad}{s}{pad}{fence}"
+
+
+def plot_label(text: str, n: int = _LABEL_CHARS) -> str:
+    """A label safe for plotly: HTML-escaped (plotly reads <b>, <a href>…) and cut to ``n`` characters.
+
+    A label wrapped in ``$…$`` would be typeset as LaTeX: a zero-width space in front stops that.
+    """
+    s = html.escape(shorten(text, n), quote=False)
+    return "\u200b" + s if s.startswith("$") else s
+
+
+def unique_labels(tokens: Sequence[str], n: int = _LABEL_CHARS) -> list[str]:
+    """Display labels, one per token, made distinct (charts merge equal category names).
+
+    A token that occurs more than once gets its 1-based position: ``the #1`` … ``the #7``.
+    """
+    short = [shorten(tok, n) for tok in tokens]
+    counts = Counter(short)
+    return [f"{s} #{i + 1}" if counts[s] > 1 else s for i, s in enumerate(short)]
+
+
+def dim_labels(d: int, prefix: str = "d") -> list[str]:
+    """Column labels ``d1 … dn`` (language-neutral, as in the notebooks' matrices)."""
+    return [f"{prefix}{j + 1}" for j in range(d)]
+
+
+# --------------------------------------------------------------------------- tables
+def matrix_frame(arr: np.ndarray, rows: Sequence[str], cols: Sequence[str]) -> pd.DataFrame:
+    """A labelled DataFrame of a 1-D or 2-D array (a vector becomes one row).
+
+    Shapes: (n, d) with n row labels and d column labels -> DataFrame n × d.
+    """
+    a = np.atleast_2d(np.asarray(arr, dtype=float))
+    return pd.DataFrame(a, index=list(rows), columns=list(cols))
+
+
+def number_columns(cols: Sequence[str], d: int, help: str | None = None) -> dict[str, st.column_config.NumberColumn]:
+    return {c: st.column_config.NumberColumn(c, format=f"%.{d}f", help=help) for c in cols}

@@ -1,0 +1,349 @@
+"""The lesson kit: what every lesson draws the same way.
+
+A lesson page starts with :func:`start` (navigation, its widgets' defaults from the page registry in
+:mod:`ui.nav`), reads its controls, calls :mod:`attention_core`, and draws each step with these:
+step cards and result tables, the notebook badge, the scaling switch, the live view and the weights
+table under it, the overflow check of hand-edited inputs, the contributions of a weighted sum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import streamlit as st
+
+from attention_core import AttentionResult, attention, contributions
+from attention_core.errors import AttentionLabError
+from attention_core.limits import MAX_MATRIX_SIZE
+from attention_core.presets import LibraryPreset, ScaledDotProductPreset
+
+from .editors import qkv_editors, sized_matrix_editor
+from .figures import contributions_chart
+from .format import decimals, dim_labels, fmt, fmt_vec, matrix_frame, md_code, number_columns
+from .i18n import show_error, t
+from .live_attention import AttentionView, current_temperature, live_attention
+from .nav import PageSpec, require_app_navigation
+
+
+def show_matrix(
+    arr: np.ndarray,
+    rows: Sequence[str],
+    cols: Sequence[str],
+    *,
+    key: str | None = None,
+    height: int | str = "auto",
+) -> None:
+    """A read-only table of numbers with row and column labels, at the current decimals.
+
+    Shapes: (n, d) or (d,) -> table n × d (the full-precision values stay in the table's data).
+    """
+    d = decimals()
+    st.dataframe(
+        matrix_frame(arr, rows, cols),
+        column_config=number_columns(cols, d),
+        key=key,
+        height=height,
+    )
+
+
+def step_card(number: int | str, title: str, formula: str | None, explanation: str | None = None):
+    """A bordered card: "Step n · title", the formula (LaTeX), then whatever the caller draws
+    inside the returned container, with the one-sentence ``explanation`` (markdown; pass user
+    text through :func:`md_code`) under it.
+
+    Usage::
+
+        with step_card(3, t("step.scores"), r"S = QK^\\top", t("step.scores_explain", ...)):
+            show_matrix(...)
+    """
+    box = st.container(border=True)
+    box.markdown(f"**{t('common.step', n=number)} · {title}**")
+    if formula:
+        box.latex(formula)
+    body = box.container()
+    if explanation:
+        box.caption(explanation)
+    return body
+
+
+# --------------------------------------------------------------------------- a lesson's frame
+def start(spec: PageSpec) -> None:
+    """A lesson's first line: run inside ``app.py``'s navigation, and put every widget's default
+    (from the page registry) where the widgets, the reset buttons and the tests find it.
+
+    Widgets are drawn with ``persist_state="session"``: their values survive a visit to another page.
+    """
+    require_app_navigation()
+    for key, value in spec.defaults.items():
+        st.session_state.setdefault(key, value)
+
+
+def reset(spec: PageSpec, *names: str) -> None:
+    """Put the lesson's widgets ``names`` (all of them when none is given) back to their defaults.
+
+    Safe in an ``on_click``/``on_change`` callback (it runs before the widgets are drawn).
+    """
+    keys = [spec.key(n) for n in names] if names else list(spec.defaults)
+    for key in keys:
+        st.session_state[key] = spec.defaults[key]
+
+
+def scale_toggle(spec: PageSpec, *, note: str = "") -> bool:
+    """The "divide by √d_k" switch (key ``{prefix}_scale``); ``note`` is added to its help."""
+    help_text = t("common.scale_help") + (f" {note}" if note else "")
+    return bool(st.toggle(t("common.scale"), key=spec.key("scale"), help=help_text, persist_state="session"))
+
+
+def notebook_badge(matches: bool, *, details: Callable[[], None] | None = None, changed_as_info: bool = False) -> None:
+    """ "Same numbers as the notebook ✓" (then ``details()``, e.g. the notebook's printout) or "you have
+    changed the inputs". One container whatever it holds, so what follows keeps its place on the
+    page (the live view keeps an open explanation across reruns)."""
+    with st.container():
+        if matches:
+            st.success(t("common.matches_notebook"))
+            if details is not None:
+                details()
+        elif changed_as_info:
+            st.info(t("common.differs_from_notebook"))
+        else:
+            st.caption(t("common.differs_from_notebook"))
+
+
+def live_view(spec: PageSpec, view: AttentionView) -> float:
+    """The lesson's live attention view (key ``{prefix}_live``); returns the temperature to compute with."""
+    return live_attention(spec.live_key, view, temperature_key=spec.temperature_key)
+
+
+def weights_table(weights: np.ndarray, rows: Sequence[str], cols: Sequence[str], *, key: str | None = None) -> None:
+    """The weights the live view draws, as a table one click away (for copying the exact numbers).
+
+    Shapes: weights (n_q, n_k) with n_q row labels and n_k column labels.
+    """
+    with st.expander(t("live.weights_table")):
+        show_matrix(weights, rows, cols, key=key)
+
+
+def inputs_fit(q: np.ndarray | None, k: np.ndarray | None, v: np.ndarray | None) -> bool:
+    """False, with the engine's message next to the editors, when Q·Kᵀ or the weighted sum of the
+    values would overflow (numbers near 1e308); True otherwise, or while a cell is still bad.
+
+    Shapes: q (n_q, d_k), k (n_k, d_k), v (n_k, d_v) or None.
+    """
+    if q is None or k is None:
+        return True
+    try:
+        attention(q, k, v if v is not None else np.zeros((k.shape[0], 1)), scale=False)
+    except AttentionLabError as exc:
+        show_error(exc)
+        return False
+    return True
+
+
+def output_card(
+    number: int,
+    spec: PageSpec,
+    r: AttentionResult,
+    values: np.ndarray | None,
+    rows: Sequence[str],
+    *,
+    formula: str,
+    label_name: str,
+    code: str | None = None,
+) -> None:
+    """The output as the weighted sum of the values: a step card with each value's share wᵢ·vᵢ stacked
+    per dimension (chart, left) and the same numbers with the output as the last row (table, right).
+
+    Words from the lesson's catalog section (``{prefix}.output_title``, ``output_explain``,
+    ``fix_values``, ``contrib_title``, ``share``, ``dimension``, ``output_row``,
+    ``contrib_table_caption``); ``code`` is the notebook's line for this step.
+    Shapes: r.weights (1, n_k) for one query; values (n_k, d_v) or None while a cell is bad.
+    """
+    p = spec.prefix
+    if values is None:
+        with step_card(number, t(f"{p}.output_title"), formula):
+            if code:
+                st.code(code, language="python")
+            st.warning(t(f"{p}.fix_values"), icon="✏️")
+        return
+    parts = contributions(r.weights[0], values)
+    top, percent = largest_share(parts)
+    explain = t(
+        f"{p}.output_explain",
+        output=fmt_vec(r.output),
+        best=md_code(rows[top]),
+        value=fmt_vec(values[top]),
+        percent=fmt(percent, 1),
+    )
+    with step_card(number, t(f"{p}.output_title"), formula, explain):
+        if code:
+            st.code(code, language="python")
+        cols = dim_labels(parts.shape[1])
+        left, right = st.columns([3, 2])
+        with left:
+            contributions_chart(
+                parts,
+                rows,
+                cols,
+                key=spec.key("contributions"),
+                title=t(f"{p}.contrib_title"),
+                label_name=label_name,
+                value_name=t(f"{p}.share"),
+                total_name=t("common.output"),
+                dim_name=t(f"{p}.dimension"),
+            )
+        with right:
+            show_matrix(np.vstack([parts, r.output]), [*rows, t(f"{p}.output_row")], cols)
+            st.caption(t(f"{p}.contrib_table_caption"))
+
+
+def weights_view(
+    spec: PageSpec,
+    r: AttentionResult,
+    rows: Sequence[str],
+    cols: Sequence[str],
+    *,
+    values: np.ndarray | None,
+    scale: bool,
+    row_title: str,
+    col_title: str,
+    focus_row: int = 0,
+    table: bool = True,
+) -> float:
+    """The live view of ``r`` (its raw scores, Q and K; ``values`` may be None while a cell is bad),
+    then the weights as a table one click away (``table``). Returns the temperature to compute with.
+    """
+    view = AttentionView(
+        scores=r.scores,
+        values=values,
+        q=r.q,
+        k=r.k,
+        d_k=r.d_k,
+        scale=scale,
+        mask=r.mask,
+        rows=rows,
+        cols=cols,
+        row_title=row_title,
+        col_title=col_title,
+        focus_row=focus_row,
+    )
+    temperature = live_view(spec, view)
+    if table:
+        weights_table(r.weights, rows, cols)
+    return temperature
+
+
+# --------------------------------------------------------------------------- query / key / value lessons
+def qkv_inputs(
+    spec: PageSpec,
+    preset: LibraryPreset | ScaledDotProductPreset,
+    *,
+    rows: tuple[list[str], list[str], list[str]],
+    titles: tuple[str, str, str],
+    row_headers: tuple[str, str, str],
+    help: str,
+) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+    """The query, keys and values as editable tables starting from ``preset``, with one reset button
+    (it also puts the lesson's switches back); Q is None when the numbers would overflow (the
+    message stands next to the tables). ``rows``: the labels of the query, the keys and the values.
+
+    Shapes: -> q (n_q, d_k), k (n_k, d_k), v (n_k, d_v), each None while a cell is bad.
+    """
+    query_rows, key_rows, value_rows = rows
+    q, k, v = qkv_editors(
+        spec.prefix,
+        np.array(preset.query),
+        np.array(preset.keys),
+        np.array(preset.values),
+        query_rows=query_rows,
+        key_rows=key_rows,
+        value_rows=value_rows,
+        titles=titles,
+        row_headers=row_headers,
+        help=help,
+        on_reset=lambda: reset(spec),
+    )
+    return (q if inputs_fit(q, k, v) else None), k, v
+
+
+@st.fragment
+def qkv_live(
+    spec: PageSpec,
+    preset: LibraryPreset | ScaledDotProductPreset,
+    q: np.ndarray | None,
+    k: np.ndarray | None,
+    v: np.ndarray | None,
+    *,
+    steps: Callable[[AttentionResult, np.ndarray | None, bool], None],
+) -> None:
+    """A query/key/value lesson's live part, a fragment (a switch or the live view's temperature
+    reruns only this): its title and scaling switch, the attention at the live view's temperature,
+    the notebook badge, then ``steps(result, values, scale)`` draws the lesson's steps. While an
+    input is bad it says so instead (V may be None: the weights are still drawn).
+    """
+    st.header(t(f"{spec.prefix}.controls_title"))
+    scale = scale_toggle(spec)
+    if q is None or k is None:
+        st.warning(t(f"{spec.prefix}.fix_inputs"), icon="✏️")
+        return
+    temperature = current_temperature(spec.temperature_key)
+    try:
+        r = attention(q, k, v if v is not None else np.zeros((k.shape[0], 1)), scale=scale, temperature=temperature)
+    except AttentionLabError as exc:
+        show_error(exc)
+        return
+    notebook_badge(preset.is_input(q, k, v, scale=scale, temperature=temperature), changed_as_info=True)
+    steps(r, v, scale)
+
+
+def largest_share(parts: np.ndarray) -> tuple[int, float]:
+    """The key whose share moves the output most (sum of |wᵢ·vᵢ| over the dimensions) and its percent.
+
+    Shapes: parts (n_k, d_v) -> (index, percent of the total).
+    """
+    size = np.abs(parts).sum(axis=1)
+    top = int(np.argmax(size))
+    total = float(size.sum())
+    return top, (100 * float(size[top]) / total if total > 0 else 0.0)
+
+
+# --------------------------------------------------------------------------- lessons on one matrix X
+def token_label(spec: PageSpec, i: int) -> str:
+    """``token 1`` … ``token n`` (0-based ``i``) in the lesson's words (``{prefix}.token_n``)."""
+    return t(f"{spec.prefix}.token_n", n=i + 1)
+
+
+def x_editor(spec: PageSpec, default: np.ndarray, *, on_reset: Callable[[], None]) -> np.ndarray | None:
+    """The lesson's input X as an editable table with "tokens" and "features" size inputs (up to the
+    hand-edited limit) and a reset button (which then calls ``on_reset``). Keys ``{prefix}_x…``;
+    words from the lesson's catalog section (``x_name``, ``n_tokens``, ``n_features``, their
+    ``_help``, ``x_help``, ``reset_help``).
+
+    Shapes: default (n, d) -> the edited (n', d') array, or None while a cell is bad.
+    """
+    p = spec.prefix
+    return sized_matrix_editor(
+        spec.key("x"),
+        default,
+        row_label=lambda i: token_label(spec, i),
+        name=t(f"{p}.x_name"),
+        rows_label=t(f"{p}.n_tokens"),
+        cols_label=t(f"{p}.n_features"),
+        max_rows=MAX_MATRIX_SIZE,
+        max_cols=MAX_MATRIX_SIZE,
+        rows_help=t(f"{p}.n_tokens_help", limit=MAX_MATRIX_SIZE),
+        cols_help=t(f"{p}.n_features_help", limit=MAX_MATRIX_SIZE),
+        row_header=t("common.token"),
+        help=t(f"{p}.x_help"),
+        reset_help=t(f"{p}.reset_help"),
+        on_reset=on_reset,
+    )
+
+
+def weighted_terms(weights: np.ndarray, labels: Sequence[str], shown: int = 4) -> str:
+    """``0.1595·token 1 + 0.2756·token 2 + …``: the first ``shown`` terms of a weighted sum.
+
+    Shapes: weights (n,) with n labels.
+    """
+    terms = " + ".join(f"{fmt(w)}·{label}" for w, label in zip(weights[:shown], labels[:shown], strict=True))
+    return terms + (" + …" if len(weights) > shown else "")
