@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.i18n import t
-from ui.lesson import start
+from ui.lesson import finish, opening, start
 from ui.nav import LESSONS
 from ui.word2vec.attention import attention_lab
 from ui.word2vec.corpus import corpus_section
@@ -16,16 +16,18 @@ from ui.word2vec.space import space_section
 from ui.word2vec.state import init_state
 from ui.word2vec.training import train_section
 
-start(LESSONS["word2vec"])
+SPEC = LESSONS["word2vec"]
+start(SPEC)
 init_state()
-st.title(t("w2v.title"))
-st.write(t("w2v.intro"))
-st.info(t("w2v.not_reproducible"), icon="ℹ️")
-
-corpus = corpus_section()
+with opening():
+    st.title(t("w2v.title"))
+    st.write(t("w2v.intro"))
+    st.info(t("w2v.not_reproducible"), icon="ℹ️")
+    corpus = corpus_section()
 model = train_section(corpus)
 if model is not None:
     space_section(model)
     attention_lab(model, corpus)
 else:
     st.info(t("w2v.no_model"), icon="ℹ️")
+finish(SPEC)
