@@ -142,6 +142,18 @@ def widget(page: Page, key: str) -> Locator:
     return page.locator(f".{key_class(key)}")
 
 
+def reveal(page: Page, key: str) -> Locator:
+    """The element with ``key``, its folded expanders opened first ("Show the numbers", "Edit the
+    embedding table"): opening one is a browser-side click, no rerun."""
+    box = editor(page, key)
+    box.wait_for(state="attached")
+    folded = page.locator("[data-testid='stExpander'] details:not([open])").filter(has=box)
+    for _ in range(folded.count()):  # outermost first: opening it leaves the inner ones in the list
+        folded.first.locator("summary").first.click()
+    expect(box).to_be_visible()
+    return box
+
+
 def _css_string(text: str) -> str:
     """``text`` as a double-quoted CSS string."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ") + '"'
