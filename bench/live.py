@@ -219,13 +219,18 @@ BENCH_JS = """
 """
 
 
-def press(pg: Any, kind: str, key: str) -> dict[str, float]:
+def press(pg: Any, kind: str, key: str) -> dict[str, float] | None:
     """Arm the timer, press ``key`` on the live view's (``kind="live"``) or the reference page's
     slider, return the timings; then wait until the page is quiet (its rerun done)."""
     pg.bring_to_front()  # a page in the background gets no animation frames: it would paint nothing
     pg.evaluate("k => window.__live.arm(k)", kind)
     pg.keyboard.press(key)
-    timings = dict(pg.evaluate("() => window.__live.pending"))
+    try:
+        timings = dict(pg.evaluate("() => window.__live.pending"))
+    except Exception as exc:  # noqa: BLE001 - logged and left out (the table's n says how many were kept)
+        print(f"    {kind}: press left out: {str(exc).splitlines()[0]}", file=sys.stderr, flush=True)
+        pg.evaluate("() => window.__live.quiet()")
+        return None
     if timings.get("noFrame"):
         print(f"    {kind}: no frame painted within 2 s of the run's end", file=sys.stderr, flush=True)
     if not pg.evaluate("() => window.__live.quiet()"):
@@ -285,7 +290,7 @@ def press_table(
         for name, pg in targets:
             r = press(ref, "server", keys[i % 2])
             p = press(pg, "live", keys[i % 2])
-            if i >= warmup:
+            if i >= warmup and r is not None and p is not None:
                 samples[name]["ref"].append(r["paint"] - r["t0"])
                 samples[name]["live"].append(p["paint"] - p["t0"])
                 samples[name]["frame"].append(p["frameMs"])
