@@ -172,7 +172,9 @@ def _w2v_experiment() -> Experiment:
         return max(0, len(tokenize_lines(text, lowercase=bool(state.get("lower")))) - 1)
 
     return _experiment(
-        Choice("preset", _w2v("preset"), options=tuple(p.id for p in WORD2VEC_PRESETS)),
+        # no default: the preset is always in the link (without one, the page picks the corpus
+        # designed for the UI's language, so a link opened in another language would change)
+        Choice("preset", None, options=tuple(p.id for p in WORD2VEC_PRESETS)),
         Flag("lower", _w2v("lower")),
         Text("text", _w2v("text"), max_chars=MAX_TEXT_CHARS),
         *whole,
