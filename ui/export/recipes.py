@@ -302,10 +302,9 @@ def word2vec(state: Mapping[str, Any], lang: str) -> Recipe:
             f"{project}\nprint(tokens)\nprint(q)",
         ),
         ("markdown", tr("nb.w2v_attention")),
-        (
-            "code",
-            "r = ac.attention(q, K, V, scale=scale, temperature=temperature)\nprint(r.scores)\nprint(r.weights)\nprint(r.output)",
-        ),
+        ("code", "r = ac.attention(q, K, V, scale=scale, temperature=temperature)\nprint(r.scores)"),
+        ("code", "print(r.weights)"),
+        ("code", "print(r.output)"),
     ]
 
     def tables(ns: Mapping[str, Any]) -> list[Table]:
