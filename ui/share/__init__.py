@@ -166,36 +166,22 @@ def share_bar(spec: Any) -> None:
         )
         with st.popover(t("share.export"), icon=":material/download:"):
             st.caption(t("share.export_caption"))
-            st.download_button(
-                t("share.notebook"),
-                data=notebook,
-                file_name=f"{stem}.ipynb",
-                mime="application/x-ipynb+json",
-                on_click="ignore",
-                key=spec.key("dl_notebook"),
-                icon=":material/book_2:",
-                help=t("share.notebook_help"),
+            downloads = (
+                ("notebook", notebook, ".ipynb", "application/x-ipynb+json", ":material/book_2:"),
+                ("json", experiment, ".json", "application/json", ":material/data_object:"),
+                ("csv", tables, "-tables.zip", "application/zip", ":material/table:"),
             )
-            st.download_button(
-                t("share.json"),
-                data=experiment,
-                file_name=f"{stem}.json",
-                mime="application/json",
-                on_click="ignore",
-                key=spec.key("dl_json"),
-                icon=":material/data_object:",
-                help=t("share.json_help"),
-            )
-            st.download_button(
-                t("share.csv"),
-                data=tables,
-                file_name=f"{stem}-tables.zip",
-                mime="application/zip",
-                on_click="ignore",
-                key=spec.key("dl_csv"),
-                icon=":material/table:",
-                help=t("share.csv_help"),
-            )
+            for name, build, suffix, mime, icon in downloads:
+                st.download_button(
+                    t(f"share.{name}"),
+                    data=build,
+                    file_name=stem + suffix,
+                    mime=mime,
+                    on_click="ignore",  # no rerun: the file is made on the click, from the last synced state
+                    key=spec.key(f"dl_{name}"),
+                    icon=icon,
+                    help=t(f"share.{name}_help"),
+                )
             key = _uploader_key(spec)
             st.file_uploader(
                 t("share.import"),
