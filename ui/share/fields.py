@@ -418,7 +418,7 @@ class Vector(Matrix):
 
 @dataclass(frozen=True)
 class Experiment:
-    """A lesson's experiment: its fields in order; ``notebook`` names its recipe in :mod:`ui.export`."""
+    """A lesson's experiment: its fields, in the order their defaults depend on each other."""
 
     fields: tuple[Field, ...] = field(default_factory=tuple)
 

@@ -7,7 +7,9 @@ a ``format_func`` may be called outside the script run (AppTest does), where the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from types import MappingProxyType
 
 import streamlit as st
 
@@ -175,10 +177,16 @@ def all_defaults(pid: str) -> dict[str, object]:
     return {**preset_state(PRESETS[pid]), **FIXED_DEFAULTS, "w2v_preset": pid}
 
 
+@lru_cache(maxsize=len(PRESETS))
+def _defaults_of(pid: str) -> Mapping[str, object]:
+    return MappingProxyType(all_defaults(pid))
+
+
 def preset_default(pid: object, name: str) -> object:
     """Control ``w2v_{name}``'s default with preset ``pid`` (the UI language's designed corpus when
-    ``pid`` is no preset)."""
-    return all_defaults(pid if isinstance(pid, str) and pid in PRESETS else default_preset())[f"w2v_{name}"]
+    ``pid`` is no preset). Computed once per preset: links and exports ask on every rerun."""
+    value = _defaults_of(pid if isinstance(pid, str) and pid in PRESETS else default_preset())[f"w2v_{name}"]
+    return list(value) if isinstance(value, list) else value
 
 
 def init_state() -> None:
