@@ -13,9 +13,9 @@ from ui.figures import contributions_chart
 from ui.format import dim_labels, fmt, fmt_vec
 from ui.i18n import show_error, t
 from ui.lesson import (
+    bound,
     live_view,
     notebook_badge,
-    bound,
     reset,
     share_bar,
     show_matrix,

@@ -14,9 +14,9 @@ from ui.editors import load_matrix
 from ui.format import dim_labels, fmt, fmt_vec
 from ui.i18n import show_error, t
 from ui.lesson import (
+    bound,
     notebook_badge,
     reset,
-    bound,
     scale_toggle,
     share_bar,
     show_matrix,

@@ -112,7 +112,9 @@ def inputs() -> tuple[list[str], int, int, RandomTables | None]:
             t("sbs.sentence"), **bound(SPEC, "sentence"), help=help_sentence, persist_state=KEEP
         )
         help_seed = t("sbs.seed_help", limit=SEED_LIMIT - 1)
-        seed = int(c_seed.number_input(t("sbs.seed"), step=1, **bound(SPEC, "seed"), help=help_seed, persist_state=KEEP))
+        seed = int(
+            c_seed.number_input(t("sbs.seed"), step=1, **bound(SPEC, "seed"), help=help_seed, persist_state=KEEP)
+        )
         help_dim = t("sbs.dim_help", limit=MAX_MODEL_DIM)
         dim = int(c_dim.number_input(t("sbs.dim"), step=1, **bound(SPEC, "dim"), help=help_dim, persist_state=KEEP))
         st.button(t("sbs.reset"), key="sbs_reset", on_click=reset_all, help=t("sbs.reset_help"))

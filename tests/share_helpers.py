@@ -16,7 +16,9 @@ from ui.share.state import HOLDER, link_params
 TIMEOUT = 120
 
 
-def opened(page: str, params: dict[str, Any] | None = None, *, lang: str = "en", imported: bytes | None = None) -> AppTest:
+def opened(
+    page: str, params: dict[str, Any] | None = None, *, lang: str = "en", imported: bytes | None = None
+) -> AppTest:
     """Lesson ``page`` opened from a link with ``params`` (or with ``imported`` file bytes), run once."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.session_state["lang"] = lang

@@ -65,7 +65,9 @@ def test_the_json_file_round_trip(page: str) -> None:
     assert doc["version"] == 1 and doc["lesson"] == page and doc["app"] == "attention-lab"
     page_numbers = numbers(at)
     weights = np.array(doc["results"]["weights"]["values"], dtype=float)
-    np.testing.assert_allclose(weights.reshape(page_numbers["weights"].shape), page_numbers["weights"], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        weights.reshape(page_numbers["weights"].shape), page_numbers["weights"], rtol=0, atol=1e-12
+    )
     fresh = opened(page, imported=data)
     assert catalog("en")["share.import_done"] in [s.value for s in fresh.success]
     same_numbers(page_numbers, numbers(fresh))

@@ -49,7 +49,9 @@ def _run(nb_bytes: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> nb
 
 @pytest.mark.slow
 @pytest.mark.parametrize("page", list(LESSONS))
-def test_the_notebook_runs_and_prints_the_page_numbers(page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_notebook_runs_and_prints_the_page_numbers(
+    page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = changed(page, lang="en" if page == "word2vec" else "vi")  # the lab's changes pick English words
     s = state(at, page)
     edited = [f.name for f in LESSONS[page].experiment if isinstance(f, Matrix) and differs(f, s)]

@@ -134,7 +134,9 @@ def t(key: str, **params: Any) -> str:
 
 def text_in(lang: str, key: str, **params: Any) -> str:
     """Like :func:`t`, in a given language and without a script run (for files built on a download)."""
-    text = catalog(lang if lang in LANGUAGES else DEFAULT_LANGUAGE).get(key) or catalog(DEFAULT_LANGUAGE).get(key) or key
+    text = (
+        catalog(lang if lang in LANGUAGES else DEFAULT_LANGUAGE).get(key) or catalog(DEFAULT_LANGUAGE).get(key) or key
+    )
     if params:
         try:
             return text.format(**params)

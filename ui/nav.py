@@ -16,10 +16,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
-
-import numpy as np
 
 from attention_core import build_vocab, cap, random_tables, tokenize, tokenize_lines
 from attention_core.limits import (

@@ -26,7 +26,7 @@ EXPERIMENT_VERSION = 1
 #: What the import takes (Streamlit's ``server.maxUploadSize = 1`` MB stops larger files first).
 MAX_IMPORT_BYTES = 1024 * 1024
 
-SETUP = '''\
+SETUP = """\
 import os
 import sys
 from pathlib import Path
@@ -42,7 +42,7 @@ except ModuleNotFoundError:  # not opened from the Attention Lab folder: look fo
     import attention_core as ac
 import numpy as np
 
-np.set_printoptions(floatmode="unique", linewidth=120)  # every digit, as the page computed it'''
+np.set_printoptions(floatmode="unique", linewidth=120)  # every digit, as the page computed it"""
 
 
 def recipe(lesson: str, state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> Recipe:

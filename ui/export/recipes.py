@@ -18,7 +18,6 @@ import numpy as np
 import attention_core as ac
 from attention_core.limits import MAX_CORPUS_TOKENS, MAX_SEQUENCE_TOKENS, MAX_TEXT_CHARS
 from attention_core.presets import LIBRARY
-from attention_core.text import cap_sentences
 from ui.format import dim_labels, unique_labels
 from ui.i18n import text_in
 from ui.share.fields import real_text
@@ -102,12 +101,16 @@ def _qkv(state: Mapping[str, Any], lang: str, *, title: str, q_rows: list[str], 
 def home(state: Mapping[str, Any], lang: str) -> Recipe:
     values = {"q": LIBRARY.query, "k": LIBRARY.keys, "v": LIBRARY.values, "scale": LIBRARY.scale, **state}
     books = [text_in(lang, f"books.{b}") for b in LIBRARY.book_ids]
-    return _qkv(values, lang, title=text_in(lang, "nav.home"), q_rows=[text_in(lang, "library.request_row")], k_rows=books)
+    return _qkv(
+        values, lang, title=text_in(lang, "nav.home"), q_rows=[text_in(lang, "library.request_row")], k_rows=books
+    )
 
 
 def library(state: Mapping[str, Any], lang: str) -> Recipe:
     books = [text_in(lang, f"books.{b}") for b in LIBRARY.book_ids]
-    return _qkv(state, lang, title=text_in(lang, "nav.library"), q_rows=[text_in(lang, "library.request_row")], k_rows=books)
+    return _qkv(
+        state, lang, title=text_in(lang, "nav.library"), q_rows=[text_in(lang, "library.request_row")], k_rows=books
+    )
 
 
 def scaled_dot_product(state: Mapping[str, Any], lang: str) -> Recipe:
@@ -127,7 +130,9 @@ def self_attention(state: Mapping[str, Any], lang: str) -> Recipe:
     tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
     x = rows2(state["x"])
     labels = [tr("self.token_n", n=i + 1) for i in range(x.shape[0])]
-    inputs = f"X = {array(x)}\nscale = {bool(state['scale'])!r}  # divide by √d_k\ntemperature = {num(state['temperature'])}"
+    inputs = (
+        f"X = {array(x)}\nscale = {bool(state['scale'])!r}  # divide by √d_k\ntemperature = {num(state['temperature'])}"
+    )
     cells = [
         ("markdown", tr("nb.inputs")),
         ("code", inputs),
@@ -260,9 +265,7 @@ W2V_PARAMS = ("vector_size", "window", "min_count", "sg", "epochs", "negative", 
 
 def word2vec(state: Mapping[str, Any], lang: str) -> Recipe:
     tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
-    params = ", ".join(
-        f"{n}={num(state[n]) if n in ('sample', 'alpha') else int(state[n])}" for n in W2V_PARAMS
-    )
+    params = ", ".join(f"{n}={num(state[n]) if n in ('sample', 'alpha') else int(state[n])}" for n in W2V_PARAMS)
     keys_code = (
         f"key_tokens = sentences[{int(state['sentence'])}] if {int(state['sentence'])} < len(sentences) else sentences[0]"
         if state["keys_from"] == "sentence"
@@ -292,7 +295,10 @@ def word2vec(state: Mapping[str, Any], lang: str) -> Recipe:
             f"{MAX_CORPUS_TOKENS})\nprint(len(sentences), 'sentences,', sum(map(len, sentences)), 'tokens')",
         ),
         ("markdown", tr("nb.w2v_train")),
-        ("code", "model = ac.train_word2vec(sentences, **params)\nprint(len(model.wv), 'words, vectors of size', model.vector_size)"),
+        (
+            "code",
+            "model = ac.train_word2vec(sentences, **params)\nprint(len(model.wv), 'words, vectors of size', model.vector_size)",
+        ),
         ("markdown", tr("nb.w2v_vectors")),
         (
             "code",
