@@ -24,7 +24,7 @@ from .format import decimals, dim_labels, fmt, fmt_vec, matrix_frame, md_code, n
 from .i18n import show_error, t
 from .live_attention import AttentionView, current_temperature, live_attention
 from .nav import PageSpec, require_app_navigation
-from .share import bound, import_pending, load_link, show_notice, sync
+from .share import bound, import_pending, load_link, share_bar, show_notice, sync  # noqa: F401 - share_bar: for the pages
 
 
 def show_matrix(
