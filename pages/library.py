@@ -13,7 +13,17 @@ from attention_core import AttentionResult, contributions
 from attention_core.presets import LIBRARY
 from ui.format import fmt, fmt_vec, md_code
 from ui.i18n import t
-from ui.lesson import largest_share, output_card, qkv_inputs, qkv_live, show_matrix, start, step_card, weights_view
+from ui.lesson import (
+    largest_share,
+    output_card,
+    qkv_inputs,
+    qkv_live,
+    share_bar,
+    show_matrix,
+    start,
+    step_card,
+    weights_view,
+)
 from ui.nav import LESSONS
 
 SPEC = LESSONS["library"]
@@ -139,6 +149,7 @@ def steps(r: AttentionResult, v: np.ndarray | None, scale: bool) -> None:
 
 # --------------------------------------------------------------------------- the page
 st.title(t("library.title"))
+share_bar(SPEC)
 st.markdown(t("library.intro"))
 st.caption(t("library.notebook_words", request=LIBRARY.query_label, books="; ".join(LIBRARY.book_labels)))
 

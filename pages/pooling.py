@@ -13,9 +13,11 @@ from ui.figures import contributions_chart
 from ui.format import dim_labels, fmt, fmt_vec
 from ui.i18n import show_error, t
 from ui.lesson import (
+    bound,
     live_view,
     notebook_badge,
     reset,
+    share_bar,
     show_matrix,
     start,
     step_card,
@@ -130,7 +132,7 @@ def weight_controls(d: int) -> np.ndarray:
         0,
         limit,
         step=1,
-        key=SPEC.key("seed"),
+        **bound(SPEC, "seed"),
         help=t("pool.seed_help", limit=limit),
         persist_state="session",
     )
@@ -228,6 +230,7 @@ def live(x: np.ndarray | None) -> None:
 
 # ----------------------------------------------------------------------------- the page
 st.title(t("pool.title"))
+share_bar(SPEC)
 st.write(t("pool.intro"))
 
 st.header(t("pool.inputs_title"))

@@ -13,7 +13,7 @@ from attention_core import AttentionResult, attention
 from attention_core.presets import SCALED_DOT_PRODUCT
 from ui.format import fmt, fmt_vec, md_code
 from ui.i18n import t
-from ui.lesson import output_card, qkv_inputs, qkv_live, show_matrix, start, step_card, weights_view
+from ui.lesson import output_card, qkv_inputs, qkv_live, share_bar, show_matrix, start, step_card, weights_view
 from ui.live_attention import TEMPERATURE
 from ui.nav import LESSONS
 
@@ -161,6 +161,7 @@ def steps(r: AttentionResult, v: np.ndarray | None, scale: bool) -> None:
 
 # --------------------------------------------------------------------------- the page
 st.title(t("scaled_dot_product.title"))
+share_bar(SPEC)
 st.markdown(t("scaled_dot_product.intro"))
 
 st.subheader(t("scaled_dot_product.code_title"))

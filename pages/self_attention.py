@@ -14,9 +14,11 @@ from ui.editors import load_matrix
 from ui.format import dim_labels, fmt, fmt_vec
 from ui.i18n import show_error, t
 from ui.lesson import (
+    bound,
     notebook_badge,
     reset,
     scale_toggle,
+    share_bar,
     show_matrix,
     start,
     step_card,
@@ -161,6 +163,7 @@ def live(x: np.ndarray | None, preset: SelfAttentionPreset) -> None:
 
 # ----------------------------------------------------------------------------- the page
 st.title(t("self.title"))
+share_bar(SPEC)
 st.write(t("self.intro"))
 
 st.header(t("self.inputs_title"))
@@ -168,7 +171,7 @@ st.radio(
     t("self.preset"),
     list(PRESETS),
     format_func=PRESET_LABELS.__getitem__,
-    key=SPEC.key("preset"),
+    **bound(SPEC, "preset", default_as=None),
     horizontal=True,
     on_change=_load_preset,
     help=t("self.preset_help"),

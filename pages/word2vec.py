@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.i18n import t
-from ui.lesson import start
+from ui.lesson import share_bar, start
 from ui.nav import LESSONS
 from ui.word2vec.attention import attention_lab
 from ui.word2vec.corpus import corpus_section
@@ -16,9 +16,11 @@ from ui.word2vec.space import space_section
 from ui.word2vec.state import init_state
 from ui.word2vec.training import train_section
 
-start(LESSONS["word2vec"])
+SPEC = LESSONS["word2vec"]
+start(SPEC)
 init_state()
 st.title(t("w2v.title"))
+share_bar(SPEC)
 st.write(t("w2v.intro"))
 st.info(t("w2v.not_reproducible"), icon="ℹ️")
 
