@@ -9,7 +9,7 @@ from attention_core.errors import AttentionLabError
 from attention_core.presets import LIBRARY
 from ui.format import fmt_vec
 from ui.i18n import show_error, t
-from ui.lesson import finish, start, weights_view
+from ui.lesson import finish, share_bar, start, weights_view
 from ui.live_attention import current_temperature
 from ui.nav import LESSONS, PAGES
 
@@ -17,6 +17,7 @@ SPEC = LESSONS["home"]
 start(SPEC)
 
 st.title(t("home.title"))
+share_bar(SPEC)
 st.write(t("home.intro"))
 
 st.header(t("home.analogy_title"))

@@ -20,6 +20,7 @@ from ui.lesson import (
     output_card,
     qkv_inputs,
     qkv_live,
+    share_bar,
     show_matrix,
     show_numbers,
     start,
@@ -165,6 +166,7 @@ def steps(r: AttentionResult, v: np.ndarray | None, scale: bool) -> None:
 # --------------------------------------------------------------------------- the page
 with opening():
     st.title(t("library.title"))
+    share_bar(SPEC)
     st.markdown(t("library.intro"))
 controls, lesson = workbench()
 with controls:

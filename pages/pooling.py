@@ -13,11 +13,13 @@ from ui.figures import contributions_chart
 from ui.format import dim_labels, fmt, fmt_vec
 from ui.i18n import show_error, t
 from ui.lesson import (
+    bound,
     finish,
     live_view,
     notebook_badge,
     opening,
     reset,
+    share_bar,
     show_matrix,
     start,
     step_card,
@@ -133,7 +135,7 @@ def weight_controls(d: int) -> np.ndarray:
         0,
         limit,
         step=1,
-        key=SPEC.key("seed"),
+        **bound(SPEC, "seed"),
         help=t("pool.seed_help", limit=limit),
         persist_state="session",
     )
@@ -238,6 +240,7 @@ def live() -> None:
 # ----------------------------------------------------------------------------- the page
 with opening():
     st.title(t("pool.title"))
+    share_bar(SPEC)
     st.write(t("pool.intro"))
 live()
 finish(SPEC)

@@ -19,6 +19,7 @@ from ui.lesson import (
     output_card,
     qkv_inputs,
     qkv_live,
+    share_bar,
     show_matrix,
     show_numbers,
     start,
@@ -176,6 +177,7 @@ def notebook(r: AttentionResult, v: np.ndarray | None) -> None:
 # --------------------------------------------------------------------------- the page
 with opening():
     st.title(t("scaled_dot_product.title"))
+    share_bar(SPEC)
     st.markdown(t("scaled_dot_product.intro"))
 controls, lesson = workbench()
 with controls:

@@ -14,11 +14,13 @@ from ui.editors import load_matrix
 from ui.format import dim_labels, fmt, fmt_vec
 from ui.i18n import show_error, t
 from ui.lesson import (
+    bound,
     finish,
     notebook_badge,
     opening,
     reset,
     scale_toggle,
+    share_bar,
     show_matrix,
     start,
     step_card,
@@ -163,6 +165,7 @@ def live(x: np.ndarray | None, preset: SelfAttentionPreset) -> None:
 # ----------------------------------------------------------------------------- the page
 with opening():
     st.title(t("self.title"))
+    share_bar(SPEC)
     st.write(t("self.intro"))
 controls, lesson = workbench()
 with controls:
@@ -171,7 +174,7 @@ with controls:
         t("self.preset"),
         list(PRESETS),
         format_func=PRESET_LABELS.__getitem__,
-        key=SPEC.key("preset"),
+        **bound(SPEC, "preset", default_as=None),
         horizontal=True,
         on_change=_load_preset,
         help=t("self.preset_help"),

@@ -32,11 +32,13 @@ from ui.editors import matrix_editor, reset_editor
 from ui.format import dim_labels, fmt, fmt_vec, md_code, unique_labels
 from ui.i18n import show_error, t
 from ui.lesson import (
+    bound,
     finish,
     notebook_badge,
     opening,
     reset,
     scale_toggle,
+    share_bar,
     show_matrix,
     show_numbers,
     start,
@@ -110,11 +112,15 @@ def inputs() -> tuple[list[str], int, int, RandomTables | None]:
         c_sentence = st.container()
         c_seed, c_dim = st.columns(2)
         help_sentence = t("sbs.sentence_help", limit=MAX_SEQUENCE_TOKENS)
-        sentence = c_sentence.text_input(t("sbs.sentence"), key="sbs_sentence", help=help_sentence, persist_state=KEEP)
+        sentence = c_sentence.text_input(
+            t("sbs.sentence"), **bound(SPEC, "sentence"), help=help_sentence, persist_state=KEEP
+        )
         help_seed = t("sbs.seed_help", limit=SEED_LIMIT - 1)
-        seed = int(c_seed.number_input(t("sbs.seed"), step=1, key="sbs_seed", help=help_seed, persist_state=KEEP))
+        seed = int(
+            c_seed.number_input(t("sbs.seed"), step=1, **bound(SPEC, "seed"), help=help_seed, persist_state=KEEP)
+        )
         help_dim = t("sbs.dim_help", limit=MAX_MODEL_DIM)
-        dim = int(c_dim.number_input(t("sbs.dim"), step=1, key="sbs_dim", help=help_dim, persist_state=KEEP))
+        dim = int(c_dim.number_input(t("sbs.dim"), step=1, **bound(SPEC, "dim"), help=help_dim, persist_state=KEEP))
         st.button(t("sbs.reset"), key="sbs_reset", on_click=reset_all, help=t("sbs.reset_help"))
         all_tokens = tokenize(sentence or "")
         tokens, was_cut = cap(all_tokens, MAX_SEQUENCE_TOKENS)
@@ -245,7 +251,7 @@ def score_steps(live: Live | None) -> None:
     c_heads, c_scale = st.columns(2, vertical_alignment="bottom")
     c_head = st.container()
     help_heads = t("sbs.heads_help", limit=MAX_HEADS)
-    h = int(c_heads.number_input(t("sbs.heads"), step=1, key="sbs_heads", help=help_heads, persist_state=KEEP))
+    h = int(c_heads.number_input(t("sbs.heads"), step=1, **bound(SPEC, "heads"), help=help_heads, persist_state=KEEP))
     with c_scale:
         scale = scale_toggle(SPEC)
     attn, r = None, None
@@ -263,7 +269,10 @@ def score_steps(live: Live | None) -> None:
         head = 0
         if h > 1:  # the options are the head numbers: language-neutral, a language switch keeps the choice
             options = list(range(1, h + 1))
-            head = int(c_head.radio(t("sbs.head_select"), options=options, horizontal=True, key="sbs_head")) - 1
+            radio = c_head.radio(
+                t("sbs.head_select"), options=options, horizontal=True, **bound(SPEC, "head", default_as=None)
+            )
+            head = int(radio) - 1
         attn = Attn(live, h, scale, head)
         step3(live, r.heads[head], h, head, scale)
     softmax_steps(attn)
@@ -302,7 +311,7 @@ def step3(live: Live, res: AttentionResult, h: int, head: int, scale: bool) -> N
 @st.fragment
 def softmax_steps(a: Attn | None) -> None:
     """Causal mask, then steps 4 and 5: the live view's temperature reruns only this, once per gesture."""
-    causal = st.toggle(t("sbs.causal"), key="sbs_causal", help=t("sbs.causal_help"), persist_state=KEEP)
+    causal = st.toggle(t("sbs.causal"), **bound(SPEC, "causal"), help=t("sbs.causal_help"), persist_state=KEEP)
     if a is None:
         return
     temperature = current_temperature(SPEC.temperature_key)
@@ -368,6 +377,7 @@ def step5(live: Live, output: np.ndarray, h: int) -> None:
 # --------------------------------------------------------------------------- the page
 with opening():
     st.title(t("sbs.title"))
+    share_bar(SPEC)
     st.write(t("sbs.intro"))
 controls, lesson = workbench()
 with controls:

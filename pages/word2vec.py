@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.i18n import t
-from ui.lesson import finish, opening, start
+from ui.lesson import finish, opening, share_bar, start
 from ui.nav import LESSONS
 from ui.word2vec.attention import attention_lab
 from ui.word2vec.corpus import corpus_section
@@ -21,6 +21,7 @@ start(SPEC)
 init_state()
 with opening():
     st.title(t("w2v.title"))
+    share_bar(SPEC)
     st.write(t("w2v.intro"))
     st.info(t("w2v.not_reproducible"), icon="ℹ️")
     corpus = corpus_section()

@@ -13,6 +13,7 @@ from tests.chart_data import decode
 from ui.nav import LESSONS
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
+LIVE_COMPONENT = "attention_lab.live_attention"  # the other v2 component: ui.share's tools (a JSON payload)
 
 
 def figure(at: AppTest, index: int = 0) -> dict[str, Any]:
@@ -55,7 +56,11 @@ def live_views(at: AppTest) -> dict[str, tuple[dict[str, Any], dict[str, np.ndar
     """Every live attention view of the run, by its key: (header, arrays) decoded from its payload."""
     from ui.live_attention import decode_payload
 
-    return {el.key: decode_payload(el.proto.bytes) for el in at.get("bidi_component")}
+    return {
+        el.key: decode_payload(el.proto.bytes)
+        for el in at.get("bidi_component")
+        if el.proto.component_name == LIVE_COMPONENT
+    }
 
 
 def live_view(at: AppTest) -> tuple[dict[str, Any], dict[str, np.ndarray]]:

@@ -30,7 +30,7 @@ import pytest
 from google.protobuf.message import Message
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest_helpers import set_temperature
+from tests.apptest_helpers import LIVE_COMPONENT, set_temperature
 from tests.chart_data import decode
 from ui.i18n import catalog
 from ui.live_attention import decode_payload
@@ -201,6 +201,9 @@ def screen_text(at: AppTest) -> Screen:
                         out.append(("prose", f"table.{col}.{field}", conf[field]))
             for col in frame.columns:
                 out.extend(("data", "table.cell", v) for v in frame[col] if isinstance(v, str))
+        elif kind == "bidi_component" and proto.component_name != LIVE_COMPONENT:  # ui.share's tools: JSON
+            data = json.loads(proto.json)
+            out.extend(("prose", f"share.{k}", str(v)) for k, v in data.items() if isinstance(v, str) and k != "lang")
         elif kind == "bidi_component":  # the live attention view: its words travel in its payload
             header, _ = decode_payload(proto.bytes)
             out.extend(("prose", f"live.texts.{k}", str(v)) for k, v in header["texts"].items())

@@ -18,7 +18,7 @@ from hypothesis.extra import numpy as hnp
 
 import ui.live_attention as live
 from attention_core.presets import LIBRARY, POOLING, SCALED_DOT_PRODUCT, SELF_ATTENTION_3X3
-from tests.apptest_helpers import live_numbers, live_view, open_page, set_temperature
+from tests.apptest_helpers import live_numbers, live_view, live_views, open_page, set_temperature
 from ui.i18n import catalog
 from ui.live_attention import TEMPERATURE, decode_payload, encode_payload
 from ui.nav import LESSONS
@@ -159,7 +159,7 @@ def test_every_lesson_sends_the_view_its_inputs(page: str) -> None:
     key, temperature_key = LESSONS[page].live_key, LESSONS[page].temperature_key
     at = open_page(page)
     header, arrays = live_view(at)
-    assert at.get("bidi_component")[0].key == key
+    assert list(live_views(at)) == [key]
     assert header["temperature"] == 1.0 and header["scale"] is scale
     assert (header["t_min"], header["t_max"], header["t_step"]) == (0.05, 5.0, 0.05)
     assert header["decimals"] == 4

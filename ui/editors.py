@@ -6,6 +6,8 @@ Session keys, for an editor called ``key``:
   ``version`` (``{key}__version``) is bumped to give the grid a fresh start (:func:`reset_editor`).
 - ``{key}__text``: the text box; ``{key}__text_base`` the matrix a valid text put in the grid;
   ``{key}__synced`` the numbers the text box last agreed with.
+- ``{key}__value``: the last valid matrix it returned (what a link or an export carries);
+  ``{key}__load``: a matrix to start from at its next draw (:func:`queue_matrix`, e.g. from a link).
 - :func:`sized_matrix_editor` adds ``{key}_rows``, ``{key}_cols`` (size inputs), ``{key}_reset``,
   ``{key}__base`` (the matrix it starts from) and ``{key}__last`` (the last valid edit).
 - :func:`qkv_editors` makes ``{key}_q``, ``{key}_k``, ``{key}_v`` and the button ``{key}_reset``.
@@ -47,6 +49,17 @@ def reset_editor(key: str) -> None:
     for suffix in (TEXT_SUFFIX, "__text_base", "__synced"):
         st.session_state.pop(f"{key}{suffix}", None)
     _restart_grid(key)
+
+
+def queue_matrix(key: str, x: np.ndarray) -> None:
+    """Make editor ``key`` show ``x`` at its next draw (a link or an imported file), through its own
+    text-box path (``__text_base``): the grid starts over from ``x``. Ignored if the shape differs.
+
+    Safe before the editor is drawn in a run (at the page's start, or in a callback).
+    """
+    a = np.atleast_2d(np.asarray(x, dtype=float))
+    st.session_state[f"{key}__load"] = a
+    st.session_state[f"{key}__value"] = a
 
 
 def matrix_editor(
@@ -149,10 +162,16 @@ def _matrix_input(
     callback) takes a valid text of another shape; without it the text must keep the shape.
     """
     shape = (int(default.shape[0]), int(default.shape[1]))
+    pending = st.session_state.pop(f"{key}__load", None)
+    if pending is not None and pending.shape == shape:
+        reset_editor(key)
+        st.session_state[f"{key}__text_base"] = (sig, pending)
     override = st.session_state.get(f"{key}__text_base")
     data = override[1] if override is not None and override[0] == sig and override[1].shape == shape else default
     edited = grid(data, f"{key}__{sig}__v{editor_version(key)}")
     values = _grid_check(edited, rows, cols, name)
+    if values is not None:
+        st.session_state[f"{key}__value"] = values
     if max(shape) > MAX_MATRIX_SIZE:
         return values  # a large matrix: the grid only (its text would be too long to read)
 

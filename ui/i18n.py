@@ -129,8 +129,14 @@ def t(key: str, **params: Any) -> str:
     Falls back to English, then to the key itself, so a missing entry shows up
     on screen (and in the catalog tests) instead of crashing the page.
     """
-    lang = current_language()
-    text = catalog(lang).get(key) or catalog(DEFAULT_LANGUAGE).get(key) or key
+    return text_in(current_language(), key, **params)
+
+
+def text_in(lang: str, key: str, **params: Any) -> str:
+    """Like :func:`t`, in a given language and without a script run (for files built on a download)."""
+    text = (
+        catalog(lang if lang in LANGUAGES else DEFAULT_LANGUAGE).get(key) or catalog(DEFAULT_LANGUAGE).get(key) or key
+    )
     if params:
         try:
             return text.format(**params)

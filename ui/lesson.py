@@ -27,6 +27,7 @@ from .format import decimals, dim_labels, fmt, fmt_vec, matrix_frame, md_code, n
 from .i18n import show_error, t
 from .live_attention import AttentionView, current_temperature, live_attention
 from .nav import PAGES, PageSpec, require_app_navigation
+from .share import bound, import_pending, load_link, share_bar, show_notice, sync  # noqa: F401 - share_bar: for the pages
 
 
 def show_matrix(
@@ -79,10 +80,15 @@ def start(spec: PageSpec) -> None:
     (from the page registry) where the widgets, the reset buttons and the tests find it.
 
     Widgets are drawn with ``persist_state="session"``: their values survive a visit to another page.
+    Then the experiment a link brings, or a file just imported, is put in place (:mod:`ui.share`),
+    with one notice for what a link brought that was ignored.
     """
     require_app_navigation()
     for key, value in spec.defaults.items():
         st.session_state.setdefault(key, value)
+    load_link(spec)
+    import_pending(spec)
+    show_notice(spec)
 
 
 def opening() -> AbstractContextManager[None]:
@@ -140,7 +146,7 @@ def reset(spec: PageSpec, *names: str) -> None:
 def scale_toggle(spec: PageSpec, *, note: str = "") -> bool:
     """The "divide by √d_k" switch (key ``{prefix}_scale``); ``note`` is added to its help."""
     help_text = t("common.scale_help") + (f" {note}" if note else "")
-    return bool(st.toggle(t("common.scale"), key=spec.key("scale"), help=help_text, persist_state="session"))
+    return bool(st.toggle(t("common.scale"), **bound(spec, "scale"), help=help_text, persist_state="session"))
 
 
 def notebook_badge(matches: bool, *, details: Callable[[], None] | None = None) -> None:
@@ -159,8 +165,14 @@ def notebook_badge(matches: bool, *, details: Callable[[], None] | None = None) 
 
 
 def live_view(spec: PageSpec, view: AttentionView) -> float:
-    """The lesson's live attention view (key ``{prefix}_live``); returns the temperature to compute with."""
-    return live_attention(spec.live_key, view, temperature_key=spec.temperature_key)
+    """The lesson's live attention view (key ``{prefix}_live``); returns the temperature to compute with.
+
+    Every lesson draws it after its inputs, in its live fragment: here the URL catches up with the
+    experiment (:func:`ui.share.sync`), after a full run or a fragment's.
+    """
+    temperature = live_attention(spec.live_key, view, temperature_key=spec.temperature_key)
+    sync(spec)
+    return temperature
 
 
 def show_numbers() -> AbstractContextManager[object]:

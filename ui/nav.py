@@ -2,22 +2,61 @@
 
 ``app.py`` builds ``st.navigation`` from this list and the home page links to it, so a new page is
 added in one place. Each lesson names its key prefix (every widget and session key of the lesson
-starts with it) and its widgets' defaults (what "reset" restores); tests and benchmarks read them
-from here.
+starts with it), its widgets' defaults (what "reset" restores) and its *experiment*: the values a
+link, a JSON file and a notebook carry (:mod:`ui.share`; the fields are declared below, next to the
+defaults they share). Tests and benchmarks read them from here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
+import numpy as np
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from attention_core.presets import LIBRARY, SCALED_DOT_PRODUCT, STEP_BY_STEP
+from attention_core import build_vocab, cap, random_tables, tokenize, tokenize_lines
+from attention_core.limits import (
+    MAX_HEADS,
+    MAX_MATRIX_SIZE,
+    MAX_MODEL_DIM,
+    MAX_SEQUENCE_TOKENS,
+    MAX_TEXT_CHARS,
+    SEED_LIMIT,
+)
+from attention_core.presets import (
+    LIBRARY,
+    POOLING,
+    SCALED_DOT_PRODUCT,
+    SELF_ATTENTION_3X3,
+    SELF_ATTENTION_5X4,
+    STEP_BY_STEP,
+    WORD2VEC_PRESETS,
+    LibraryPreset,
+    ScaledDotProductPreset,
+)
+from attention_core.word2vec import REAL_BOUNDS, WHOLE_BOUNDS
 from ui.live_attention import TEMPERATURE
+from ui.share.fields import (
+    Choice,
+    Experiment,
+    Field,
+    Flag,
+    Int,
+    Matrix,
+    Real,
+    State,
+    Temperature,
+    Text,
+    Vector,
+    Word,
+    Words,
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +69,7 @@ class PageSpec:
     summary_key: str
     prefix: str
     defaults: Mapping[str, object] = field(default_factory=dict)
+    experiment: Experiment | None = None
 
     @property
     def name(self) -> str:
@@ -58,8 +98,105 @@ def _defaults(prefix: str, **values: object) -> Mapping[str, object]:
     return MappingProxyType(out)
 
 
+# --------------------------------------------------------------------------- experiments (ui.share)
+def _experiment(*fields: Field) -> Experiment:
+    """A lesson's experiment: its fields, then the live view's temperature."""
+    return Experiment((*fields, Temperature("temperature", TEMPERATURE.default)))
+
+
+def _qkv(preset: LibraryPreset | ScaledDotProductPreset) -> Experiment:
+    """The query/key/value lessons: the scaling switch and the three editable tables."""
+    shapes = {name: np.shape(m) for name, m in zip("qkv", (preset.query, preset.keys, preset.values), strict=True)}
+    tables = {"q": preset.query, "k": preset.keys, "v": preset.values}
+    return _experiment(
+        Flag("scale", preset.scale, bound=True),
+        *(Matrix(n, np.array(tables[n], dtype=float), shape=lambda s, n=n: shapes[n]) for n in "qkv"),
+    )
+
+
+@lru_cache(maxsize=16)
+def _tables(vocab: tuple[str, ...], dim: int, seed: int) -> Any:
+    return random_tables(len(vocab), dim, seed)
+
+
+def _sbs_tables(state: State) -> Any:
+    """The step-by-step page's random tables for the state's sentence, size and seed (None when invalid)."""
+    tokens, _ = cap(tokenize(str(state.get("sentence") or "")), MAX_SEQUENCE_TOKENS)
+    dim, seed = state.get("dim"), state.get("seed")
+    if not tokens or not isinstance(dim, int) or not 1 <= dim <= MAX_MODEL_DIM:
+        return None
+    if not isinstance(seed, int) or not 0 <= seed < SEED_LIMIT:
+        return None
+    return _tables(tuple(build_vocab(tokens)), dim, seed)
+
+
+def _sbs_matrix(name: str, which: str) -> Matrix:
+    """One of the step-by-step page's editable tables (its editor is per seed: ``sbs_{name}_s{seed}``)."""
+    return Matrix(
+        name,
+        lambda s: getattr(_sbs_tables(s), which),
+        shape=lambda s: np.shape(getattr(_sbs_tables(s), which)),
+        max_rows=MAX_SEQUENCE_TOKENS,
+        max_cols=MAX_MODEL_DIM,
+        editor=lambda s: f"sbs_{name}_s{s['seed']}",
+        when=lambda s: _sbs_tables(s) is not None,
+    )
+
+
+_SELF_PRESETS = {"3x3": SELF_ATTENTION_3X3, "5x4": SELF_ATTENTION_5X4}
+
+
+def _w2v(name: str) -> Any:
+    """A Word2Vec control's default: the chosen preset's (``ui.word2vec.state``)."""
+
+    def default(state: State) -> Any:
+        from ui.word2vec.state import preset_default
+
+        return preset_default(state.get("preset"), name)
+
+    return default
+
+
+def _w2v_experiment() -> Experiment:
+    """The Word2Vec lab: the corpus and every training parameter, what is watched, the attention."""
+    whole = [
+        Int(n, _w2v(n), low=WHOLE_BOUNDS[n][0], high=WHOLE_BOUNDS[n][1])
+        for n in ("vector_size", "window", "min_count", "epochs", "negative", "seed")
+    ]
+    digits = {"sample": 5, "alpha": 4}
+    real = [Real(n, _w2v(n), low=REAL_BOUNDS[n][0], high=REAL_BOUNDS[n][1], digits=digits[n]) for n in digits]
+
+    def lines(state: State) -> int:
+        text = str(state.get("text") or "")[:MAX_TEXT_CHARS]
+        return max(0, len(tokenize_lines(text, lowercase=bool(state.get("lower")))) - 1)
+
+    return _experiment(
+        # no default: the preset is always in the link (without one, the page picks the corpus
+        # designed for the UI's language, so a link opened in another language would change)
+        Choice("preset", None, options=tuple(p.id for p in WORD2VEC_PRESETS)),
+        Flag("lower", _w2v("lower")),
+        Text("text", _w2v("text"), max_chars=MAX_TEXT_CHARS),
+        *whole,
+        *real,
+        Choice("sg", _w2v("sg"), options=(0, 1)),
+        Words("look", _w2v("look"), max_items=12),
+        Words("pairs", _w2v("pairs"), max_items=6, pairs=True),
+        Word("nn_word", _w2v("nn_word")),
+        Int("nn_topn", _w2v("nn_topn"), low=1, high=10),
+        Flag("3d", _w2v("3d")),
+        Word("query", _w2v("query")),
+        Choice("keys_from", _w2v("keys_from"), options=("sentence", "words")),
+        Int("sentence", _w2v("sentence"), low=0, high=lines, when=lambda s: s.get("keys_from") == "sentence"),
+        Words("words", _w2v("words"), max_items=MAX_SEQUENCE_TOKENS, when=lambda s: s.get("keys_from") == "words"),
+        Flag("project", _w2v("project")),
+        Int("proj_seed", _w2v("proj_seed"), low=0, high=SEED_LIMIT - 1, when=lambda s: bool(s.get("project"))),
+        Flag("scale", _w2v("scale")),
+        *(Word(f"single_{p}", _w2v(f"single_{p}")) for p in "qkv"),
+    )
+
+
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/home.py", "nav.home", "🏠", "nav.home_summary", "home", _defaults("home")),
+    PageSpec("pages/home.py", "nav.home", "🏠", "nav.home_summary", "home", _defaults("home"), _experiment()),
     PageSpec(
         "pages/library.py",
         "nav.library",
@@ -67,6 +204,7 @@ PAGES: tuple[PageSpec, ...] = (
         "nav.library_summary",
         "library",
         _defaults("library", scale=LIBRARY.scale),
+        _qkv(LIBRARY),
     ),
     PageSpec(
         "pages/step_by_step.py",
@@ -83,6 +221,19 @@ PAGES: tuple[PageSpec, ...] = (
             scale=STEP_BY_STEP.scale,
             causal=False,
         ),
+        _experiment(
+            Text("sentence", STEP_BY_STEP.sentence, bound=True, max_chars=4000),
+            Int("seed", STEP_BY_STEP.seed, bound=True, low=0, high=SEED_LIMIT - 1),
+            Int("dim", STEP_BY_STEP.dim, bound=True, low=1, high=MAX_MODEL_DIM),
+            Int("heads", 1, bound=True, low=1, high=MAX_HEADS),
+            Flag("scale", STEP_BY_STEP.scale, bound=True),
+            Flag("causal", False, bound=True),
+            Int("head", 1, bound=True, low=1, high=lambda s: int(s["heads"]), when=lambda s: s["heads"] > 1),
+            _sbs_matrix("emb", "embeddings"),
+            _sbs_matrix("wq", "w_q"),
+            _sbs_matrix("wk", "w_k"),
+            _sbs_matrix("wv", "w_v"),
+        ),
     ),
     PageSpec(
         "pages/self_attention.py",
@@ -91,8 +242,31 @@ PAGES: tuple[PageSpec, ...] = (
         "nav.self_attention_summary",
         "self",
         _defaults("self", preset="3x3", scale=False),
+        _experiment(
+            Choice("preset", "3x3", bound=True, options=tuple(_SELF_PRESETS)),
+            Flag("scale", False, bound=True),
+            Matrix("x", lambda s: np.array(_SELF_PRESETS[s["preset"]].x), sized=True),
+        ),
     ),
-    PageSpec("pages/pooling.py", "nav.pooling", "🎯", "nav.pooling_summary", "pool", _defaults("pool", seed=0)),
+    PageSpec(
+        "pages/pooling.py",
+        "nav.pooling",
+        "🎯",
+        "nav.pooling_summary",
+        "pool",
+        _defaults("pool", seed=0),
+        _experiment(
+            Matrix("x", np.array(POOLING.x), sized=True, max_rows=MAX_MATRIX_SIZE, max_cols=MAX_MATRIX_SIZE),
+            Int("seed", 0, bound=True, low=0, high=SEED_LIMIT - 1),
+            Vector(
+                "w",
+                lambda s: POOLING.w_for(np.shape(s["x"])[1]),
+                shape=lambda s: (np.shape(s["x"])[1],),
+                low=-3.0,
+                high=3.0,
+            ),
+        ),
+    ),
     PageSpec(
         "pages/scaled_dot_product.py",
         "nav.scaled_dot_product",
@@ -100,8 +274,11 @@ PAGES: tuple[PageSpec, ...] = (
         "nav.scaled_dot_product_summary",
         "scaled_dot_product",
         _defaults("scaled_dot_product", scale=SCALED_DOT_PRODUCT.scale),
+        _qkv(SCALED_DOT_PRODUCT),
     ),
-    PageSpec("pages/word2vec.py", "nav.word2vec", "🧪", "nav.word2vec_summary", "w2v", _defaults("w2v")),
+    PageSpec(
+        "pages/word2vec.py", "nav.word2vec", "🧪", "nav.word2vec_summary", "w2v", _defaults("w2v"), _w2v_experiment()
+    ),
 )
 #: The pages by name: ``LESSONS["library"].temperature_key == "library_temperature"``.
 LESSONS: Mapping[str, PageSpec] = MappingProxyType({p.name: p for p in PAGES})

@@ -168,6 +168,9 @@ _TEXT_KEYS = (
     "close",
     "js_error",
     "error_score_overflow",
+    "download_title",
+    "download_png",
+    "download_svg",
 )
 _LABEL_CHARS = 200
 #: Up to this many keys the colours start on the fixed 0-1 range; above it, on "auto" (0 to the

@@ -9,7 +9,9 @@
 //   weights = softmax(masked / T)    the max of each row is subtracted *before* ÷T,
 //                                    exactly as attention_core.softmax does
 //   output  = weights · V
-// No library, no network: vanilla JS, one canvas.
+// It draws them on one canvas, and exports that picture: as PNG (the canvas itself, at its drawn
+// size in device pixels) or as SVG (built from the same weights, colours and labels, at the drawn
+// size in CSS pixels). No library, no network: vanilla JS.
 
 const instances = new WeakMap();
 const FONT_PX = 15; // text on the canvas (≥ 14 px: readable from the back of a classroom; larger on a projector)
@@ -182,6 +184,7 @@ class LiveView {
       tip: q(".la-tip"),
       hint: q(".la-hint"),
       narration: q(".la-narration"),
+      exportBox: q(".la-export"),
       output: q(".la-output"),
       explain: q(".la-explain"),
       sr: q(".la-sr-table"),
@@ -234,6 +237,10 @@ class LiveView {
       if (cell && cell.kind === "cell") this.select(cell.i, cell.j);
     });
     on(canvas, "keydown", (e) => this.onCanvasKey(e));
+    on(this.el.exportBox, "click", (e) => {
+      const button = e.target && e.target.closest ? e.target.closest("button[data-format]") : null;
+      if (button) this.exportImage(button.dataset.format);
+    });
     on(modes, "change", (e) => {
       if (e.target && MODES.includes(e.target.value)) {
         this.mode = e.target.value;
@@ -390,6 +397,8 @@ class LiveView {
     this.el.legendMask.hidden = !this.st.mask;
     this.el.legendMask.querySelector("span").textContent = x.masked_legend;
     this.el.hint.textContent = x.click_hint;
+    this.el.exportBox.setAttribute("aria-label", x.download_title || "");
+    for (const b of this.el.exportBox.querySelectorAll("button")) b.textContent = x["download_" + b.dataset.format] || b.dataset.format;
     this.el.canvas.setAttribute("aria-label", fill(x.summary, { rows: this.st.nq, cols: this.st.nk }));
     this.el.explain.setAttribute("aria-label", x.explain_title_plain || "");
   }
@@ -996,6 +1005,87 @@ class LiveView {
       const out = vector(st.output.subarray(i * st.dv, (i + 1) * st.dv), d, 16);
       add("p", "la-explain-out", x.explain_output + " " + terms.join(" + ") + " = " + out);
     }
+  }
+
+  // -- export: the heatmap as drawn, PNG or SVG (a download made in the browser)
+  exportImage(format) {
+    if (!this.st || this.st.fault) return;
+    this.frame(); // the picture of the current temperature
+    const L = this.layout();
+    const bg = (getComputedStyle(this.root).getPropertyValue("--st-background-color") || "").trim() || "#ffffff";
+    const name = "attention-weights-" + (this.h.id || "view") + "-T" + fmt(this.T, 2);
+    let url;
+    let revoke = false;
+    if (format === "svg") {
+      url = URL.createObjectURL(new Blob([this.svgText(L, bg)], { type: "image/svg+xml" }));
+      revoke = true;
+      this.root.dataset.exported = "svg:" + L.W + "x" + L.H;
+    } else {
+      const c = document.createElement("canvas");
+      c.width = this.el.canvas.width;
+      c.height = this.el.canvas.height;
+      const g = c.getContext("2d");
+      g.fillStyle = bg;
+      g.fillRect(0, 0, c.width, c.height);
+      g.drawImage(this.el.canvas, 0, 0);
+      url = c.toDataURL("image/png");
+      this.root.dataset.exported = "png:" + c.width + "x" + c.height;
+    }
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = name + "." + (format === "svg" ? "svg" : "png");
+    a.hidden = true;
+    this.el.exportBox.appendChild(a);
+    a.click();
+    a.remove();
+    if (revoke) setTimeout(() => URL.revokeObjectURL(url), 5000);
+  }
+
+  svgText(L, bg) {
+    // the same picture as the canvas: cells in the colours drawn last frame, numbers, labels, titles
+    const st = this.st;
+    const x = this.texts();
+    const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+    const n = (v) => Number(v.toFixed(2));
+    const px = this.cellImage.data;
+    const out = [
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${L.W}" height="${L.H}" viewBox="0 0 ${L.W} ${L.H}" font-family="${esc(L.font.replace(/^\d+px\s*/, ""))}" font-size="${FONT_PX}">`,
+      `<rect width="100%" height="100%" fill="${esc(bg)}"/>`,
+      `<g fill="${esc(L.color)}" dominant-baseline="middle">`,
+      `<text x="0" y="${n(L.titleH / 2)}" font-weight="600">${esc((x.row_title || "") + " ↓ · " + (x.col_title || "") + " →")}</text>`,
+    ];
+    for (let i = 0; i < st.nq; i += L.rowStride)
+      out.push(`<text x="${n(L.left - 8)}" y="${n(L.top + (i + 0.5) * L.ch)}" text-anchor="end">${esc(L.rowLabels[i].text)}</text>`);
+    for (let j = 0; j < st.nk; j += L.colStride) {
+      const cx = n(L.left + (j + 0.5) * L.cw);
+      const lines = L.colLabels[j];
+      if (L.horizontal) {
+        const y0 = L.top - 4 - (lines.length - 0.5) * L.lineH;
+        lines.forEach((line, k) => out.push(`<text x="${cx}" y="${n(y0 + k * L.lineH)}" text-anchor="middle">${esc(line)}</text>`));
+      } else {
+        out.push(`<text transform="translate(${cx} ${n(L.top - 4)}) rotate(-45)" x="2">${esc(lines[0])}</text>`);
+      }
+    }
+    out.push("</g>", '<g class="cells">');
+    const d = L.cellDecimals;
+    for (let i = 0; i < st.nq; i++)
+      for (let j = 0; j < st.nk; j++) {
+        const idx = i * st.nk + j;
+        const masked = st.mask && !st.mask[idx];
+        const p = idx * 4;
+        const fill = masked ? "#d9d9d9" : `rgb(${px[p]},${px[p + 1]},${px[p + 2]})`;
+        const cx = L.left + j * L.cw;
+        const cy = L.top + i * L.ch;
+        const value = masked ? x.masked : fmt(st.weights[idx], this.h.decimals);
+        out.push(`<rect x="${n(cx)}" y="${n(cy)}" width="${n(L.cw)}" height="${n(L.ch)}" fill="${fill}"><title>${esc(st.rows[i] + " · " + st.cols[j] + ": " + value)}</title></rect>`);
+        if (d >= 0) {
+          const ink = masked ? "#333" : darkText(px[p], px[p + 1], px[p + 2]) ? "#111" : "#fff";
+          const label = masked ? "−∞" : fmt(st.weights[idx], d);
+          out.push(`<text x="${n(cx + L.cw / 2)}" y="${n(cy + L.ch / 2)}" fill="${ink}" text-anchor="middle" dominant-baseline="middle">${label}</text>`);
+        }
+      }
+    out.push("</g></svg>");
+    return out.join("\n");
   }
 
   updateSr() {

@@ -14,6 +14,8 @@ from attention_core import cosine_similarity, nearest_neighbours, pair_cosines
 from ui.figures import show_figure
 from ui.format import decimals, fmt, md_code
 from ui.i18n import t
+from ui.nav import LESSONS
+from ui.share import figure_downloads, sync
 from ui.word2vec_cache import TrainedModel
 
 from . import charts
@@ -141,6 +143,7 @@ def _heatmap(trained: TrainedModel, look: list[str]) -> None:
         cosine_similarity(trained.vectors[rows]), look, word=t("w2v.word"), value=t("w2v.cosine")
     )
     show_figure(traces, layout, key="w2v_cosine")
+    figure_downloads("w2v_cosine", "attention-lab-cosine")
 
 
 def _honesty(trained: TrainedModel) -> None:
@@ -201,3 +204,4 @@ def space_section(trained: TrainedModel) -> None:
     _epoch_view(trained, look)
     _heatmap(trained, look)
     _neighbours(trained)
+    sync(LESSONS["word2vec"])  # the controls above rerun only this fragment: the URL follows them here

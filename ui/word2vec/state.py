@@ -7,7 +7,9 @@ a ``format_func`` may be called outside the script run (AppTest does), where the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from types import MappingProxyType
 
 import streamlit as st
 
@@ -159,23 +161,40 @@ def default_preset() -> str:
     return next((p.id for p in LEARNING_PRESETS if p.language == lang), LEARNING_PRESETS[0].id)
 
 
+#: The controls that do not come from the preset.
+FIXED_DEFAULTS: dict[str, object] = {
+    "w2v_scale": False,
+    "w2v_project": False,
+    "w2v_proj_seed": 42,
+    "w2v_temperature": TEMPERATURE.default,
+    "w2v_3d": False,
+    "w2v_nn_topn": 5,
+}
+
+
+def all_defaults(pid: str) -> dict[str, object]:
+    """Every control's default with preset ``pid`` (the values a link leaves out)."""
+    return {**preset_state(PRESETS[pid]), **FIXED_DEFAULTS, "w2v_preset": pid}
+
+
+@lru_cache(maxsize=len(PRESETS))
+def _defaults_of(pid: str) -> Mapping[str, object]:
+    return MappingProxyType(all_defaults(pid))
+
+
+def preset_default(pid: object, name: str) -> object:
+    """Control ``w2v_{name}``'s default with preset ``pid`` (the UI language's designed corpus when
+    ``pid`` is no preset). Computed once per preset: links and exports ask on every rerun."""
+    value = _defaults_of(pid if isinstance(pid, str) and pid in PRESETS else default_preset())[f"w2v_{name}"]
+    return list(value) if isinstance(value, list) else value
+
+
 def init_state() -> None:
     """First visit: the corpus designed to learn, in the UI's language; a value already set is kept."""
     if st.session_state.get("w2v_preset") not in PRESETS:
         st.session_state["w2v_preset"] = preset_id(st.session_state.get("w2v_preset")) or default_preset()
     st.session_state[PRESET_ID_KEY] = st.session_state["w2v_preset"]
-    defaults = preset_state(PRESETS[st.session_state["w2v_preset"]])
-    defaults.update(
-        {
-            "w2v_scale": False,
-            "w2v_project": False,
-            "w2v_proj_seed": 42,
-            "w2v_temperature": TEMPERATURE.default,
-            "w2v_3d": False,
-            "w2v_nn_topn": 5,
-        }
-    )
-    for key, value in defaults.items():
+    for key, value in all_defaults(st.session_state["w2v_preset"]).items():
         st.session_state.setdefault(key, value)
 
 

@@ -1,0 +1,160 @@
+"""The files an experiment is exported to (built on demand, from plain values: no Streamlit here).
+
+- the notebook: nbformat v4, valid by ``nbformat.validate``; a setup cell, then the lesson's recipe;
+- the JSON file: ``{"app", "version", "lesson", "lang", "inputs", "results"}``; ``inputs`` holds every
+  field of the lesson's experiment, ``results`` every table (rows, columns, values);
+- the tables: one CSV per matrix (row labels in the first column, column labels in the first row,
+  every number exact), zipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from attention_core.errors import AttentionLabError
+from ui.i18n import text_in
+
+from .recipes import RECIPES, Recipe, Table, run
+
+APP_ID = "attention-lab"
+EXPERIMENT_VERSION = 1
+#: What the import takes (Streamlit's ``server.maxUploadSize = 1`` MB stops larger files first).
+MAX_IMPORT_BYTES = 1024 * 1024
+
+SETUP = """\
+import os
+import sys
+from pathlib import Path
+
+try:
+    import attention_core as ac  # the Attention Lab's engine
+except ModuleNotFoundError:  # not opened from the Attention Lab folder: look for it
+    here = Path.cwd()
+    for folder in [os.environ.get("ATTENTION_LAB", ""), here, *here.parents]:
+        if folder and (Path(folder) / "attention_core" / "__init__.py").is_file():
+            sys.path.insert(0, str(folder))
+            break
+    import attention_core as ac
+import numpy as np
+
+np.set_printoptions(floatmode="unique", linewidth=120)  # every digit, as the page computed it"""
+
+
+def recipe(lesson: str, state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> Recipe:
+    """The lesson's recipe for ``state`` (``edited``: the step-by-step tables the learner changed)."""
+    if lesson == "step_by_step":
+        return RECIPES[lesson](state, lang, edited=edited)
+    return RECIPES[lesson](state, lang)
+
+
+def notebook_json(lesson: str, state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> bytes:
+    """The experiment as a Jupyter notebook (UTF-8 JSON), validated by nbformat."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    r = recipe(lesson, state, lang, edited)
+    cells = [
+        new_markdown_cell(f"# {r.title}\n\n" + text_in(lang, "nb.intro", lesson=r.title)),
+        new_markdown_cell(text_in(lang, "nb.setup")),
+        new_code_cell(SETUP),
+    ]
+    cells += [new_markdown_cell(src) if kind == "markdown" else new_code_cell(src) for kind, src in r.cells]
+    nb = new_notebook(
+        cells=cells,
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+            "attention_lab": {"lesson": lesson, "lang": lang, "version": EXPERIMENT_VERSION},
+        },
+    )
+    nbformat.validate(nb)
+    return nbformat.writes(nb).encode("utf-8")
+
+
+def lesson_tables(lesson: str, state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> list[Table]:
+    """Every table of the lesson, computed by running its recipe (empty while the inputs are bad)."""
+    r = recipe(lesson, state, lang, edited)
+    try:
+        return r.tables(run(r))
+    except AttentionLabError:
+        return []
+
+
+def experiment_json(
+    lesson: str, inputs: Mapping[str, Any], state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()
+) -> bytes:
+    """The whole experiment: ``inputs`` (JSON values of every field) and the resulting tables."""
+    results = {
+        name: {"rows": list(rows), "cols": list(cols), "values": values.tolist()}
+        for name, values, rows, cols in lesson_tables(lesson, state, lang, edited)
+    }
+    doc = {
+        "app": APP_ID,
+        "version": EXPERIMENT_VERSION,
+        "lesson": lesson,
+        "lang": lang,
+        "inputs": dict(inputs),
+        "results": results,
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8")
+
+
+def tables_zip(lesson: str, state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> bytes:
+    """Every table as a CSV file with its labels, in one zip."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for i, (name, values, rows, cols) in enumerate(lesson_tables(lesson, state, lang, edited), start=1):
+            text = io.StringIO()
+            w = csv.writer(text, lineterminator="\n")
+            w.writerow(["", *cols])
+            for label, row in zip(rows, values, strict=True):
+                w.writerow([label, *(repr(float(x)) for x in row)])
+            info = zipfile.ZipInfo(f"{i:02d}_{name}.csv", date_time=(2026, 1, 1, 0, 0, 0))
+            z.writestr(info, text.getvalue().encode("utf-8"), zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- import
+class ImportProblem(ValueError):
+    """Why a file cannot be imported: ``code`` picks the message (``share.import_{code}``)."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+def read_experiment(data: bytes, lesson: str) -> dict[str, Any]:
+    """A file's inputs, if it is an experiment of ``lesson`` this version can read; else ImportProblem."""
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ImportProblem("too_big", limit="1 MB")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportProblem("not_text") from exc
+    try:
+        doc = json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise ImportProblem("truncated" if exc.pos >= len(text.rstrip()) else "not_json") from exc
+    except (ValueError, RecursionError) as exc:
+        raise ImportProblem("not_json") from exc
+    if not isinstance(doc, dict) or doc.get("app") != APP_ID:
+        raise ImportProblem("not_ours")
+    if doc.get("version") != EXPERIMENT_VERSION:
+        raise ImportProblem("version", version=str(doc.get("version"))[:20])
+    if doc.get("lesson") != lesson:
+        other = doc.get("lesson")
+        raise ImportProblem("other_lesson", lesson=str(other)[:40] if isinstance(other, str) else "?")
+    inputs = doc.get("inputs")
+    if not isinstance(inputs, dict):
+        raise ImportProblem("no_inputs")
+    return inputs

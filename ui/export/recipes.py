@@ -1,0 +1,352 @@
+"""Each lesson's experiment as a notebook: markdown per step (in the UI's language) and code that
+recomputes the page's numbers with ``attention_core`` and numpy, the learner's inputs written in.
+
+A :class:`Recipe` is plain data: its code cells are what the notebook runs, and what
+:func:`run` executes here to fill the JSON file and the CSV tables, so the three carry the same
+numbers. Values enter the code only as Python literals (``repr`` of strings, the shortest exact
+decimal of every float), never as code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+import attention_core as ac
+from attention_core.limits import MAX_CORPUS_TOKENS, MAX_SEQUENCE_TOKENS, MAX_TEXT_CHARS
+from attention_core.presets import LIBRARY
+from ui.format import dim_labels, unique_labels
+from ui.i18n import text_in
+from ui.share.fields import real_text
+
+#: A table a lesson exports: its name, the (n, d) numbers, row and column labels.
+Table = tuple[str, np.ndarray, list[str], list[str]]
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A lesson's notebook: ``cells`` (kind, source) after the common setup, and which of the
+    namespace's arrays are its tables (``tables(namespace)``)."""
+
+    title: str
+    cells: list[tuple[str, str]]
+    tables: Callable[[Mapping[str, Any]], list[Table]]
+    notes: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- literals
+def num(x: float) -> str:
+    """A float literal that reads back exactly (``1.0``, ``0.1``, ``1e-07``)."""
+    s = real_text(float(x))
+    return s if any(c in s for c in ".e") else s + ".0"
+
+
+def array(a: Any) -> str:
+    """``np.array([[…], …])`` of float64, every number exact."""
+    m = np.asarray(a, dtype=float)
+    if m.ndim == 1:
+        return "np.array([" + ", ".join(num(x) for x in m) + "])"
+    rows = ",\n    ".join("[" + ", ".join(num(x) for x in row) + "]" for row in m)
+    return "np.array([\n    " + rows + ",\n])"
+
+
+def rows2(a: Any) -> np.ndarray:
+    return np.atleast_2d(np.asarray(a, dtype=float))
+
+
+# --------------------------------------------------------------------------- query / key / value lessons
+def _qkv(state: Mapping[str, Any], lang: str, *, title: str, q_rows: list[str], k_rows: list[str]) -> Recipe:
+    tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
+    inputs = "\n".join(
+        [
+            f"query = {array(state['q'])}",
+            f"keys = {array(state['k'])}",
+            f"values = {array(state['v'])}",
+            f"scale = {bool(state['scale'])!r}  # divide by √d_k",
+            f"temperature = {num(state['temperature'])}",
+        ]
+    )
+    cells = [
+        ("markdown", tr("nb.inputs")),
+        ("code", inputs),
+        ("markdown", tr("nb.qkv_scores")),
+        ("code", "r = ac.attention(query, keys, values, scale=scale, temperature=temperature)\nprint(r.scores)"),
+        ("markdown", tr("nb.qkv_scaled")),
+        ("code", "print(r.logits)"),
+        ("markdown", tr("nb.qkv_weights")),
+        ("code", "print(r.weights)"),
+        ("markdown", tr("nb.qkv_output")),
+        ("code", "print(r.output)"),
+    ]
+
+    def tables(ns: Mapping[str, Any]) -> list[Table]:
+        r = ns["r"]
+        d_k, d_v = dim_labels(r.k.shape[1]), dim_labels(r.v.shape[1])
+        return [
+            ("query", rows2(r.q), q_rows, d_k),
+            ("keys", rows2(r.k), k_rows, d_k),
+            ("values", rows2(r.v), k_rows, d_v),
+            ("scores", rows2(r.scores), q_rows, k_rows),
+            ("logits", rows2(r.logits), q_rows, k_rows),
+            ("weights", rows2(r.weights), q_rows, k_rows),
+            ("output", rows2(r.output), q_rows, d_v),
+        ]
+
+    return Recipe(title, cells, tables)
+
+
+def home(state: Mapping[str, Any], lang: str) -> Recipe:
+    values = {"q": LIBRARY.query, "k": LIBRARY.keys, "v": LIBRARY.values, "scale": LIBRARY.scale, **state}
+    books = [text_in(lang, f"books.{b}") for b in LIBRARY.book_ids]
+    return _qkv(
+        values, lang, title=text_in(lang, "nav.home"), q_rows=[text_in(lang, "library.request_row")], k_rows=books
+    )
+
+
+def library(state: Mapping[str, Any], lang: str) -> Recipe:
+    books = [text_in(lang, f"books.{b}") for b in LIBRARY.book_ids]
+    return _qkv(
+        state, lang, title=text_in(lang, "nav.library"), q_rows=[text_in(lang, "library.request_row")], k_rows=books
+    )
+
+
+def scaled_dot_product(state: Mapping[str, Any], lang: str) -> Recipe:
+    n_k = np.shape(state["k"])[0]
+    keys = [text_in(lang, "scaled_dot_product.key_row", i=i + 1) for i in range(n_k)]
+    return _qkv(
+        state,
+        lang,
+        title=text_in(lang, "nav.scaled_dot_product"),
+        q_rows=[text_in(lang, "scaled_dot_product.query_row")],
+        k_rows=keys,
+    )
+
+
+# --------------------------------------------------------------------------- lessons on one matrix X
+def self_attention(state: Mapping[str, Any], lang: str) -> Recipe:
+    tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
+    x = rows2(state["x"])
+    labels = [tr("self.token_n", n=i + 1) for i in range(x.shape[0])]
+    inputs = (
+        f"X = {array(x)}\nscale = {bool(state['scale'])!r}  # divide by √d_k\ntemperature = {num(state['temperature'])}"
+    )
+    cells = [
+        ("markdown", tr("nb.inputs")),
+        ("code", inputs),
+        ("markdown", tr("nb.self_scores")),
+        ("code", "r = ac.self_attention(X, scale=scale, temperature=temperature).attention\nprint(r.scores)"),
+        ("markdown", tr("nb.qkv_scaled")),
+        ("code", "print(r.logits)"),
+        ("markdown", tr("nb.qkv_weights")),
+        ("code", "print(r.weights)"),
+        ("markdown", tr("nb.self_output")),
+        ("code", "print(r.output)"),
+    ]
+
+    def tables(ns: Mapping[str, Any]) -> list[Table]:
+        r = ns["r"]
+        dims = dim_labels(x.shape[1])
+        return [
+            ("X", x, labels, dims),
+            ("scores", r.scores, labels, labels),
+            ("logits", r.logits, labels, labels),
+            ("weights", r.weights, labels, labels),
+            ("output", r.output, labels, dims),
+        ]
+
+    return Recipe(tr("nav.self_attention"), cells, tables)
+
+
+def pooling(state: Mapping[str, Any], lang: str) -> Recipe:
+    tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
+    x = rows2(state["x"])
+    labels = [tr("pool.token_n", n=i + 1) for i in range(x.shape[0])]
+    inputs = f"X = {array(x)}\nw = {array(state['w'])}\ntemperature = {num(state['temperature'])}"
+    cells = [
+        ("markdown", tr("nb.inputs")),
+        ("code", inputs),
+        ("markdown", tr("nb.pool_scores")),
+        ("code", "r = ac.attention_pooling(X, w, temperature=temperature)\nprint(r.scores)"),
+        ("markdown", tr("nb.pool_weights")),
+        ("code", "print(r.weights)"),
+        ("markdown", tr("nb.pool_context")),
+        ("code", "print(r.context)"),
+    ]
+
+    def tables(ns: Mapping[str, Any]) -> list[Table]:
+        r = ns["r"]
+        dims = dim_labels(x.shape[1])
+        return [
+            ("X", x, labels, dims),
+            ("w", rows2(r.w), ["w"], dims),
+            ("scores", r.scores[:, None], labels, [tr("common.score")]),
+            ("weights", r.weights[:, None], labels, [tr("common.weight")]),
+            ("context", rows2(r.context), [tr("pool.context")], dims),
+        ]
+
+    return Recipe(tr("nav.pooling"), cells, tables)
+
+
+# --------------------------------------------------------------------------- step by step
+def step_by_step(state: Mapping[str, Any], lang: str, *, edited: Sequence[str] = ()) -> Recipe:
+    tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
+    inputs = "\n".join(
+        [
+            f"sentence = {str(state['sentence'])!r}",
+            f"seed = {int(state['seed'])}",
+            f"dim = {int(state['dim'])}  # embedding size d_model",
+            f"heads = {int(state['heads'])}",
+            f"head = {int(state['head']) if int(state['heads']) > 1 else 1}  # the head whose weights are shown",
+            f"scale = {bool(state['scale'])!r}  # divide by √d_k",
+            f"causal = {bool(state['causal'])!r}  # each token sees only itself and the tokens before it",
+            f"temperature = {num(state['temperature'])}",
+        ]
+    )
+    tables_code = [
+        f"tokens, cut = ac.cap(ac.tokenize(sentence), {MAX_SEQUENCE_TOKENS})",
+        "vocab = ac.build_vocab(tokens)",
+        "tables = ac.random_tables(len(vocab), dim, seed=seed)",
+    ]
+    names = {"emb": ("E", "embeddings"), "wq": ("W_q", "w_q"), "wk": ("W_k", "w_k"), "wv": ("W_v", "w_v")}
+    for field_name, (var, attr) in names.items():
+        if field_name in edited:
+            tables_code.append(f"{var} = {array(state[field_name])}  # edited on the page")
+        else:
+            tables_code.append(f"{var} = tables.{attr}")
+    tables_code += ["X = ac.embed(tokens, vocab, E)", "print(tokens)", "print(X)"]
+    cells = [
+        ("markdown", tr("nb.inputs")),
+        ("code", inputs),
+        ("markdown", tr("nb.sbs_tokens")),
+        ("code", "\n".join(tables_code)),
+        ("markdown", tr("nb.sbs_qkv")),
+        ("code", "Q, K, V = ac.project(X, W_q), ac.project(X, W_k), ac.project(X, W_v)\nprint(Q)\nprint(K)\nprint(V)"),
+        ("markdown", tr("nb.sbs_scores")),
+        (
+            "code",
+            "mask = ac.causal_mask(len(tokens)) if causal else None\n"
+            "r = ac.multi_head_attention(X, W_q, W_k, W_v, heads, scale=scale, temperature=temperature, mask=mask)\n"
+            "shown = r.heads[head - 1]\nprint(shown.scores)\nprint(shown.scaled)",
+        ),
+        ("markdown", tr("nb.sbs_weights")),
+        ("code", "print(shown.weights)"),
+        ("markdown", tr("nb.sbs_output")),
+        ("code", "print(r.output)"),
+    ]
+
+    def tables(ns: Mapping[str, Any]) -> list[Table]:
+        tokens, vocab, r, shown = ns["tokens"], ns["vocab"], ns["r"], ns["shown"]
+        labels, words = unique_labels(tokens), unique_labels(list(vocab))
+        dims = dim_labels(ns["X"].shape[1])
+        return [
+            ("embeddings", ns["E"], words, dims),
+            ("X", ns["X"], labels, dims),
+            ("W_q", ns["W_q"], dims, dims),
+            ("W_k", ns["W_k"], dims, dims),
+            ("W_v", ns["W_v"], dims, dims),
+            ("Q", ns["Q"], labels, dims),
+            ("K", ns["K"], labels, dims),
+            ("V", ns["V"], labels, dims),
+            ("scores", shown.scores, labels, labels),
+            ("scaled_scores", shown.scaled, labels, labels),
+            ("weights", shown.weights, labels, labels),
+            ("output", r.output, labels, dim_labels(r.output.shape[1])),
+        ]
+
+    return Recipe(tr("nav.step_by_step"), cells, tables)
+
+
+# --------------------------------------------------------------------------- Word2Vec
+W2V_PARAMS = ("vector_size", "window", "min_count", "sg", "epochs", "negative", "seed", "sample", "alpha")
+
+
+def word2vec(state: Mapping[str, Any], lang: str) -> Recipe:
+    tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
+    params = ", ".join(f"{n}={num(state[n]) if n in ('sample', 'alpha') else int(state[n])}" for n in W2V_PARAMS)
+    keys_code = (
+        f"key_tokens = sentences[{int(state['sentence'])}] if {int(state['sentence'])} < len(sentences) else sentences[0]"
+        if state["keys_from"] == "sentence"
+        else f"key_tokens = {list(map(str, state['words']))!r}"
+    )
+    project = (
+        f"tables = ac.random_tables(1, d, seed={int(state['proj_seed'])})\n"
+        "q = ac.project(q[None, :], tables.w_q, 'W_q')[0]\n"
+        "K, V = ac.project(X, tables.w_k, 'W_k'), ac.project(X, tables.w_v, 'W_v')"
+        if state["project"]
+        else "K, V = X, X"
+    )
+    cells = [
+        ("markdown", tr("nb.inputs")),
+        (
+            "code",
+            f"text = {str(state['text'])!r}\nlowercase = {bool(state['lower'])!r}\n"
+            f"params = dict({params})\n"
+            f"query_word = {str(state['query'])!r}\n"
+            f"scale = {bool(state['scale'])!r}  # divide by √d_k\ntemperature = {num(state['temperature'])}",
+        ),
+        ("markdown", tr("nb.w2v_corpus")),
+        (
+            "code",
+            "from attention_core.text import cap_sentences\n\n"
+            f"sentences, cut = cap_sentences(ac.tokenize_lines(text[:{MAX_TEXT_CHARS}], lowercase=lowercase), "
+            f"{MAX_CORPUS_TOKENS})\nprint(len(sentences), 'sentences,', sum(map(len, sentences)), 'tokens')",
+        ),
+        ("markdown", tr("nb.w2v_train")),
+        (
+            "code",
+            "model = ac.train_word2vec(sentences, **params)\nprint(len(model.wv), 'words, vectors of size', model.vector_size)",
+        ),
+        ("markdown", tr("nb.w2v_vectors")),
+        (
+            "code",
+            f"{keys_code}\n"
+            f"tokens = [w for w in key_tokens if w in model.wv.key_to_index][:{MAX_SEQUENCE_TOKENS}]\n"
+            "q = ac.vectors_for(model, [query_word])[0]\nX = ac.vectors_for(model, tokens)\nd = X.shape[1]\n"
+            f"{project}\nprint(tokens)\nprint(q)",
+        ),
+        ("markdown", tr("nb.w2v_attention")),
+        ("code", "r = ac.attention(q, K, V, scale=scale, temperature=temperature)\nprint(r.scores)"),
+        ("code", "print(r.weights)"),
+        ("code", "print(r.output)"),
+    ]
+
+    def tables(ns: Mapping[str, Any]) -> list[Table]:
+        tokens, r = ns["tokens"], ns["r"]
+        labels, dims = unique_labels(tokens), dim_labels(ns["X"].shape[1])
+        query = [str(state["query"])]
+        return [
+            ("query", rows2(r.q), query, dims),
+            ("keys", rows2(r.k), labels, dims),
+            ("values", rows2(r.v), labels, dims),
+            ("scores", rows2(r.scores), query, labels),
+            ("logits", rows2(r.logits), query, labels),
+            ("weights", rows2(r.weights), query, labels),
+            ("output", rows2(r.output), query, dims),
+        ]
+
+    return Recipe(tr("nav.word2vec"), cells, tables)
+
+
+RECIPES: dict[str, Callable[..., Recipe]] = {
+    "home": home,
+    "library": library,
+    "step_by_step": step_by_step,
+    "self_attention": self_attention,
+    "pooling": pooling,
+    "scaled_dot_product": scaled_dot_product,
+    "word2vec": word2vec,
+}
+
+
+def run(recipe: Recipe) -> dict[str, Any]:
+    """Execute the recipe's code cells here (what the notebook does after its setup cell): the
+    namespace, whose arrays :attr:`Recipe.tables` reads. ``print`` is silenced (a server has no
+    notebook to print into) and numpy's print options are left alone."""
+    ns: dict[str, Any] = {"np": np, "ac": ac, "print": lambda *a, **k: None, "__name__": "attention_lab_export"}
+    for kind, source in recipe.cells:
+        if kind == "code":
+            exec(compile(source, "<attention-lab export>", "exec"), ns)  # noqa: S102 - our code, values as literals
+    return ns
