@@ -170,6 +170,7 @@ def heatmap(
 _KEY_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000")
 
 
+_LEGEND_ROW_PX = 24  # one legend line (15 px text)
 #: A legend entry's longest name (longer ones end in "…"; hovering the bars shows the whole name).
 _LEGEND_CHARS = 60
 
@@ -239,10 +240,12 @@ def contributions_chart(
         title,
         barmode="relative",
         xaxis=axis(dim_name, type="category"),
-        yaxis=axis(None, zeroline=True, range=[bottom - 0.08 * span, top + 0.15 * span]),
+        yaxis=axis(None, zeroline=True, range=[bottom - 0.08 * span, top + 0.22 * span]),
         annotations=[y_title(value_name)],
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0, "font": font()},
-        height=380,
-        margin={"l": 10, "r": 10, "t": 80, "b": 10},
+        # the legend under the axis title, one entry a line (at any width: a phone's wrapped rows
+        # would otherwise run into the axis title), with its own room at the bottom of the figure
+        legend={"orientation": "v", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0, "font": font()},
+        height=340 + _LEGEND_ROW_PX * len(traces),
+        margin={"l": 10, "r": 10, "t": 80, "b": 56 + _LEGEND_ROW_PX * len(traces)},
     )
     show_figure(traces, layout, key=key)
