@@ -100,7 +100,7 @@ def opening() -> AbstractContextManager[None]:
 #: only: on a phone the columns stack, controls first). Styles only, no user text.
 _WORKBENCH_CSS = (
     "<style>@media (min-width: 900px) {"
-    "[data-testid='stMainBlockContainer']{padding:4rem 2rem 3rem;max-width:none}"
+    "[data-testid='stMainBlockContainer']{padding:2.5rem 2rem 2rem;max-width:none}"
     "[data-testid='stColumn']:has(> [data-testid='stVerticalBlock'] > .st-key-lesson_controls),"
     "[data-testid='stColumn']:has(.st-key-lesson_controls){"
     "position:sticky;top:3.75rem;align-self:flex-start;max-height:calc(100vh - 4.5rem);"
@@ -175,9 +175,10 @@ def live_view(spec: PageSpec, view: AttentionView) -> float:
     return temperature
 
 
-def show_numbers() -> AbstractContextManager[object]:
-    """An intermediate table one click away: "Show the numbers" (the step's sentence already gives them)."""
-    return st.expander(t("common.show_numbers"), icon=":material/table:")
+def show_numbers(key: str | None = None) -> AbstractContextManager[object]:
+    """An intermediate table one click away: "Show the numbers" (the step's sentence already gives
+    them). A folded expander draws its tables only when opened; ``key`` lets a test open it."""
+    return st.expander(t("common.show_numbers"), icon=":material/table:", key=key)
 
 
 def weights_table(weights: np.ndarray, rows: Sequence[str], cols: Sequence[str], *, key: str | None = None) -> None:

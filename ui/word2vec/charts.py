@@ -159,7 +159,7 @@ def scatter(
         layout["xaxis"] = axis(axes[0], range=list(ranges[0]), zeroline=False)
         layout["yaxis"] = axis(range=list(ranges[1]), zeroline=False)
         layout["annotations"] = [vertical_title(axes[1])]
-        layout["height"] = 520
+        layout["height"] = 460
     return traces, layout, hidden
 
 
@@ -201,7 +201,7 @@ def lines(
         # the legend at the bottom of the figure, below the horizontal axis' title, with room for
         # as many rows as a phone needs
         "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "font": font()},
-        "height": 320 + 24 * rows,
+        "height": 290 + 24 * rows,
         "margin": {"l": 10, "r": 10, "t": 80, "b": 10 + (40 + 24 * rows if rows else 0)},
         "hoverlabel": {"font": font()},
     }
