@@ -105,6 +105,7 @@ _WORKBENCH_CSS = (
     "[data-testid='stColumn']:has(.st-key-lesson_controls){"
     "position:sticky;top:3.75rem;align-self:flex-start;max-height:calc(100vh - 4.5rem);"
     "overflow-y:auto;overflow-x:hidden;padding-right:.25rem}"
+    "[class*='st-key-stage_'] [data-testid='stVerticalBlock']{gap:.75rem}"
     "}</style>"
 )
 

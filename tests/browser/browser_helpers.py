@@ -169,7 +169,9 @@ def reveal(page: Page, key: str) -> Locator:
     for marker, index in box.evaluate(_TABS_OF_JS):
         page.locator(f"[data-reveal='{marker}'] [role=tablist]").first.locator("[role=tab]").nth(index).click()
     # a keyed expander: the key's class is on the expander or on a layout wrapper right around it
-    own = box.locator(":scope[data-testid='stExpander'], :scope[data-testid='stLayoutWrapper'] > [data-testid='stExpander']")
+    own = box.locator(
+        ":scope[data-testid='stExpander'], :scope[data-testid='stLayoutWrapper'] > [data-testid='stExpander']"
+    )
     if own.count() and own.first.locator(":scope > details:not([open])").count():
         own.first.locator(":scope > details > summary").click()
     expect(box).to_be_visible()
