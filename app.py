@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import present
 from ui.format import DECIMALS_KEY, DEFAULT_DECIMALS
 from ui.i18n import language_selector, t
 from ui.nav import PAGES
@@ -26,12 +27,14 @@ def _copy_decimals() -> None:
 
 st.sidebar.slider(
     t("app.decimals"),
-    min_value=1,
+    min_value=0,
     max_value=8,
     key="decimals_select",
     on_change=_copy_decimals,
     help=t("app.decimals_help"),
 )
+
+present.switch()
 
 pages = [st.Page(p.path, title=t(p.title_key), icon=p.icon, default=(i == 0)) for i, p in enumerate(PAGES)]
 st.navigation(pages).run()

@@ -9,7 +9,7 @@ from attention_core.errors import AttentionLabError
 from attention_core.presets import LIBRARY
 from ui.format import fmt_vec
 from ui.i18n import show_error, t
-from ui.lesson import share_bar, start, weights_view
+from ui.lesson import finish, share_bar, start, weights_view
 from ui.live_attention import current_temperature
 from ui.nav import LESSONS, PAGES
 
@@ -53,3 +53,4 @@ st.header(t("home.lessons_title"))
 for page in PAGES[1:]:
     st.page_link(page.path, label=t(page.title_key), icon=page.icon)
     st.caption(t(page.summary_key))
+finish(SPEC)

@@ -14,15 +14,19 @@ from attention_core.presets import LIBRARY
 from ui.format import fmt, fmt_vec, md_code
 from ui.i18n import t
 from ui.lesson import (
+    finish,
     largest_share,
+    opening,
     output_card,
     qkv_inputs,
     qkv_live,
     share_bar,
     show_matrix,
+    show_numbers,
     start,
     step_card,
     weights_view,
+    workbench,
 )
 from ui.nav import LESSONS
 
@@ -83,8 +87,8 @@ def scores_step(r: AttentionResult, books: list[str]) -> None:
         t("library.scores_explain", best=md_code(books[best]), score=fmt(s[best]), scores=fmt_vec(s)),
     ):
         show_matrix(r.scores, [request_label()], books)
-        st.caption(t("library.dot_caption"))
-        st.latex(dot_product_latex(r.q[0], r.k[best], best))
+        with st.expander(t("library.dot_caption"), icon=":material/calculate:"):
+            st.latex(dot_product_latex(r.q[0], r.k[best], best))
 
 
 def scaling_step(r: AttentionResult, books: list[str], scale: bool) -> None:
@@ -101,39 +105,51 @@ def scaling_step(r: AttentionResult, books: list[str], scale: bool) -> None:
     else:
         explain = t("library.scale_off_explain", temperature=t_shown, logits=fmt_vec(r.logits))
     formula = r"z_i = \frac{s_i}{\sqrt{d_k}\; T}" if scale else r"z_i = \frac{s_i}{T}"
-    with step_card(2, t("library.scale_title"), formula, explain):
+    with step_card(2, t("library.scale_title"), formula, explain), show_numbers():
         row = t("library.scaled_row") if scale else t("library.unscaled_row")
         show_matrix(np.vstack([r.scaled[0], r.logits[0]]), [row, t("library.logits_row")], books)
 
 
 def weights_step(r: AttentionResult, v: np.ndarray | None, books: list[str], scale: bool) -> None:
-    """Step 3: the softmax weights, drawn by the live view (its slider moves the temperature)."""
-    w = r.weights[0]
-    top = int(np.argmax(w))
-    explain = t(
-        "library.weights_explain",
-        best=md_code(books[top]),
-        weight=fmt(w[top]),
-        percent=fmt(100 * w[top], 2),
-        total=fmt(float(w.sum())),
-    )
-    with step_card(
-        3, t("library.weights_title"), r"w_i = \mathrm{softmax}(z)_i = \frac{e^{z_i}}{\sum_j e^{z_j}}", explain
-    ):
+    """Step 3: the softmax weights, drawn by the live view (its slider moves the temperature; the view
+    says in words which book gets the most and the least)."""
+    with step_card(3, t("library.weights_title"), r"w_i = \mathrm{softmax}(z)_i = \frac{e^{z_i}}{\sum_j e^{z_j}}"):
         rows = [request_label()]
         title = (t("library.request"), t("library.book"))
         weights_view(SPEC, r, rows, books, values=v, scale=scale, row_title=title[0], col_title=title[1])
 
 
 def lesson_text(r: AttentionResult, v: np.ndarray, books: list[str]) -> None:
-    """What the notebook teaches, with the live numbers: the most relevant book has the largest say."""
+    """What the numbers say, from the live values: the book with the most weight, and the book that
+    supplies most of the output, which differ when a book's contents are larger numbers."""
     w = r.weights[0]
     top_w = int(np.argmax(w))
-    top, _ = largest_share(contributions(w, v))
+    top, percent = largest_share(contributions(w, v))
     st.subheader(t("library.lesson_title"))
     others = ", ".join(f"{md_code(books[i])} {fmt(w[i])}" for i in range(len(w)) if i != top_w)
     st.markdown(t("library.lesson_weights", best=md_code(books[top_w]), weight=fmt(w[top_w]), others=others or "—"))
-    st.markdown(t("library.lesson_output", output=fmt_vec(r.output), top=md_code(books[top]), value=fmt_vec(v[top])))
+    if top == top_w:
+        st.markdown(
+            t("library.lesson_output", output=fmt_vec(r.output), top=md_code(books[top]), value=fmt_vec(v[top]))
+        )
+    else:
+        differs = t(
+            "library.lesson_output_differs",
+            best=md_code(books[top_w]),
+            weight=fmt(w[top_w]),
+            top=md_code(books[top]),
+            percent=fmt(percent, 1),
+            value=fmt_vec(v[top]),
+        )
+        st.markdown(differs)
+
+
+def notebook(r: AttentionResult, v: np.ndarray | None) -> None:
+    """The notebook's words, code and printout (in the "compare with the notebook" expander)."""
+    st.caption(t("library.notebook_words", request=LIBRARY.query_label, books="; ".join(LIBRARY.book_labels)))
+    st.caption(t("library.notebook_code"))
+    st.code(NOTEBOOK_CODE, language="python")
+    st.code(NOTEBOOK_PRINTOUT, language="text")
 
 
 def steps(r: AttentionResult, v: np.ndarray | None, scale: bool) -> None:
@@ -148,23 +164,22 @@ def steps(r: AttentionResult, v: np.ndarray | None, scale: bool) -> None:
 
 
 # --------------------------------------------------------------------------- the page
-st.title(t("library.title"))
-share_bar(SPEC)
-st.markdown(t("library.intro"))
-st.caption(t("library.notebook_words", request=LIBRARY.query_label, books="; ".join(LIBRARY.book_labels)))
-
-st.header(t("library.inputs_title"))
-st.caption(t("library.inputs_caption"))
-inputs = qkv_inputs(
-    SPEC,
-    LIBRARY,
-    rows=([request_label()], book_labels(), book_labels()),
-    titles=(t("library.query_table"), t("library.keys_table"), t("library.values_table")),
-    row_headers=(t("library.row_request"), t("library.row_book"), t("library.row_book")),
-    help=t("library.editor_help"),
-)
-qkv_live(SPEC, LIBRARY, *inputs, steps=steps)
-
-with st.expander(t("library.notebook_code")):
-    st.code(NOTEBOOK_CODE, language="python")
-    st.code(NOTEBOOK_PRINTOUT, language="text")
+with opening():
+    st.title(t("library.title"))
+    share_bar(SPEC)
+    st.markdown(t("library.intro"))
+controls, lesson = workbench()
+with controls:
+    st.subheader(t("library.inputs_title"))
+    st.caption(t("library.inputs_caption"))
+    inputs = qkv_inputs(
+        SPEC,
+        LIBRARY,
+        rows=([request_label()], book_labels(), book_labels()),
+        titles=(t("library.query_table"), t("library.keys_table"), t("library.values_table")),
+        row_headers=(t("library.row_request"), t("library.row_book"), t("library.row_book")),
+        help=t("library.editor_help"),
+    )
+with lesson:
+    qkv_live(SPEC, LIBRARY, *inputs, steps=steps, details=notebook)
+finish(SPEC)

@@ -14,8 +14,10 @@ from ui.format import dim_labels, fmt, fmt_vec
 from ui.i18n import show_error, t
 from ui.lesson import (
     bound,
+    finish,
     live_view,
     notebook_badge,
+    opening,
     reset,
     share_bar,
     show_matrix,
@@ -23,6 +25,7 @@ from ui.lesson import (
     step_card,
     token_label,
     weighted_terms,
+    workbench,
     x_editor,
 )
 from ui.live_attention import AttentionView, current_temperature
@@ -34,7 +37,7 @@ start(SPEC)
 W_MIN, W_MAX = -3.0, 3.0
 SLIDER_STEP = 0.01  # dragging; the number box next to each slider takes exact values
 NUMBER_STEP = 0.0001
-SLIDERS_PER_ROW = 3
+SLIDERS_PER_ROW = 1
 
 
 def printed(v: object) -> str:
@@ -138,7 +141,6 @@ def weight_controls(d: int) -> np.ndarray:
     )
     c2.button(t("pool.random"), key=SPEC.key("random"), on_click=_random_weights, icon=":material/casino:")
     c3.button(t("pool.notebook_w"), key=SPEC.key("notebook_w"), on_click=_notebook_weights, icon=":material/undo:")
-    st.caption(t("pool.random_note"))
     return np.array([float(st.session_state[w_key(i)]) for i in range(d)])
 
 
@@ -204,35 +206,41 @@ def printout() -> None:
     """The notebook's printed weights and context vector."""
     weights, context = printed(POOLING.printed["weights"]), printed(POOLING.printed["context"])
     st.caption(t("pool.printout", weights=weights, context=context))
+    st.caption(t("pool.random_note"))
 
 
 @st.fragment
-def live(x: np.ndarray | None) -> None:
-    """Weight vector and the three steps; a w slider, or the live view's temperature, reruns only this part."""
-    st.header(t("pool.live_title"))
-    w = weight_controls(n_features())
+def live() -> None:
+    """The inputs beside the three steps, one fragment: a cell of X, a w slider or the live view's
+    temperature reruns only this part."""
+    controls, lesson = workbench()
+    with controls:
+        st.subheader(t("pool.inputs_title"))
+        st.caption(t("pool.x_caption"))
+        x = x_editor(SPEC, np.array(POOLING.x), on_reset=_reset_controls)
+        w = weight_controls(n_features())
     temperature = current_temperature(SPEC.temperature_key)
-    if x is None:
-        st.info(t("pool.fix_above"))
-        return
-    try:
-        r = attention_pooling(x, w, temperature=temperature)
-    except AttentionLabError as exc:
-        show_error(exc)
-        return
-    notebook_badge(POOLING.is_input(x, w, temperature=temperature), details=printout)
-    labels = [token_label(SPEC, i) for i in range(x.shape[0])]
-    scores_step(r, labels)
-    weights_step(r, x, w, labels, temperature)
-    context_step(r, labels)
-    versus_self_attention(*x.shape)
+    with lesson:
+        if x is None:
+            st.info(t("pool.fix_above"))
+            return
+        try:
+            r = attention_pooling(x, w, temperature=temperature)
+        except AttentionLabError as exc:
+            show_error(exc)
+            return
+        notebook_badge(POOLING.is_input(x, w, temperature=temperature), details=printout)
+        labels = [token_label(SPEC, i) for i in range(x.shape[0])]
+        scores_step(r, labels)
+        weights_step(r, x, w, labels, temperature)
+        context_step(r, labels)
+        versus_self_attention(*x.shape)
 
 
 # ----------------------------------------------------------------------------- the page
-st.title(t("pool.title"))
-share_bar(SPEC)
-st.write(t("pool.intro"))
-
-st.header(t("pool.inputs_title"))
-st.caption(t("pool.x_caption"))
-live(x_editor(SPEC, np.array(POOLING.x), on_reset=_reset_controls))
+with opening():
+    st.title(t("pool.title"))
+    share_bar(SPEC)
+    st.write(t("pool.intro"))
+live()
+finish(SPEC)

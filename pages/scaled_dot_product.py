@@ -13,7 +13,20 @@ from attention_core import AttentionResult, attention
 from attention_core.presets import SCALED_DOT_PRODUCT
 from ui.format import fmt, fmt_vec, md_code
 from ui.i18n import t
-from ui.lesson import output_card, qkv_inputs, qkv_live, share_bar, show_matrix, start, step_card, weights_view
+from ui.lesson import (
+    finish,
+    opening,
+    output_card,
+    qkv_inputs,
+    qkv_live,
+    share_bar,
+    show_matrix,
+    show_numbers,
+    start,
+    step_card,
+    weights_view,
+    workbench,
+)
 from ui.live_attention import TEMPERATURE
 from ui.nav import LESSONS
 
@@ -111,19 +124,15 @@ def scaled_step(r: AttentionResult, key_rows: list[str], scale: bool) -> None:
     with step_card(3, t("scaled_dot_product.scaled_title"), formula, explain):
         st.code(scores_line(scale, r.temperature), language="python")
         row = t("scaled_dot_product.scaled_row") if scale else t("scaled_dot_product.unscaled_row")
-        show_matrix(np.vstack([r.scaled[0], r.logits[0]]), [row, t("scaled_dot_product.logits_row")], key_rows)
+        with show_numbers():
+            show_matrix(np.vstack([r.scaled[0], r.logits[0]]), [row, t("scaled_dot_product.logits_row")], key_rows)
 
 
 def weights_step(r: AttentionResult, v: np.ndarray | None, rows: tuple[list[str], list[str]], scale: bool) -> None:
     """Step 4: the softmax weights (the live view), and the same weights with the other scaling."""
     query_rows, key_rows = rows
-    w = r.weights[0]
-    top = int(np.argmax(w))
-    explain = t(
-        "scaled_dot_product.weights_explain", best=md_code(key_rows[top]), weight=fmt(w[top]), total=fmt(float(w.sum()))
-    )
     formula = r"A = \mathrm{softmax}(Z), \qquad a_i = \frac{e^{z_i}}{\sum_j e^{z_j}}"
-    with step_card(4, t("scaled_dot_product.weights_title"), formula, explain):
+    with step_card(4, t("scaled_dot_product.weights_title"), formula):  # the view says which key gets most
         st.code(
             "attention_weights = np.exp(scores) / np.sum(np.exp(scores), axis=-1, keepdims=True)",
             language="python",
@@ -152,7 +161,13 @@ def steps(r: AttentionResult, v: np.ndarray | None, scale: bool) -> None:
         label_name=t("common.value"),
         code="attention_value = np.dot(attention_weights, value)",
     )
-    st.subheader(t("scaled_dot_product.printed_title"))
+
+
+def notebook(r: AttentionResult, v: np.ndarray | None) -> None:
+    """The notebook's function and printout beside this page's numbers (the "compare" expander)."""
+    st.caption(t("scaled_dot_product.code_caption"))
+    st.code(NOTEBOOK_FUNCTION, language="python")
+    st.caption(t("scaled_dot_product.printed_title"))
     st.code(NOTEBOOK_PRINTOUT, language="text")
     if v is not None:
         weights = fmt_vec(r.weights[0], 8)
@@ -160,26 +175,26 @@ def steps(r: AttentionResult, v: np.ndarray | None, scale: bool) -> None:
 
 
 # --------------------------------------------------------------------------- the page
-st.title(t("scaled_dot_product.title"))
-share_bar(SPEC)
-st.markdown(t("scaled_dot_product.intro"))
-
-st.subheader(t("scaled_dot_product.code_title"))
-st.code(NOTEBOOK_FUNCTION, language="python")
-st.caption(t("scaled_dot_product.code_caption"))
-
-st.header(t("scaled_dot_product.inputs_title"))
-st.caption(t("scaled_dot_product.inputs_caption"))
-inputs = qkv_inputs(
-    SPEC,
-    P,
-    rows=labels(len(P.keys)),
-    titles=(
-        t("scaled_dot_product.query_table"),
-        t("scaled_dot_product.keys_table"),
-        t("scaled_dot_product.values_table"),
-    ),
-    row_headers=(t("scaled_dot_product.row_header"),) * 3,
-    help=t("scaled_dot_product.editor_help"),
-)
-qkv_live(SPEC, P, *inputs, steps=steps)
+with opening():
+    st.title(t("scaled_dot_product.title"))
+    share_bar(SPEC)
+    st.markdown(t("scaled_dot_product.intro"))
+controls, lesson = workbench()
+with controls:
+    st.subheader(t("scaled_dot_product.inputs_title"))
+    st.caption(t("scaled_dot_product.inputs_caption"))
+    inputs = qkv_inputs(
+        SPEC,
+        P,
+        rows=labels(len(P.keys)),
+        titles=(
+            t("scaled_dot_product.query_table"),
+            t("scaled_dot_product.keys_table"),
+            t("scaled_dot_product.values_table"),
+        ),
+        row_headers=(t("scaled_dot_product.row_header"),) * 3,
+        help=t("scaled_dot_product.editor_help"),
+    )
+with lesson:
+    qkv_live(SPEC, P, *inputs, steps=steps, details=notebook)
+finish(SPEC)

@@ -15,7 +15,9 @@ from ui.format import dim_labels, fmt, fmt_vec
 from ui.i18n import show_error, t
 from ui.lesson import (
     bound,
+    finish,
     notebook_badge,
+    opening,
     reset,
     scale_toggle,
     share_bar,
@@ -25,6 +27,7 @@ from ui.lesson import (
     token_label,
     weighted_terms,
     weights_view,
+    workbench,
     x_editor,
 )
 from ui.live_attention import TEMPERATURE, current_temperature
@@ -140,8 +143,6 @@ def output_step(r: AttentionResult, labels: list[str]) -> None:
 @st.fragment
 def live(x: np.ndarray | None, preset: SelfAttentionPreset) -> None:
     """Scaling switch and the four steps; the live view's temperature reruns this once per gesture."""
-    st.header(t("self.live_title"))
-    st.caption(t("self.live_caption"))
     scale = scale_toggle(SPEC, note=t("self.scale_note"))
     if x is None:
         st.info(t("self.fix_above"))
@@ -162,22 +163,26 @@ def live(x: np.ndarray | None, preset: SelfAttentionPreset) -> None:
 
 
 # ----------------------------------------------------------------------------- the page
-st.title(t("self.title"))
-share_bar(SPEC)
-st.write(t("self.intro"))
-
-st.header(t("self.inputs_title"))
-st.radio(
-    t("self.preset"),
-    list(PRESETS),
-    format_func=PRESET_LABELS.__getitem__,
-    **bound(SPEC, "preset", default_as=None),
-    horizontal=True,
-    on_change=_load_preset,
-    help=t("self.preset_help"),
-    persist_state="session",
-)
-chosen = PRESETS[st.session_state[SPEC.key("preset")]]
-st.caption(t("self.x_caption"))
-x_value = x_editor(SPEC, np.array(chosen.x), on_reset=lambda: reset(SPEC, "temperature", "scale"))
-live(x_value, chosen)
+with opening():
+    st.title(t("self.title"))
+    share_bar(SPEC)
+    st.write(t("self.intro"))
+controls, lesson = workbench()
+with controls:
+    st.subheader(t("self.inputs_title"))
+    st.radio(
+        t("self.preset"),
+        list(PRESETS),
+        format_func=PRESET_LABELS.__getitem__,
+        **bound(SPEC, "preset", default_as=None),
+        horizontal=True,
+        on_change=_load_preset,
+        help=t("self.preset_help"),
+        persist_state="session",
+    )
+    chosen = PRESETS[st.session_state[SPEC.key("preset")]]
+    st.caption(t("self.x_caption"))
+    x_value = x_editor(SPEC, np.array(chosen.x), on_reset=lambda: reset(SPEC, "temperature", "scale"))
+with lesson:
+    live(x_value, chosen)
+finish(SPEC)

@@ -26,21 +26,25 @@ from attention_core import (
 )
 from attention_core.embeddings import RandomTables
 from attention_core.errors import AttentionLabError, LimitError
-from attention_core.limits import MAX_HEADS, MAX_MATRIX_SIZE, MAX_MODEL_DIM, MAX_SEQUENCE_TOKENS, SEED_LIMIT
+from attention_core.limits import MAX_HEADS, MAX_MODEL_DIM, MAX_SEQUENCE_TOKENS, SEED_LIMIT
 from attention_core.presets import STEP_BY_STEP
 from ui.editors import matrix_editor, reset_editor
 from ui.format import dim_labels, fmt, fmt_vec, md_code, unique_labels
 from ui.i18n import show_error, t
 from ui.lesson import (
     bound,
+    finish,
     notebook_badge,
+    opening,
     reset,
     scale_toggle,
     share_bar,
     show_matrix,
+    show_numbers,
     start,
     step_card,
     weights_view,
+    workbench,
 )
 from ui.live_attention import TEMPERATURE, current_temperature
 from ui.nav import LESSONS
@@ -48,7 +52,6 @@ from ui.nav import LESSONS
 SPEC = LESSONS["step_by_step"]
 start(SPEC)
 P = STEP_BY_STEP
-SMALL_DIM = 8  # up to this width, matrices sit side by side
 KEEP = "session"  # widget values survive a visit to another page
 
 
@@ -104,9 +107,10 @@ def vec(v: np.ndarray, shown: int = 6) -> str:
 # --------------------------------------------------------------------------- inputs, steps 1 and 2
 def inputs() -> tuple[list[str], int, int, RandomTables | None]:
     """Sentence, seed and size (with their messages next to them); the tokens and the random tables."""
-    with st.container(border=True):
+    with st.container():
         st.subheader(t("sbs.inputs_title"))
-        c_sentence, c_seed, c_dim = st.columns([3, 1, 1])
+        c_sentence = st.container()
+        c_seed, c_dim = st.columns(2)
         help_sentence = t("sbs.sentence_help", limit=MAX_SEQUENCE_TOKENS)
         sentence = c_sentence.text_input(
             t("sbs.sentence"), **bound(SPEC, "sentence"), help=help_sentence, persist_state=KEEP
@@ -135,11 +139,40 @@ def inputs() -> tuple[list[str], int, int, RandomTables | None]:
             return tokens, seed, dim, None
 
 
-def step1(tokens: list[str], seed: int, tables: RandomTables) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """Step 1: vocabulary, tokens, the (editable) embedding table and X; returns (E, X), None when bad."""
+def embedding_editor(tokens: list[str], seed: int, tables: RandomTables) -> np.ndarray | None:
+    """The embedding table E (random from the seed, editable) one click away; None while a cell is bad."""
+    vocab, dim = build_vocab(tokens), tables.embeddings.shape[1]
+    emb_key = editor_keys(seed)[0]
+    with st.expander(t("sbs.embedding_edit_big", rows=len(vocab), cols=dim), icon=":material/edit:"):
+        words = unique_labels(list(vocab))
+        emb = matrix_editor(emb_key, tables.embeddings, words, dim_labels(dim), name=t("sbs.embedding_name"))
+        regen_help = t("sbs.regen_embeddings_help", seed=seed)
+        st.button(
+            t("sbs.regen_embeddings"), key="sbs_regen_emb", on_click=reset_editor, args=(emb_key,), help=regen_help
+        )
+    return emb
+
+
+def weight_editors(seed: int, tables: RandomTables) -> list[np.ndarray | None]:
+    """W_q, W_k, W_v (random from the seed, editable) one click away; each None while a cell is bad."""
+    dim, names, keys = tables.w_q.shape[0], ("W_q", "W_k", "W_v"), editor_keys(seed)[1:]
+    ws: list[np.ndarray | None] = []
+    with st.expander(t("sbs.weights_edit_big", d=dim), icon=":material/edit:"):
+        for key, name, default in zip(keys, names, (tables.w_q, tables.w_k, tables.w_v), strict=True):
+            st.markdown(f"`{name}`")
+            ws.append(matrix_editor(key, default, dim_labels(dim), dim_labels(dim), name=name))
+        regen = t("sbs.regen_weights_help", seed=seed)
+        st.button(
+            t("sbs.regen_weights"), key="sbs_regen_w", on_click=lambda: [reset_editor(k) for k in keys], help=regen
+        )
+    return ws
+
+
+def step1(tokens: list[str], tables: RandomTables, emb: np.ndarray | None) -> np.ndarray | None:
+    """Step 1: vocabulary, tokens and X (the rows of E, edited or not); returns X, None when bad."""
     vocab, dim = build_vocab(tokens), tables.embeddings.shape[1]
     words, cols = list(vocab), dim_labels(dim)
-    first = tables.embeddings[vocab[tokens[0]]]
+    first = (tables.embeddings if emb is None else emb)[vocab[tokens[0]]]
     formula = (
         r"x_i = E\left[\,\mathrm{vocab}(w_i)\,\right],\quad X \in \mathbb{R}^{" + f"{len(tokens)} \\times {dim}" + "}"
     )
@@ -147,78 +180,53 @@ def step1(tokens: list[str], seed: int, tables: RandomTables) -> tuple[np.ndarra
         "sbs.step1_explain", n=len(tokens), v=len(vocab), tok=md_code(tokens[0]), idx=vocab[tokens[0]], vec=vec(first)
     )
     with step_card(1, t("sbs.step1_title"), formula, explain):
-        c_vocab, c_tokens = st.columns(2)
+        c_vocab, c_tokens = st.columns([2, 3])
         c_vocab.markdown(f"**{t('sbs.vocab_title')}**")
         with c_vocab, boxed("vocab"):
             st.dataframe(
                 pd.DataFrame({t("sbs.col_index"): list(vocab.values()), t("sbs.col_word"): words}), hide_index=True
             )
         c_tokens.markdown(f"**{t('sbs.tokens_title')}**")
-        positions = {t("sbs.col_position"): range(1, len(tokens) + 1), t("sbs.col_token"): tokens}
+        positions = {t("sbs.col_position"): range(len(tokens)), t("sbs.col_token"): tokens}
         positions[t("sbs.col_vocab_index")] = [vocab[w] for w in tokens]
         with c_tokens, boxed("tokens"):
             st.dataframe(pd.DataFrame(positions), hide_index=True)
-        emb_key = editor_keys(seed)[0]
-        if max(tables.embeddings.shape) > MAX_MATRIX_SIZE:
-            area = st.expander(t("sbs.embedding_edit_big", rows=len(vocab), cols=dim), expanded=False)
-        else:
-            area = st.container()
-            area.markdown(f"**{t('sbs.embedding_table')}**")
-        with area:
-            emb = matrix_editor(emb_key, tables.embeddings, unique_labels(words), cols, name=t("sbs.embedding_name"))
-        regen_help = t("sbs.regen_embeddings_help", seed=seed)
-        st.button(
-            t("sbs.regen_embeddings"), key="sbs_regen_emb", on_click=reset_editor, args=(emb_key,), help=regen_help
-        )
         if emb is None:
-            return None, None
+            st.info(t("sbs.fix_above"), icon="✏️")
+            return None
         try:
             x = embed(tokens, vocab, emb)
         except AttentionLabError as exc:
             show_error(exc)
-            return emb, None
-        st.markdown(f"**{t('sbs.input_seq')}**")
-        with boxed("x"):
-            show_matrix(x, unique_labels(tokens), cols)
-        return emb, x
+            return None
+        with show_numbers():
+            st.markdown(f"**{t('sbs.input_seq')}**")
+            with boxed("x"):
+                show_matrix(x, unique_labels(tokens), cols)
+        return x
 
 
-def step2(tokens: list[str], seed: int, tables: RandomTables, x: np.ndarray | None) -> list[np.ndarray | None]:
-    """Step 2: W_q, W_k, W_v (editable), then Q, K, V; returns the three W (None while one is bad)."""
-    dim, names = tables.w_q.shape[0], ("W_q", "W_k", "W_v")
-    cols, keys, small = dim_labels(dim), editor_keys(seed)[1:], dim <= SMALL_DIM
-    ws: list[np.ndarray | None] = []
+def step2(tokens: list[str], x: np.ndarray | None, ws: list[np.ndarray | None]) -> bool:
+    """Step 2: Q, K, V from X and the three W; False while an input is bad."""
+    names = ("W_q", "W_k", "W_v")
     with step_card(2, t("sbs.step2_title"), r"Q = X W_q,\quad K = X W_k,\quad V = X W_v"):
-        if small:
-            st.markdown(f"**{t('sbs.weights_edit')}**")
-        holders = st.columns(3) if small else [st.expander(t("sbs.weights_edit_big", d=dim), expanded=False)] * 3
-        for holder, key, name, default in zip(holders, keys, names, (tables.w_q, tables.w_k, tables.w_v), strict=True):
-            with holder:
-                st.markdown(f"`{name}`")
-                ws.append(matrix_editor(key, default, cols, cols, name=name))
-        regen = t("sbs.regen_weights_help", seed=seed)
-        st.button(
-            t("sbs.regen_weights"), key="sbs_regen_w", on_click=lambda: [reset_editor(k) for k in keys], help=regen
-        )
         if x is None or any(w is None for w in ws):
             st.info(t("sbs.fix_above"), icon="✏️")
-            return [None, None, None]
+            return False
         try:
             qkv = [project(x, w, name) for w, name in zip(ws, names, strict=True)]
         except AttentionLabError as exc:
             show_error(exc)
-            return [None, None, None]
-        st.markdown(f"**{t('sbs.qkv_title')}**")
-        parts = (t("common.query"), t("common.key"), t("common.value"))
-        tabs = st.columns(3) if small else st.tabs([f"{n} ({p})" for n, p in zip("QKV", parts, strict=True)])
-        for holder, letter, part, m in zip(tabs, "QKV", parts, qkv, strict=True):
-            with holder:
-                if small:
-                    st.markdown(f"`{letter}` · {part}")
-                with boxed(letter.lower()):
-                    show_matrix(m, unique_labels(tokens), cols)
+            return False
         st.caption(t("sbs.step2_explain", tok=md_code(tokens[0]), vec=vec(qkv[0][0])))
-    return ws
+        cols = dim_labels(x.shape[1])
+        with show_numbers():
+            parts = (t("common.query"), t("common.key"), t("common.value"))
+            tabs = st.tabs([f"{n} ({p})" for n, p in zip("QKV", parts, strict=True)])
+            for holder, letter, m in zip(tabs, "QKV", qkv, strict=True):
+                with holder, boxed(letter.lower()):
+                    show_matrix(m, unique_labels(tokens), cols)
+    return True
 
 
 # --------------------------------------------------------------------------- steps 3-5
@@ -240,9 +248,8 @@ def first_pair(n: int) -> tuple[int, int]:
 @st.fragment
 def score_steps(live: Live | None) -> None:
     """Heads and scaling, then step 3; the softmax fragment below it reruns with it."""
-    st.subheader(t("sbs.live_title"))
-    st.caption(t("sbs.live_caption"))
-    c_heads, c_scale, c_head = st.columns([1, 1.2, 3])
+    c_heads, c_scale = st.columns(2, vertical_alignment="bottom")
+    c_head = st.container()
     help_heads = t("sbs.heads_help", limit=MAX_HEADS)
     h = int(c_heads.number_input(t("sbs.heads"), step=1, **bound(SPEC, "heads"), help=help_heads, persist_state=KEEP))
     with c_scale:
@@ -292,13 +299,13 @@ def step3(live: Live, res: AttentionResult, h: int, head: int, scale: bool) -> N
     with step_card(3, t("sbs.step3_title"), formula, explain):
         if h > 1:
             st.caption(t("sbs.step3_head", n=head + 1, start=head * d_k + 1, end=(head + 1) * d_k, d_k=d_k))
-        c_raw, c_scaled = st.columns(2)
-        c_raw.markdown(f"**{t('sbs.raw_scores')}**")
-        with c_raw, boxed("scores"):
-            show_matrix(res.scores, live.labels, live.labels)
-        c_scaled.markdown(f"**{t('sbs.scaled_scores') if scale else t('sbs.unscaled_scores')}**")
-        with c_scaled, boxed("scaled"):
+        st.markdown(f"**{t('sbs.scaled_scores') if scale else t('sbs.unscaled_scores')}**")
+        with boxed("scaled"):  # what softmax receives: the table this step is about
             show_matrix(res.scaled, live.labels, live.labels)
+        with show_numbers():
+            st.markdown(f"**{t('sbs.raw_scores')}**")
+            with boxed("scores"):
+                show_matrix(res.scores, live.labels, live.labels)
 
 
 @st.fragment
@@ -316,7 +323,7 @@ def softmax_steps(a: Attn | None) -> None:
         show_error(exc)
         return
     notebook = live.matches and h == 1 and a.scale == P.scale and not causal and TEMPERATURE.is_default(temperature)
-    notebook_badge(notebook)
+    notebook_badge(notebook, details=lambda: st.caption(t("sbs.notebook_terms")))
     step4(live, r.heads[head], a, causal)
     step5(live, r.output, h)
 
@@ -324,14 +331,10 @@ def softmax_steps(a: Attn | None) -> None:
 def step4(live: Live, res: AttentionResult, a: Attn, causal: bool) -> None:
     """Step 4: the softmax weights of the head shown (the live view)."""
     qi, _ = first_pair(len(live.tokens))
-    best = int(np.argmax(res.weights[qi]))
     formula = r"A = \mathrm{softmax}\!\left(\frac{S}{T}\right),\quad T = " + f"{res.temperature:.2f}"  # as the slider
     if causal:
         formula += r",\quad S_{ij} = -\infty \ \text{for}\ j > i"
-    explain = t(
-        "sbs.step4_explain", q=md_code(live.tokens[qi]), k=md_code(live.tokens[best]), w=fmt(res.weights[qi, best])
-    )
-    with step_card(4, t("sbs.step4_title"), formula, explain):
+    with step_card(4, t("sbs.step4_title"), formula):  # the view says which token gets the most weight
         if a.heads > 1:
             st.caption(t("sbs.weights_heatmap") + f" · {t('sbs.head_n', n=a.head + 1)}")
         axes = (t("common.query"), t("common.key"))
@@ -362,30 +365,36 @@ def step5(live: Live, output: np.ndarray, h: int) -> None:
     if h == 1:
         formula, explain = r"\text{output} = A\,V", t("sbs.step5_explain", q=q, vec=vec(output[0]))
     else:
-        formula = r"\text{output} = \left[\,A_1 V_1 \mid \dots \mid A_{" + str(h) + "} V_{" + str(h) + r"}\,\right]"
+        heads = [f"A_{{{i}}} V_{{{i}}}" for i in range(1, h + 1)]
+        shown = heads if h <= 3 else [*heads[:2], r"\dots", heads[-1]]  # every head when there are few
+        formula = r"\text{output} = \left[\," + r" \mid ".join(shown) + r"\,\right]"
         explain = t("sbs.step5_explain_heads", q=q, h=h, vec=vec(output[0]))
     with step_card(5, t("sbs.step5_title"), formula, explain):
-        st.markdown(f"**{t('sbs.output_title')}**")
         with boxed("output"):
             show_matrix(output, live.labels, dim_labels(output.shape[1]))
 
 
 # --------------------------------------------------------------------------- the page
-st.title(t("sbs.title"))
-share_bar(SPEC)
-st.write(t("sbs.intro"))
-tokens, seed, dim, tables = inputs()
+with opening():
+    st.title(t("sbs.title"))
+    share_bar(SPEC)
+    st.write(t("sbs.intro"))
+controls, lesson = workbench()
+with controls:
+    tokens, seed, dim, tables = inputs()
+    if tables is not None:
+        emb = embedding_editor(tokens, seed, tables)
+        ws = weight_editors(seed, tables)
 live: Live | None = None
-if tables is None:
-    st.info(t("sbs.fix_above"), icon="✏️")
-else:
-    emb, x = step1(tokens, seed, tables)
-    ws = step2(tokens, seed, tables, x)
-    if x is not None and emb is not None and all(w is not None for w in ws):
-        defaults = (tables.embeddings, tables.w_q, tables.w_k, tables.w_v)
-        edited = (emb, *ws)
-        matches = P.is_input(tokens, seed, dim) and all(
-            np.array_equal(e, d) for e, d in zip(edited, defaults, strict=True)
-        )
-        live = Live(tokens, unique_labels(tokens), x, (ws[0], ws[1], ws[2]), matches)  # type: ignore[arg-type]
-score_steps(live)
+with lesson:
+    if tables is None:
+        st.info(t("sbs.fix_above"), icon="✏️")
+    else:
+        x = step1(tokens, tables, emb)
+        if step2(tokens, x, ws) and x is not None and emb is not None:
+            defaults = (tables.embeddings, tables.w_q, tables.w_k, tables.w_v)
+            same = all(np.array_equal(e, d) for e, d in zip((emb, *ws), defaults, strict=True))  # type: ignore[arg-type]
+            matches = P.is_input(tokens, seed, dim) and same
+            live = Live(tokens, unique_labels(tokens), x, (ws[0], ws[1], ws[2]), matches)  # type: ignore[arg-type]
+    score_steps(live)
+finish(SPEC)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.i18n import t
-from ui.lesson import share_bar, start
+from ui.lesson import finish, opening, share_bar, start, workbench
 from ui.nav import LESSONS
 from ui.word2vec.attention import attention_lab
 from ui.word2vec.corpus import corpus_section
@@ -19,15 +19,20 @@ from ui.word2vec.training import train_section
 SPEC = LESSONS["word2vec"]
 start(SPEC)
 init_state()
-st.title(t("w2v.title"))
-share_bar(SPEC)
-st.write(t("w2v.intro"))
-st.info(t("w2v.not_reproducible"), icon="ℹ️")
-
-corpus = corpus_section()
-model = train_section(corpus)
-if model is not None:
-    space_section(model)
-    attention_lab(model, corpus)
-else:
-    st.info(t("w2v.no_model"), icon="ℹ️")
+with opening():
+    st.title(t("w2v.title"))
+    share_bar(SPEC)
+    st.write(t("w2v.intro"))
+controls, lesson = workbench()
+with controls:  # the sentences and the training beside what they make
+    corpus = corpus_section()
+    model = train_section(corpus)
+    with st.expander(t("common.compare_notebook"), icon=":material/menu_book:"):
+        st.caption(t("w2v.not_reproducible"))
+with lesson:
+    if model is not None:
+        space_section(model)
+        attention_lab(model, corpus)
+    else:
+        st.info(t("w2v.no_model"), icon="ℹ️")
+finish(SPEC)

@@ -92,7 +92,7 @@ def test_temperature_slider_recomputes_the_weights(app: AppTest) -> None:
     np.testing.assert_allclose(logits.to_numpy(), ref["logits"], rtol=1e-15)
     np.testing.assert_allclose(output.to_numpy(), ref["output"], rtol=1e-12)
     assert not app.success  # no longer the notebook's numbers
-    assert "You have changed the inputs: the numbers no longer match the notebook's." in captions(app)
+    assert "You have changed the inputs: the numbers no longer match the notebook's." in [i.value for i in app.info]
 
 
 def test_scaling_divides_the_scores_by_sqrt_dk(app: AppTest) -> None:

@@ -90,7 +90,7 @@ def matrix_editor(
             matrix_frame(data, rows, cols),
             key=widget_key,
             num_rows="fixed",
-            column_config=number_columns(cols, max(decimals(), 2), help),  # st.data_editor has no help=
+            column_config=number_columns(cols, max(decimals(), 2), help, values=data),  # st.data_editor has no help=
         )
 
     return _matrix_input(key, shape_sig, a, grid, rows, cols, name=name)
@@ -235,10 +235,10 @@ def labelled_matrix_editor(
     a = np.atleast_2d(np.asarray(default, dtype=float))
     if len(rows) != a.shape[0] or len(cols) != a.shape[1]:
         raise ValueError(f"{a.shape} needs {a.shape[0]} row and {a.shape[1]} column labels")
-    config: dict[str, object] = {"_row": st.column_config.TextColumn(row_header or " ", disabled=True)}
-    config.update(number_columns(cols, max(decimals(), 2), help))
 
     def grid(data: np.ndarray, widget_key: str) -> pd.DataFrame:
+        config: dict[str, object] = {"_row": st.column_config.TextColumn(row_header or " ", disabled=True)}
+        config.update(number_columns(cols, max(decimals(), 2), help, values=data))
         frame = pd.DataFrame(data, columns=list(cols))
         frame.insert(0, "_row", [shorten(r, 40) for r in rows])
         return st.data_editor(frame, key=widget_key, num_rows="fixed", hide_index=True, column_config=config)
@@ -259,9 +259,10 @@ def qkv_editors(
     row_headers: tuple[str, str, str] = ("", "", ""),
     help: str | None = None,
     on_reset: Callable[[], None] | None = None,
+    stacked: bool = False,
 ) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
-    """Query, Key and Value as three editable tables (the query above, keys and values side by side)
-    with one reset button.
+    """Query, Key and Value as three editable tables side by side (stacked on a phone, or always
+    with ``stacked``, e.g. in a lesson's controls column), with one reset button under them.
 
     Shapes: query (n_q, d_k), keys (n_k, d_k), values (n_k, d_v) -> the edited arrays, each
     None (with a message under its table) while one of its cells is not a finite number.
@@ -283,9 +284,9 @@ def qkv_editors(
         (k0, key_rows, titles[1], row_headers[1]),
         (v0, key_rows if value_rows is None else value_rows, titles[2], row_headers[2]),
     )
-    top, bottom = st.columns(2, vertical_alignment="bottom"), st.columns(2)
     out: list[np.ndarray | None] = []
-    for col, name, (default, rows, title, header) in zip((top[0], *bottom), names, tables, strict=True):
+    places = [st.container() for _ in tables] if stacked else st.columns(3)
+    for col, name, (default, rows, title, header) in zip(places, names, tables, strict=True):
         with col:
             st.markdown(f"**{title}**")
             out.append(
@@ -293,7 +294,7 @@ def qkv_editors(
                     name, default, rows, dim_labels(default.shape[1]), name=title, row_header=header, help=help
                 )
             )
-    top[1].button(t("common.reset"), key=f"{key}_reset", on_click=_reset, icon=":material/restart_alt:")
+    st.button(t("common.reset"), key=f"{key}_reset", on_click=_reset, icon=":material/restart_alt:")
     return out[0], out[1], out[2]
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
+from . import present
 from .format import decimals, fmt, plot_label, unique_labels
 
 #: Colour-blind-safe sequential scale for every heatmap: plotly's "Cividis", written out so the
@@ -39,6 +40,60 @@ COLORSCALE: list[list[float | str]] = [
     [1.0, "rgb(255,233,69)"],
 ]
 _HEATMAP_TEXT_MAX = 16  # above this many rows/columns, numbers move to hover only
+#: Text on every figure, in pixels: read from the back of a classroom (Streamlit's theme would use 12).
+FONT_PX = 15
+
+
+# --------------------------------------------------------------------------- readability, once
+def text_color() -> str:
+    """The theme's full-contrast text colour (Streamlit's plotly theme writes ticks in a faint grey)."""
+    try:
+        dark = st.context.theme.type == "dark"
+    except Exception:  # noqa: BLE001 - no browser context (a bare script run)
+        dark = False
+    return "#FAFAFA" if dark else "#31333F"
+
+
+def font(scale: float = 1.0) -> dict[str, object]:
+    """The figures' font: :data:`FONT_PX` (times ``scale``, larger in presentation mode), full contrast."""
+    return {"size": round(FONT_PX * scale * present.scale()), "color": text_color()}
+
+
+def axis(title: str | None = None, **extra: object) -> dict[str, object]:
+    """An axis with readable tick labels and, when given, its (horizontal) title."""
+    out: dict[str, object] = {"tickfont": font(), **extra}
+    if title is not None:
+        out["title"] = {"text": html.escape(title), "font": font()}
+    return out
+
+
+def y_title(text: str, *, x: float = 0.0, xanchor: str = "left") -> dict[str, object]:
+    """The vertical axis' title as an annotation written horizontally above the axis (a rotated title
+    turns Hangul on its side)."""
+    return {
+        "text": html.escape(text),
+        "xref": "paper",
+        "yref": "paper",
+        "x": x,
+        "y": 1,
+        "xanchor": xanchor,
+        "yanchor": "bottom",
+        "yshift": 6,
+        "showarrow": False,
+        "font": font(),
+    }
+
+
+def layout_base(title: str, **layout: object) -> dict[str, object]:
+    """A figure's layout with its title and every text readable (``layout`` adds or overrides)."""
+    base: dict[str, object] = {
+        "title": {"text": html.escape(title), "font": font(1.1)},
+        "font": font(),
+        "hoverlabel": {"font": font()},
+        "legend": {"font": font()},
+    }
+    base.update(layout)
+    return base
 
 
 def show_figure(traces: list[dict[str, object]], layout: dict[str, object], *, key: str) -> None:
@@ -68,88 +123,56 @@ def heatmap(
     """Heatmap with queries as rows and keys as columns, numbers on the cells when it fits.
 
     Shapes: z (n_q, n_k) with n_q row labels and n_k column labels. Colour-blind-safe
-    scale; hover names the pair and the value; a stable ``key`` updates it in place.
-    Masked cells (``-inf``) are left blank.
+    scale; hover names the pair (in full) and the value; a stable ``key`` updates it in place.
+    Masked cells (``-inf``) are left blank. Both axis titles are horizontal.
     """
     za = np.atleast_2d(np.asarray(z, dtype=float))
     shown = np.where(np.isfinite(za), za, np.nan)
-    ylab, xlab = [plot_label(r) for r in rows], [plot_label(c) for c in cols]
+    ylab, xlab = unique_labels(list(rows)), unique_labels(list(cols))
+    full = [[[html.escape(r, quote=False), html.escape(c, quote=False)] for c in cols] for r in rows]
     small = max(za.shape) <= _HEATMAP_TEXT_MAX
     d = decimals()
     trace = {
         "type": "heatmap",
         "z": shown,
-        "x": xlab,
-        "y": ylab,
+        "x": [plot_label(c) for c in xlab],
+        "y": [plot_label(r) for r in ylab],
+        "customdata": full,
         "colorscale": COLORSCALE,
         "zmin": zmin,
         "zmax": zmax,
         "texttemplate": f"%{{z:.{min(d, 4)}f}}" if small else None,
+        "textfont": font(),
         "hovertemplate": (
-            f"{html.escape(row_title)}: %{{y}}<br>{html.escape(col_title)}: %{{x}}"
+            f"{html.escape(row_title)}: %{{customdata[0]}}<br>{html.escape(col_title)}: %{{customdata[1]}}"
             f"<br>{html.escape(value_name)}: %{{z:.{d}f}}<extra></extra>"
         ),
-        "colorbar": {"thickness": 12},
+        "colorbar": {"thickness": 12, "tickfont": font()},
     }
     n = za.shape[0]
-    # Key labels sit on top (rows read like the query, columns like the keys); the
-    # title is pinned to the very top of the figure with room below it for them.
-    top = 110 if title else 80
-    layout = {
-        "title": {"text": html.escape(title), "y": 1.0, "yref": "container", "yanchor": "top", "pad": {"t": 10}},
-        "xaxis": {"title": {"text": html.escape(col_title)}, "side": "top", "type": "category"},
-        "yaxis": {"title": {"text": html.escape(row_title)}, "autorange": "reversed", "type": "category"},
-        "height": height or int(min(720, top + 50 + 48 * max(n, 2))),
-        "margin": {"l": 10, "r": 10, "t": top, "b": 10},
-    }
-    show_figure([trace], layout, key=key)
-
-
-def bar_chart(
-    values: np.ndarray,
-    labels: Sequence[str],
-    *,
-    key: str,
-    title: str,
-    value_name: str,
-    label_name: str,
-    range_01: bool = False,
-) -> None:
-    """Horizontal bars, one per label, the value written at the end of each bar.
-
-    Shapes: values (n,) with n labels.
-    """
-    v = np.ravel(np.asarray(values, dtype=float))
-    lab = [plot_label(x) for x in labels]
-    d = decimals()
-    trace = {
-        "type": "bar",
-        "x": v,
-        "y": lab,
-        "orientation": "h",
-        "text": [fmt(x, d) for x in v],
-        "textposition": "auto",
-        "marker": {
-            "color": v,
-            "colorscale": COLORSCALE,
-            "cmin": 0 if range_01 else None,
-            "cmax": 1 if range_01 else None,
-        },
-        "hovertemplate": f"{html.escape(label_name)}: %{{y}}<br>{html.escape(value_name)}: %{{x:.{d}f}}<extra></extra>",
-    }
-    layout = {
-        "title": {"text": html.escape(title)},
-        "yaxis": {"autorange": "reversed", "type": "category"},
-        "xaxis": {"range": [0, 1] if range_01 else None, "title": {"text": html.escape(value_name)}},
-        "height": int(min(600, 110 + 36 * len(v))),
-        "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
-    }
+    # Key labels sit on top (rows read like the query, columns like the keys); the title is pinned
+    # to the very top of the figure; the rows' title stands above the row labels, horizontal.
+    top = 120 if title else 90
+    layout = layout_base(
+        title,
+        xaxis=axis(col_title, side="top", type="category"),
+        yaxis=axis(None, autorange="reversed", type="category"),
+        annotations=[y_title(row_title + " ↓", x=0, xanchor="right")],
+        height=height or int(min(720, top + 50 + 48 * max(n, 2))),
+        margin={"l": 10, "r": 10, "t": top, "b": 10},
+    )
+    layout["title"] = {**layout["title"], "y": 1.0, "yref": "container", "yanchor": "top", "pad": {"t": 10}}  # type: ignore[dict-item]
     show_figure([trace], layout, key=key)
 
 
 # --------------------------------------------------------------------------- weighted sums
 #: Okabe–Ito colours (colour-blind safe), one per key in a contributions chart; cycled past 8.
 _KEY_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000")
+
+
+_LEGEND_ROW_PX = 24  # one legend line (15 px text)
+#: A legend entry's longest name (longer ones end in "…"; hovering the bars shows the whole name).
+_LEGEND_CHARS = 60
 
 
 def contributions_chart(
@@ -175,16 +198,17 @@ def contributions_chart(
     x = [plot_label(c) for c in cols]
     d = decimals()
     traces: list[dict[str, object]] = []
-    for i, (label, row) in enumerate(zip(unique_labels(list(rows)), p, strict=True)):
-        name = plot_label(label)
+    # legend entries keep whole names (a horizontal legend wraps its entries onto more lines)
+    for i, (label, row) in enumerate(zip(unique_labels(list(rows), _LEGEND_CHARS), p, strict=True)):
+        full = html.escape(str(list(rows)[i]), quote=False)
         traces.append(
             {
                 "type": "bar",
                 "x": x,
                 "y": row,
-                "name": name,
+                "name": plot_label(label, _LEGEND_CHARS),
                 "marker": {"color": _KEY_COLOURS[i % len(_KEY_COLOURS)]},
-                "customdata": [name] * len(row),
+                "customdata": [full] * len(row),
                 "hovertemplate": (
                     f"{html.escape(label_name)}: %{{customdata}}<br>{html.escape(dim_name)}: %{{x}}"
                     f"<br>{html.escape(value_name)}: %{{y:.{d}f}}<extra></extra>"
@@ -202,6 +226,7 @@ def contributions_chart(
             "marker": {"symbol": "diamond", "size": 13, "color": "#333333", "line": {"color": "white", "width": 1}},
             "text": [fmt(v, min(d, 4)) for v in total],
             "textposition": "top center",
+            "textfont": font(),
             "hovertemplate": (
                 f"{html.escape(dim_name)}: %{{x}}<br>{html.escape(total_name)}: %{{y:.{d}f}}<extra></extra>"
             ),
@@ -211,17 +236,16 @@ def contributions_chart(
     # room above the tallest stack for the total's label
     top = max(float(np.clip(p, 0, None).sum(axis=0).max()), float(total.max()), 0.0)
     bottom = min(float(np.clip(p, None, 0).sum(axis=0).min()), float(total.min()), 0.0)
-    layout = {
-        "title": {"text": html.escape(title)},
-        "barmode": "relative",
-        "xaxis": {"title": {"text": html.escape(dim_name)}, "type": "category"},
-        "yaxis": {
-            "title": {"text": html.escape(value_name)},
-            "zeroline": True,
-            "range": [bottom - 0.08 * span, top + 0.15 * span],
-        },
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0},
-        "height": 420,
-        "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
-    }
+    layout = layout_base(
+        title,
+        barmode="relative",
+        xaxis=axis(dim_name, type="category"),
+        yaxis=axis(None, zeroline=True, range=[bottom - 0.08 * span, top + 0.22 * span]),
+        annotations=[y_title(value_name)],
+        # the legend under the axis title, one entry a line (at any width: a phone's wrapped rows
+        # would otherwise run into the axis title), with its own room at the bottom of the figure
+        legend={"orientation": "v", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0, "font": font()},
+        height=340 + _LEGEND_ROW_PX * len(traces),
+        margin={"l": 10, "r": 10, "t": 80, "b": 56 + _LEGEND_ROW_PX * len(traces)},
+    )
     show_figure(traces, layout, key=key)

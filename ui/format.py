@@ -11,6 +11,7 @@ Nothing here translates (no ``ui.i18n`` import), so every other ``ui`` module ma
 from __future__ import annotations
 
 import html
+import math
 from collections import Counter
 from collections.abc import Sequence
 
@@ -91,5 +92,27 @@ def matrix_frame(arr: np.ndarray, rows: Sequence[str], cols: Sequence[str]) -> p
     return pd.DataFrame(a, index=list(rows), columns=list(cols))
 
 
-def number_columns(cols: Sequence[str], d: int, help: str | None = None) -> dict[str, st.column_config.NumberColumn]:
-    return {c: st.column_config.NumberColumn(c, format=f"%.{d}f", help=help) for c in cols}
+#: Pixels per character of a table number, and the cell's padding (the grid's 14 px tabular digits);
+#: a column's header alone never makes it wider than _HEADER_PX (the full name is its hover help).
+_CHAR_PX, _PAD_PX, _MIN_PX, _HEADER_PX = 8, 22, 64, 130
+
+
+def number_columns(
+    cols: Sequence[str], d: int, help: str | None = None, values: np.ndarray | None = None
+) -> dict[str, st.column_config.NumberColumn]:
+    """A number column per label, ``d`` decimals. With the table's ``values`` (n, len(cols)) each
+    column is as wide as its longest number: the grid keeps a column's width from its first draw,
+    so more decimals would otherwise cut the front off the numbers ("1.38414270" shown "8414270").
+    A long header ("Book 2: animals in general") does not widen its column past ``_HEADER_PX``:
+    the grid cuts it with "…" and hovering the header shows the full name."""
+    if values is None:
+        return {c: st.column_config.NumberColumn(c, format=f"%.{d}f", help=help) for c in cols}
+    v = np.atleast_2d(np.asarray(values, dtype=float))
+    out = {}
+    for j, c in enumerate(cols):
+        longest = max([len(f"{x:.{d}f}") for x in v[:, j] if np.isfinite(x)] or [1])
+        header = len(str(c)) * _CHAR_PX + _PAD_PX
+        width = math.ceil(max(_MIN_PX, longest * _CHAR_PX + _PAD_PX, min(header, _HEADER_PX)))
+        tip = help if header <= width else (f"{c} · {help}" if help else str(c))
+        out[c] = st.column_config.NumberColumn(c, format=f"%.{d}f", help=tip, width=width)
+    return out

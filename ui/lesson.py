@@ -9,21 +9,24 @@ table under it, the overflow check of hand-edited inputs, the contributions of a
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 
 import numpy as np
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from attention_core import AttentionResult, attention, contributions
 from attention_core.errors import AttentionLabError
 from attention_core.limits import MAX_MATRIX_SIZE
 from attention_core.presets import LibraryPreset, ScaledDotProductPreset
 
+from . import present
 from .editors import qkv_editors, sized_matrix_editor
 from .figures import contributions_chart
 from .format import decimals, dim_labels, fmt, fmt_vec, matrix_frame, md_code, number_columns
 from .i18n import show_error, t
 from .live_attention import AttentionView, current_temperature, live_attention
-from .nav import PageSpec, require_app_navigation
+from .nav import PAGES, PageSpec, require_app_navigation
 from .share import bound, import_pending, load_link, share_bar, show_notice, sync  # noqa: F401 - share_bar: for the pages
 
 
@@ -42,7 +45,7 @@ def show_matrix(
     d = decimals()
     st.dataframe(
         matrix_frame(arr, rows, cols),
-        column_config=number_columns(cols, d),
+        column_config=number_columns(cols, d, values=arr),
         key=key,
         height=height,
     )
@@ -51,14 +54,17 @@ def show_matrix(
 def step_card(number: int | str, title: str, formula: str | None, explanation: str | None = None):
     """A bordered card: "Step n · title", the formula (LaTeX), then whatever the caller draws
     inside the returned container, with the one-sentence ``explanation`` (markdown; pass user
-    text through :func:`md_code`) under it.
+    text through :func:`md_code`) under it. A numbered card is stage n of presentation mode.
 
     Usage::
 
         with step_card(3, t("step.scores"), r"S = QK^\\top", t("step.scores_explain", ...)):
             show_matrix(...)
     """
-    box = st.container(border=True)
+    holder = st.container(key=f"stage_{number}") if isinstance(number, int) else st.container()
+    if isinstance(number, int):
+        present.note_stage(number)
+    box = holder.container(border=True)
     box.markdown(f"**{t('common.step', n=number)} · {title}**")
     if formula:
         box.latex(formula)
@@ -85,6 +91,49 @@ def start(spec: PageSpec) -> None:
     show_notice(spec)
 
 
+def opening() -> AbstractContextManager[None]:
+    """The lesson's opening (title, intro, inputs): stage 0 of presentation mode."""
+    return present.stage(0)
+
+
+#: The workbench's controls column stays in view while the steps beside it scroll (wide screens
+#: only: on a phone the columns stack, controls first). Styles only, no user text.
+_WORKBENCH_CSS = (
+    "<style>@media (min-width: 900px) {"
+    "[data-testid='stMainBlockContainer']{padding:2.5rem 2rem 2rem;max-width:none}"
+    "[data-testid='stColumn']:has(> [data-testid='stVerticalBlock'] > .st-key-lesson_controls),"
+    "[data-testid='stColumn']:has(.st-key-lesson_controls){"
+    "position:sticky;top:3.75rem;align-self:flex-start;max-height:calc(100vh - 4.5rem);"
+    "overflow-y:auto;overflow-x:hidden;padding-right:.25rem}"
+    "[class*='st-key-stage_'] [data-testid='stVerticalBlock']{gap:.75rem}"
+    "}</style>"
+)
+
+
+def workbench(ratio: tuple[float, float] = (2, 3)) -> tuple[DeltaGenerator, DeltaGenerator]:
+    """The lesson's controls beside the steps they drive: returns ``(controls, steps)``.
+
+    On a wide screen the controls column stays in view while the steps scroll past it, so whatever
+    step a learner reads, the control they move is beside it; on a phone the columns stack, the
+    controls first. In presentation mode the controls stay on screen at every stage.
+    """
+    st.html(_WORKBENCH_CSS)
+    left, right = st.columns(list(ratio), gap="medium")
+    return left.container(key="lesson_controls"), right
+
+
+def finish(spec: PageSpec) -> None:
+    """A lesson's last line: the way to the next lesson (the last one leads back to the start), and
+    presentation mode's stage bar."""
+    i = next(k for k, p in enumerate(PAGES) if p.path == spec.path)
+    nxt = PAGES[(i + 1) % len(PAGES)]
+    with present.stage(present.last_stage() + 1) if present.is_on() else st.container():
+        st.divider()
+        key = "lesson.next" if i + 1 < len(PAGES) else "lesson.back_to_start"
+        st.page_link(nxt.path, label=t(key, title=t(nxt.title_key)), icon=":material/arrow_forward:")
+    present.controls()
+
+
 def reset(spec: PageSpec, *names: str) -> None:
     """Put the lesson's widgets ``names`` (all of them when none is given) back to their defaults.
 
@@ -101,19 +150,19 @@ def scale_toggle(spec: PageSpec, *, note: str = "") -> bool:
     return bool(st.toggle(t("common.scale"), **bound(spec, "scale"), help=help_text, persist_state="session"))
 
 
-def notebook_badge(matches: bool, *, details: Callable[[], None] | None = None, changed_as_info: bool = False) -> None:
-    """ "Same numbers as the notebook ✓" (then ``details()``, e.g. the notebook's printout) or "you have
-    changed the inputs". One container whatever it holds, so what follows keeps its place on the
-    page (the live view keeps an open explanation across reruns)."""
+def notebook_badge(matches: bool, *, details: Callable[[], None] | None = None) -> None:
+    """ "Same numbers as the notebook ✓" or "you have changed the inputs", the same look on every
+    lesson, then, when given, the notebook's printout and words folded in one "Compare with the
+    notebook" expander (``details`` draws them). One container whatever it holds, so what follows
+    keeps its place on the page (the live view keeps an open explanation across reruns)."""
     with st.container():
         if matches:
-            st.success(t("common.matches_notebook"))
-            if details is not None:
-                details()
-        elif changed_as_info:
-            st.info(t("common.differs_from_notebook"))
+            st.success(t("common.matches_notebook"), icon="✅")
         else:
-            st.caption(t("common.differs_from_notebook"))
+            st.info(t("common.differs_from_notebook"), icon="✏️")
+        if details is not None:
+            with st.expander(t("common.compare_notebook"), icon=":material/menu_book:"):
+                details()
 
 
 def live_view(spec: PageSpec, view: AttentionView) -> float:
@@ -125,6 +174,12 @@ def live_view(spec: PageSpec, view: AttentionView) -> float:
     temperature = live_attention(spec.live_key, view, temperature_key=spec.temperature_key)
     sync(spec)
     return temperature
+
+
+def show_numbers(key: str | None = None) -> AbstractContextManager[object]:
+    """An intermediate table one click away: "Show the numbers" (the step's sentence already gives
+    them). A folded expander draws its tables only when opened; ``key`` lets a test open it."""
+    return st.expander(t("common.show_numbers"), icon=":material/table:", key=key)
 
 
 def weights_table(weights: np.ndarray, rows: Sequence[str], cols: Sequence[str], *, key: str | None = None) -> None:
@@ -164,7 +219,7 @@ def output_card(
     code: str | None = None,
 ) -> None:
     """The output as the weighted sum of the values: a step card with each value's share wᵢ·vᵢ stacked
-    per dimension (chart, left) and the same numbers with the output as the last row (table, right).
+    per dimension (chart), and the same numbers with the output as the last row one click away (table).
 
     Words from the lesson's catalog section (``{prefix}.output_title``, ``output_explain``,
     ``fix_values``, ``contrib_title``, ``share``, ``dimension``, ``output_row``,
@@ -191,20 +246,18 @@ def output_card(
         if code:
             st.code(code, language="python")
         cols = dim_labels(parts.shape[1])
-        left, right = st.columns([3, 2])
-        with left:
-            contributions_chart(
-                parts,
-                rows,
-                cols,
-                key=spec.key("contributions"),
-                title=t(f"{p}.contrib_title"),
-                label_name=label_name,
-                value_name=t(f"{p}.share"),
-                total_name=t("common.output"),
-                dim_name=t(f"{p}.dimension"),
-            )
-        with right:
+        contributions_chart(
+            parts,
+            rows,
+            cols,
+            key=spec.key("contributions"),
+            title=t(f"{p}.contrib_title"),
+            label_name=label_name,
+            value_name=t(f"{p}.share"),
+            total_name=t("common.output"),
+            dim_name=t(f"{p}.dimension"),
+        )
+        with show_numbers():
             show_matrix(np.vstack([parts, r.output]), [*rows, t(f"{p}.output_row")], cols)
             st.caption(t(f"{p}.contrib_table_caption"))
 
@@ -274,6 +327,7 @@ def qkv_inputs(
         row_headers=row_headers,
         help=help,
         on_reset=lambda: reset(spec),
+        stacked=True,
     )
     return (q if inputs_fit(q, k, v) else None), k, v
 
@@ -287,13 +341,13 @@ def qkv_live(
     v: np.ndarray | None,
     *,
     steps: Callable[[AttentionResult, np.ndarray | None, bool], None],
+    details: Callable[[AttentionResult, np.ndarray | None], None] | None = None,
 ) -> None:
     """A query/key/value lesson's live part, a fragment (a switch or the live view's temperature
-    reruns only this): its title and scaling switch, the attention at the live view's temperature,
+    reruns only this): its scaling switch, the attention at the live view's temperature,
     the notebook badge, then ``steps(result, values, scale)`` draws the lesson's steps. While an
     input is bad it says so instead (V may be None: the weights are still drawn).
     """
-    st.header(t(f"{spec.prefix}.controls_title"))
     scale = scale_toggle(spec)
     if q is None or k is None:
         st.warning(t(f"{spec.prefix}.fix_inputs"), icon="✏️")
@@ -304,7 +358,8 @@ def qkv_live(
     except AttentionLabError as exc:
         show_error(exc)
         return
-    notebook_badge(preset.is_input(q, k, v, scale=scale, temperature=temperature), changed_as_info=True)
+    badge_details = None if details is None else (lambda: details(r, v))
+    notebook_badge(preset.is_input(q, k, v, scale=scale, temperature=temperature), details=badge_details)
     steps(r, v, scale)
 
 

@@ -86,6 +86,7 @@ def _training_slot() -> Iterator[None]:
             with _LOCK:
                 _ACTIVE -= 1
 
+
 Sentences = tuple[tuple[str, ...], ...]
 Key = tuple[Sentences, Word2VecParams]
 #: (epochs done, epochs in all) over both trainings; returning False stops.

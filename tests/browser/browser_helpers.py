@@ -142,6 +142,43 @@ def widget(page: Page, key: str) -> Locator:
     return page.locator(f".{key_class(key)}")
 
 
+_TABS_OF_JS = """el => {
+  // the tab panels the element sits in, outermost first: [marker of their st.tabs, panel index]
+  const found = [];
+  for (let p = el.closest("[data-testid=stTabPanel]"); p; p = p.parentElement.closest("[data-testid=stTabPanel]")) {
+    const tabs = p.closest("[data-testid=stTabs]");
+    const panels = Array.from(tabs.querySelectorAll("[data-testid=stTabPanel]"))
+      .filter((q) => q.closest("[data-testid=stTabs]") === tabs);
+    tabs.dataset.reveal = tabs.dataset.reveal || String(Math.random()).slice(2);
+    found.unshift([tabs.dataset.reveal, panels.indexOf(p)]);
+  }
+  return found;
+}"""
+
+
+def reveal(page: Page, key: str) -> Locator:
+    """The element with ``key``, made visible first: its folded expanders opened ("Show the numbers",
+    "Edit the embedding table"), outermost first, and the tabs it sits in chosen ("Q", "Cosine
+    similarity"). Both are browser-side clicks: no rerun. ``key`` may be an expander's own key
+    (a folded expander does not draw its tables until it opens): it is opened too."""
+    box = page.locator(f".{key_class(key)}, [class*='{key_class(key)}__']").first  # a widget or an editor
+    box.wait_for(state="attached")
+    folded = page.locator("[data-testid='stExpander'] details:not([open])").filter(has=box)
+    for _ in range(folded.count()):  # outermost first: opening it leaves the inner ones in the list
+        folded.first.locator("summary").first.click()
+    for marker, index in box.evaluate(_TABS_OF_JS):
+        page.locator(f"[data-reveal='{marker}'] [role=tablist]").first.locator("[role=tab]").nth(index).click()
+    # a keyed expander: the key's class is on the expander or on a layout wrapper right around it
+    own = box.locator(
+        ":scope[data-testid='stExpander'], :scope[data-testid='stLayoutWrapper'] > [data-testid='stExpander']"
+    )
+    if own.count() and own.first.locator(":scope > details:not([open])").count():
+        own.first.locator(":scope > details > summary").click()
+    expect(box).to_be_visible()
+    box.scroll_into_view_if_needed()  # also inside a lesson's controls column, which scrolls on its own
+    return box
+
+
 def _css_string(text: str) -> str:
     """``text`` as a double-quoted CSS string."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ") + '"'
@@ -441,11 +478,17 @@ def select_option(page: Page, label_or_key: str, option: str, timeout_ms: float 
                 box.focus()
                 page.keyboard.press("ArrowDown")  # opens the menu of a focused combo box
             try:
-                choice.wait_for(state="visible", timeout=5_000)
-                break
+                page.get_by_role("option").first.wait_for(state="visible", timeout=5_000)
             except PlaywrightError:
                 if attempt == 2:
                     raise
+                continue
+            try:
+                choice.wait_for(state="visible", timeout=1_000)
+            except PlaywrightError:  # a long list draws only the options in view: type to filter it
+                page.keyboard.type(option)
+                choice.wait_for(state="visible", timeout=5_000)
+            break
         choice.click()
 
 
@@ -507,9 +550,16 @@ def edit_cell(
     target_col = col + index_columns
     canvas = ed.locator("canvas[data-testid='data-grid-canvas']")
     target = ed.locator(f"td[data-testid='glide-cell-{target_col}-{row}']")
-    if not target.count():
-        raise AssertionError(f"the grid has no cell (row {row}, col {col}) (is it scrolled out of view?)")
+    try:  # the grid writes its accessible cells a frame after it is drawn (e.g. just revealed)
+        target.wait_for(state="attached", timeout=5_000)
+    except PlaywrightError:
+        raise AssertionError(f"the grid has no cell (row {row}, col {col}) (is it scrolled out of view?)") from None
     canvas.scroll_into_view_if_needed()
+    # the pointer goes over the grid first, as a person's would: a grid just revealed (an expander
+    # opened) selects nothing on focus until it has seen the pointer
+    b = canvas.bounding_box()
+    if b:
+        page.mouse.move(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
     canvas.focus()  # selects the top-left cell when nothing is selected yet
     selected = ed.locator("td[aria-selected='true']").first
     selected.wait_for(state="attached", timeout=5_000)

@@ -136,7 +136,14 @@ def move_live(page: Page, presses: int, key: str = "ArrowRight") -> str:
 
 def live_labels(page: Page) -> tuple[list[str], list[str]]:
     """The row (query) and column (key) labels, read from the view's accessible table (≤ 16 × 16)."""
-    table = live(page).locator("table.la-sr")
+    table = live(page).locator("table.la-sr-table")
     cols = [s.strip() for s in table.locator("th[scope=col]").all_text_contents()]
     rows = [s.strip() for s in table.locator("th[scope=row]").all_text_contents()]
     return rows, cols
+
+
+def live_cell_texts(page: Page) -> list[list[str]]:
+    """The weights as the view writes them (its accessible table, ≤ 16 × 16), at the page's Decimal places."""
+    table = live(page).locator("table.la-sr-table")
+    rows = table.locator("tr").all()[1:]
+    return [[s.strip() for s in row.locator("td").all_text_contents()] for row in rows]

@@ -12,6 +12,7 @@ from browser_helpers import (
     locale_text,
     open_page,
     plotly_data,
+    reveal,
     screenshot,
     set_text,
     watch_dialogs,
@@ -78,7 +79,10 @@ def test_word2vec_corpus_is_inert(page, base_url) -> None:  # noqa: ANN001
     sentences = [line.lower().split() for line in PAYLOADS]  # the preset lower-cases
     words = list(dict.fromkeys(w for s in sentences for w in s))
     eventually(
-        lambda: _same([[c for c in row if c] for row in find_table(page, index=["1", "2", "3"]).cells], sentences)
+        lambda: _same(
+            [[c for c in row if c] for row in find_table(reveal(page, "w2v_tokens_box"), index=["1", "2", "3"]).cells],
+            sentences,
+        )
     )
     # The embedding plot has every word as a point whose hover names it literally (HTML-escaped in the
     # figure's data, whole), and labels the words chosen to look at (here all 8) literally (SVG text)

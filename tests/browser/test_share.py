@@ -17,12 +17,12 @@ from browser_helpers import (
     eventually,
     locale_text,
     open_page,
+    reveal,
     screenshot,
     set_checkbox,
     set_text,
     tables,
     wait_for_rerun,
-    widget,
 )
 from live_helpers import live, live_shown_temperature, live_weights, move_live, wait_for_live
 from playwright.sync_api import expect
@@ -136,7 +136,7 @@ def test_live_view_png_and_svg_are_images_of_the_drawn_size(page, base_url, tmp_
 
 def test_plotly_heatmap_png_and_svg(page, base_url, tmp_path) -> None:  # noqa: ANN001
     open_page(page, base_url, "/word2vec", timeout_ms=120_000)
-    chart = widget(page, "w2v_cosine").locator(".js-plotly-plot")
+    chart = reveal(page, "w2v_cosine").locator(".js-plotly-plot")  # the "cosine similarity" tab
     expect(chart).to_be_visible(timeout=60_000)
     size = chart.evaluate("gd => [gd._fullLayout.width, gd._fullLayout.height]")
     tools = page.locator("[data-testid='share-tools'][data-mode='figure']")

@@ -13,6 +13,7 @@ from browser_helpers import (
     find_table,
     locale_text,
     open_page,
+    reveal,
     screenshot,
     widget,
 )
@@ -58,7 +59,7 @@ def test_step_by_step_slider_and_editor(page, base_url) -> None:  # noqa: ANN001
     _, w_q, _, _ = notebook_tables()
 
     # The notebook's printed Q row 0 and scaled scores row 0 (GUIDE), at their precision.
-    q = find_table(widget(page, "sbs_tbl_q"), index=TOKENS, columns=DIMS).numbers()
+    q = find_table(reveal(page, "sbs_tbl_q"), index=TOKENS, columns=DIMS).numbers()  # step 2's numbers, tab Q
     np.testing.assert_allclose(q[0], [1.3841427, 0.93171313, 0.94939871, 0.93588465], rtol=0, atol=5e-9)
     scaled = find_table(widget(page, "sbs_tbl_scaled"), index=TOKENS, columns=TOKENS).numbers()
     np.testing.assert_allclose(scaled[0], [2.32444626, 1.13470157, 2.22122649, 1.56792258], rtol=0, atol=5e-9)
@@ -72,6 +73,7 @@ def test_step_by_step_slider_and_editor(page, base_url) -> None:  # noqa: ANN001
     eventually(lambda: check(page, w_q, 1.05))
 
     # W_q[0, 0] -> 2.5: Q, the scores, the weights and the output all follow.
+    reveal(page, "sbs_wq_s42")  # the "Edit W_q, W_k, W_v" expander beside the steps
     edit_cell(page, "sbs_wq_s42", 0, 0, 2.5)
     w_q = w_q.copy()
     w_q[0, 0] = 2.5

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
+from ui import present
 from ui.figures import COLORSCALE
 from ui.format import decimals
 from ui.i18n import t
@@ -269,6 +270,7 @@ def payload(key: str, view: AttentionView, *, temperature: float, gesture: str |
         "colorscale": COLORSCALE,
         "focus_row": int(min(max(view.focus_row, 0), n_q - 1)),
         "texts": _texts(view.row_title, view.col_title),
+        "font_scale": present.scale(),
     }
     return encode_payload(header, {"scores": s, "values": view.values, "q": view.q, "k": view.k})
 

@@ -14,7 +14,7 @@
 // size in CSS pixels). No library, no network: vanilla JS.
 
 const instances = new WeakMap();
-const FONT_PX = 15; // text on the canvas (≥ 14 px: readable from the back of a classroom)
+const FONT_PX = 15; // text on the canvas (≥ 14 px: readable from the back of a classroom; larger on a projector)
 const CELL_TEXT_MAX = 16; // numbers on the cells up to 16 × 16
 const BAR_ROWS_MAX = 16; // the explainer draws every key's bar up to this many keys
 const TERMS_MAX = 8; // terms written out in a sum
@@ -187,7 +187,7 @@ class LiveView {
       exportBox: q(".la-export"),
       output: q(".la-output"),
       explain: q(".la-explain"),
-      sr: q(".la-sr"),
+      sr: q(".la-sr-table"),
     };
     this.ctx = this.el.canvas.getContext("2d");
     this.T = 1;
@@ -366,6 +366,7 @@ class LiveView {
     const x = this.texts();
     const h = this.h;
     const { slider } = this.el;
+    this.root.style.setProperty("--la-scale", String(Number(h.font_scale) || 1));
     this.el.tname.textContent = x.temperature;
     slider.min = String(h.t_min);
     slider.max = String(h.t_max);
@@ -489,13 +490,14 @@ class LiveView {
   // -- layout (recomputed when the size or the data changes)
   layout() {
     if (this.layoutCache) return this.layoutCache;
+    this.fontPx = Math.round(FONT_PX * (Number(this.h.font_scale) || 1));
     const st = this.st;
     const canvas = this.el.canvas;
     const ctx = this.ctx;
     const cs = getComputedStyle(this.root);
     const family = cs.fontFamily || "sans-serif";
-    const font = FONT_PX + "px " + family;
-    const bold = "600 " + FONT_PX + "px " + family;
+    const font = this.fontPx + "px " + family;
+    const bold = "600 " + this.fontPx + "px " + family;
     const W = Math.max(200, Math.floor(this.el.plot.clientWidth || 600));
     ctx.font = font;
     const textW = (s) => ctx.measureText(s).width;
@@ -522,8 +524,8 @@ class LiveView {
     let ch = Math.min(cw, Math.max(3, 720 / st.nq));
     if (st.nq <= 2) ch = Math.max(44, Math.min(cw * 0.7, 72));
     else ch = Math.max(ch, Math.min(cw, 28));
-    ch = Math.min(ch, 64);
-    const lineH = Math.round(FONT_PX * 1.35);
+    ch = Math.min(ch, 52);
+    const lineH = Math.round(this.fontPx * 1.35);
     const colLines = horizontal ? Math.max(...colLabels.map((l) => l.length)) : 1;
     const colStride = horizontal ? 1 : Math.max(1, Math.ceil((lineH * 1.05) / cw));
     const rowStride = Math.max(1, Math.ceil(lineH / ch));
@@ -540,8 +542,9 @@ class LiveView {
     }
     // numbers on the cells: the page's decimals when they fit, fewer (≥ 1) when not
     let cellDecimals = -1;
-    if (st.nq <= CELL_TEXT_MAX && st.nk <= CELL_TEXT_MAX && ch >= FONT_PX + 4) {
-      for (let dd = Math.min(this.h.decimals, 4); dd >= 1; dd--) {
+    if (st.nq <= CELL_TEXT_MAX && st.nk <= CELL_TEXT_MAX && ch >= this.fontPx + 4) {
+      const floor = Math.min(this.h.decimals, 1); // 0 decimals when the page asks for none
+      for (let dd = Math.min(this.h.decimals, 4); dd >= floor; dd--) {
         if (textW((0).toFixed(dd)) <= cw - 6) {
           cellDecimals = dd;
           break;
@@ -556,7 +559,7 @@ class LiveView {
     };
     // where the cells are, in CSS pixels of the canvas (tests and tools click cells with it)
     this.root.dataset.grid = JSON.stringify({ left, top, cw, ch, rows: st.nq, cols: st.nk });
-    this.root.dataset.fontPx = String(FONT_PX);
+    this.root.dataset.fontPx = String(this.fontPx);
     this.root.dataset.labelsRotated = horizontal ? "0" : "45";
     return this.layoutCache;
   }

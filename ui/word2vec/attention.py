@@ -14,7 +14,7 @@ from attention_core.limits import MAX_SEQUENCE_TOKENS, SEED_LIMIT
 from attention_core.presets import WORD2VEC_PRESETS
 from ui.format import dim_labels, fmt, fmt_vec, md_code, shorten, unique_labels
 from ui.i18n import show_error, t
-from ui.lesson import live_view, show_matrix, step_card
+from ui.lesson import live_view, show_matrix, show_numbers, step_card
 from ui.live_attention import TEMPERATURE, AttentionView, current_temperature
 from ui.nav import LESSONS
 from ui.word2vec_cache import TrainedModel
@@ -165,13 +165,16 @@ def _attend(
         return
 
     q_name = md_code(query)
-    with step_card(
-        1,
-        t("w2v.step_vectors"),
-        r"q = \mathrm{wv}[\text{query}],\; K = V = \mathrm{wv}[\text{tokens}]"
-        if w is None
-        else r"q = \mathrm{wv}[\text{query}]\,W_q,\; K = X W_k,\; V = X W_v",
-        t("w2v.step_vectors_explain", query=q_name, n=len(tokens), d=d),
+    with (
+        step_card(
+            1,
+            t("w2v.step_vectors"),
+            r"q = \mathrm{wv}[\text{query}],\; K = V = \mathrm{wv}[\text{tokens}]"
+            if w is None
+            else r"q = \mathrm{wv}[\text{query}]\,W_q,\; K = X W_k,\; V = X W_v",
+            t("w2v.step_vectors_explain", query=q_name, n=len(tokens), d=d),
+        ),
+        show_numbers(key="w2v_vectors_box"),
     ):
         st.caption(t("w2v.query_vector"))
         show_matrix(qv, [shorten(query)], cols, key="w2v_q_table")
@@ -179,13 +182,10 @@ def _attend(
             st.caption(t("w2v.kv_vectors"))
             show_matrix(k, labels, cols, key="w2v_kv_table")
         else:
-            a, b = st.columns(2)
-            with a:
-                st.caption(t("common.keys") + " K")
-                show_matrix(k, labels, cols, key="w2v_k_table")
-            with b:
-                st.caption(t("common.value") + " V")
-                show_matrix(v, labels, cols, key="w2v_v_table")
+            st.caption(t("common.keys") + " K")
+            show_matrix(k, labels, cols, key="w2v_k_table")
+            st.caption(t("common.value") + " V")
+            show_matrix(v, labels, cols, key="w2v_v_table")
             with st.expander(t("w2v.project_matrices")):
                 for name, m in zip(("W_q", "W_k", "W_v"), w, strict=True):
                     st.caption(name)
@@ -215,13 +215,8 @@ def _attend(
         with left:
             show_matrix(np.stack(score_vals, axis=1), labels, score_cols, key="w2v_scores_table")
 
-    top = int(np.argmax(r.weights))
-    with step_card(
-        3,
-        t("w2v.step_weights"),
-        r"a_i = \mathrm{softmax}(s)_i = \frac{e^{s_i}}{\sum_j e^{s_j}}",
-        t("w2v.step_weights_explain", query=q_name, best=md_code(tokens[top]), weight=fmt(float(r.weights[top]))),
-    ):
+    # the live view says in words which token gets the most weight
+    with step_card(3, t("w2v.step_weights"), r"a_i = \mathrm{softmax}(s)_i = \frac{e^{s_i}}{\sum_j e^{s_j}}"):
         live_view(
             SPEC,
             AttentionView(

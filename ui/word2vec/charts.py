@@ -13,10 +13,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ui.figures import COLORSCALE
+from ui.figures import COLORSCALE, FONT_PX, axis, font
+from ui.figures import y_title as vertical_title
 from ui.format import plot_label
 
-FONT = {"size": 14}
 #: Okabe-Ito: distinguishable with every common colour-vision deficiency.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 MARK, OTHER = "#0072B2", "#9a9a9a"
@@ -42,31 +42,7 @@ def _esc(text: str) -> str:
     return plot_label(text, 10_000)
 
 
-def _axis(title: str | None = None, **extra: object) -> dict[str, object]:
-    """An axis with 14 px tick labels (Streamlit's plotly theme would make them 12 px) and title."""
-    axis: dict[str, object] = {"tickfont": FONT, **extra}
-    if title is not None:
-        axis["title"] = {"text": _esc(title), "font": FONT}
-    return axis
-
-
-def _y_title(text: str) -> dict[str, object]:
-    """The vertical axis' title, written horizontally above the axis."""
-    return {
-        "text": _esc(text),
-        "xref": "paper",
-        "yref": "paper",
-        "x": 0,
-        "y": 1,
-        "xanchor": "left",
-        "yanchor": "bottom",
-        "yshift": 6,
-        "showarrow": False,
-        "font": FONT,
-    }
-
-
-def text_width(label: str, size: float = FONT["size"]) -> float:
+def text_width(label: str, size: float = FONT_PX) -> float:
     """A label's width in pixels, estimated: wide (CJK) characters 1 em, others 0.6 em."""
     return sum(size if unicodedata.east_asian_width(c) in "WF" else 0.6 * size for c in label)
 
@@ -167,12 +143,12 @@ def scatter(
         extra = {"text": text, "textposition": [p or "top center" for p in positions], "cliponaxis": False}
     else:
         extra = {"text": labels, "textposition": "top center"}
-    traces = [points(rest, OTHER, "markers"), points(chosen, MARK, "markers+text", textfont=FONT, **extra)]
+    traces = [points(rest, OTHER, "markers"), points(chosen, MARK, "markers+text", textfont=font(), **extra)]
     layout: dict[str, object] = {
-        "title": {"text": _esc(title), "font": FONT},
-        "font": FONT,
+        "title": {"text": _esc(title), "font": font()},
+        "font": font(),
         "margin": {"l": 10, "r": 10, "t": 70, "b": 10},
-        "hoverlabel": {"font": FONT},
+        "hoverlabel": {"font": font()},
     }
     if k == 3:
         layout["scene"] = {
@@ -180,10 +156,10 @@ def scatter(
         }
         layout["height"] = 600
     else:
-        layout["xaxis"] = _axis(axes[0], range=list(ranges[0]), zeroline=False)
-        layout["yaxis"] = _axis(range=list(ranges[1]), zeroline=False)
-        layout["annotations"] = [_y_title(axes[1])]
-        layout["height"] = 520
+        layout["xaxis"] = axis(axes[0], range=list(ranges[0]), zeroline=False)
+        layout["yaxis"] = axis(range=list(ranges[1]), zeroline=False)
+        layout["annotations"] = [vertical_title(axes[1])]
+        layout["height"] = 460
     return traces, layout, hidden
 
 
@@ -216,18 +192,18 @@ def lines(
     ]
     rows = legend_rows(names) if len(names) > 1 else 0
     layout: dict[str, object] = {
-        "title": {"text": _esc(title), "font": FONT},
-        "font": FONT,
-        "xaxis": _axis(x_title),
-        "yaxis": _axis(range=list(y_range) if y_range is not None else None),
-        "annotations": [_y_title(y_title)],
+        "title": {"text": _esc(title), "font": font()},
+        "font": font(),
+        "xaxis": axis(x_title),
+        "yaxis": axis(range=list(y_range) if y_range is not None else None),
+        "annotations": [vertical_title(y_title)],
         "showlegend": rows > 0,
         # the legend at the bottom of the figure, below the horizontal axis' title, with room for
         # as many rows as a phone needs
-        "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "font": FONT},
-        "height": 320 + 24 * rows,
+        "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "font": font()},
+        "height": 290 + 24 * rows,
         "margin": {"l": 10, "r": 10, "t": 80, "b": 10 + (40 + 24 * rows if rows else 0)},
-        "hoverlabel": {"font": FONT},
+        "hoverlabel": {"font": font()},
     }
     return traces, layout
 
@@ -261,16 +237,16 @@ def cosine_heatmap(sims: np.ndarray, words: Sequence[str], *, word: str, value: 
         "zmax": 1,
         # 14 px numbers must fit a phone's cells: two decimals up to 6 words, one above (hover: four)
         "texttemplate": "%{z:.2f}" if len(words) <= 6 else "%{z:.1f}",
-        "textfont": FONT,
+        "textfont": font(),
         "hovertemplate": f"{_esc(word)}: %{{customdata}}<br>{_esc(value)}: %{{z:.4f}}<extra></extra>",
         "showscale": False,  # the numbers are on the cells; the caption gives the scale
     }
     layout = {
-        "font": FONT,
-        "xaxis": _axis(side="top", type="category"),
-        "yaxis": _axis(autorange="reversed", type="category"),
+        "font": font(),
+        "xaxis": axis(side="top", type="category"),
+        "yaxis": axis(autorange="reversed", type="category"),
         "height": int(min(760, 140 + 44 * max(len(words), 2))),
         "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
-        "hoverlabel": {"font": FONT},
+        "hoverlabel": {"font": font()},
     }
     return [trace], layout

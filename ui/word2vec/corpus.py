@@ -17,8 +17,8 @@ from .state import KEEP, PRESETS, apply_preset, chosen_preset, fit_epochs
 
 def corpus_section() -> list[list[str]]:
     """Preset, text box, lower-case switch and the tokens; returns the (capped) sentences."""
-    st.header(t("w2v.corpus_title"))
-    c1, c2 = st.columns([3, 1])
+    st.subheader(t("w2v.corpus_title"))
+    c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
     c1.selectbox(
         t("w2v.preset"),
         options=list(PRESETS),
@@ -66,15 +66,15 @@ def corpus_section() -> list[list[str]]:
 
     n_tok = sum(map(len, sentences))
     n_types = len({w for s in sentences for w in s})
-    st.markdown(f"**{t('w2v.tokens_title')}**")
     st.caption(t("w2v.tokens_caption", sentences=len(sentences), tokens=n_tok, types=n_types))
-    width = max(map(len, sentences))
-    frame = pd.DataFrame(
-        [list(s) + [""] * (width - len(s)) for s in sentences],
-        index=[str(i + 1) for i in range(len(sentences))],
-        columns=[str(j + 1) for j in range(width)],
-    )
-    st.dataframe(frame, key="w2v_tokens_table", height="auto" if len(sentences) <= 10 else 360)
+    with st.expander(t("w2v.tokens_title"), icon=":material/table:", key="w2v_tokens_box"):
+        width = max(map(len, sentences))
+        frame = pd.DataFrame(
+            [list(s) + [""] * (width - len(s)) for s in sentences],
+            index=[str(i + 1) for i in range(len(sentences))],
+            columns=[str(j + 1) for j in range(width)],
+        )
+        st.dataframe(frame, key="w2v_tokens_table", height="auto" if len(sentences) <= 10 else 360)
     short = [i + 1 for i, s in enumerate(sentences) if len(s) == 1]
     if short:
         st.info(t("w2v.one_word_sentences", lines=", ".join(map(str, short[:20]))), icon="ℹ️")

@@ -133,7 +133,6 @@ def _epoch_view(trained: TrainedModel, look: list[str]) -> None:
 
 
 def _heatmap(trained: TrainedModel, look: list[str]) -> None:
-    st.subheader(t("w2v.cosine_title"))
     if len(look) < 2:
         st.info(t("w2v.cosine_need_two"), icon="ℹ️")
         return
@@ -159,7 +158,6 @@ def _honesty(trained: TrainedModel) -> None:
 
 
 def _neighbours(trained: TrainedModel) -> None:
-    st.subheader(t("w2v.nn_title"))
     words = list(trained.words)
     valid_choice("w2v_nn_word", words, words[0])
     c1, c2 = st.columns([2, 1])
@@ -201,7 +199,12 @@ def space_section(trained: TrainedModel) -> None:
     st.caption(t("w2v.space_intro"))
     look, pairs = _choose(trained)
     _learning_charts(trained, pairs)
-    _epoch_view(trained, look)
-    _heatmap(trained, look)
-    _neighbours(trained)
+    # three looks at the result, one click apart (the tabs switch in the browser, no rerun)
+    space, cosine, neighbours = st.tabs([t("w2v.tab_space"), t("w2v.cosine_title"), t("w2v.nn_title")])
+    with space:
+        _epoch_view(trained, look)
+    with cosine:
+        _heatmap(trained, look)
+    with neighbours:
+        _neighbours(trained)
     sync(LESSONS["word2vec"])  # the controls above rerun only this fragment: the URL follows them here

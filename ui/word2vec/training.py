@@ -51,34 +51,40 @@ def pct(x: float) -> str:
     return fmt(p, 2 if p < 1 else 1 if p < 10 else 0)
 
 
+#: The parameters in reading (and tab) order, two to a row: they sit in the lab's controls column.
+_ORDER = ("vector_size", "window", "min_count", "epochs", "negative", "sample", "alpha", "seed")
+_REAL = {"sample": (0.0001, 4), "alpha": (0.005, 3)}  # step and digits of the two real parameters
+
+
 def _controls() -> None:
-    rows = [st.columns(4), st.columns(4), st.columns([1, 1, 2])]  # rows: the tab order follows the reading order
-    whole = [("vector_size", rows[0][0]), ("window", rows[0][1]), ("min_count", rows[0][2]), ("epochs", rows[0][3])]
-    whole += [("negative", rows[1][0]), ("seed", rows[1][3])]
-    for name, col in whole:
-        lo, hi = WHOLE_BOUNDS[name]
-        col.number_input(
-            t(f"w2v.param_{name}"),
-            min_value=lo,
-            max_value=hi,
-            step=1,
-            key=f"w2v_{name}",
-            help=t(f"w2v.param_{name}_help", low=lo, limit=hi, passes=MAX_TRAINING_PASSES),
-            persist_state=KEEP,
-        )
-    for name, step, digits, col in (("sample", 0.0001, 4, rows[1][1]), ("alpha", 0.005, 3, rows[1][2])):
-        flo, fhi = REAL_BOUNDS[name]
-        col.number_input(
-            t(f"w2v.param_{name}"),
-            min_value=flo,
-            max_value=fhi,
-            step=step,
-            format=f"%.{digits}f",
-            key=f"w2v_{name}",
-            help=t(f"w2v.param_{name}_help", low=fmt(flo, digits), limit=fmt(fhi, digits)),
-            persist_state=KEEP,
-        )
-    rows[2][0].radio(
+    for i in range(0, len(_ORDER), 2):
+        for name, col in zip(_ORDER[i : i + 2], st.columns(2), strict=True):
+            if name in _REAL:
+                step, digits = _REAL[name]
+                flo, fhi = REAL_BOUNDS[name]
+                col.number_input(
+                    t(f"w2v.param_{name}"),
+                    min_value=flo,
+                    max_value=fhi,
+                    step=step,
+                    format=f"%.{digits}f",
+                    key=f"w2v_{name}",
+                    help=t(f"w2v.param_{name}_help", low=fmt(flo, digits), limit=fmt(fhi, digits)),
+                    persist_state=KEEP,
+                )
+                continue
+            lo, hi = WHOLE_BOUNDS[name]
+            col.number_input(
+                t(f"w2v.param_{name}"),
+                min_value=lo,
+                max_value=hi,
+                step=1,
+                key=f"w2v_{name}",
+                help=t(f"w2v.param_{name}_help", low=lo, limit=hi, passes=MAX_TRAINING_PASSES),
+                persist_state=KEEP,
+            )
+    c_sg, c_reset = st.columns(2, vertical_alignment="bottom")
+    c_sg.radio(
         t("w2v.param_sg"),
         options=[0, 1],
         format_func={0: t("w2v.sg_cbow"), 1: t("w2v.sg_skipgram")}.__getitem__,
@@ -87,8 +93,8 @@ def _controls() -> None:
         help=t("w2v.param_sg_help"),
         persist_state=KEEP,
     )
-    rows[2][1].button(t("w2v.reset_params"), key="w2v_reset_params", on_click=reset_params)
-    rows[2][2].caption(t("w2v.sample_line"))
+    c_reset.button(t("w2v.reset_params"), key="w2v_reset_params", on_click=reset_params)
+    st.caption(t("w2v.sample_line"))
 
 
 def _owner() -> str:
@@ -242,7 +248,7 @@ def _diagnosis(trained: TrainedModel, sentences: list[list[str]]) -> None:
 
 def train_section(sentences: list[list[str]]) -> TrainedModel | None:
     """Training parameters (defaults: the preset's), the cached training and whether it learned."""
-    st.header(t("w2v.train_title"))
+    st.subheader(t("w2v.train_title"))
     st.caption(t("w2v.train_caption"))
     _controls()
     fitted = st.session_state.pop(FITTED_KEY, None)

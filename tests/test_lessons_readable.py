@@ -1,0 +1,136 @@
+"""Lessons a class can follow (AppTest): narration computed from the live numbers, readable figures,
+decimals 0-8 in wide-enough table columns, presentation mode's stages, a way to the next lesson."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from attention_core.presets import LIBRARY
+from tests.apptest_helpers import figures, open_page
+from ui.format import number_columns
+from ui.i18n import catalog
+from ui.nav import LESSONS, PAGES
+
+EN = catalog("en")
+
+
+def markdown(at: Any) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+# --------------------------------------------------------------------------- narration follows the numbers
+def test_library_says_which_book_has_the_weight_and_which_the_output() -> None:
+    at = open_page("library")
+    assert "`Book 1: about cats` supplies" not in markdown(at)  # at the notebook's numbers they agree
+    books = [EN[f"books.{b}"] for b in LIBRARY.book_ids]
+    assert "the most relevant book has the largest say" in markdown(at) and books[0] in markdown(at)
+    # Book 2's contents become large: book 1 keeps the most weight, book 2 now supplies most of the output
+    v = np.array(LIBRARY.values, dtype=float)
+    v[1] = [0.0, 60.0, 0.0]
+    at.text_area(key="library_v__text").input("\n".join(" ".join(str(x) for x in row) for row in v)).run()
+    assert not at.exception
+    text = markdown(at)
+    w = np.exp([2.0, 1.0, 1.0]) / np.exp([2.0, 1.0, 1.0]).sum()
+    shares = np.abs(w[:, None] * v).sum(axis=1)
+    assert np.argmax(w) == 0 and np.argmax(shares) == 1  # the numbers the sentence must tell
+    percent = f"{100 * shares[1] / shares.sum():.1f}%"
+    assert (
+        f"`{books[0]}` gets the most weight (0.5761), but `{books[1]}` supplies most of the output ({percent})" in text
+    )
+    assert "the most relevant book has the largest say" not in text
+
+
+# --------------------------------------------------------------------------- readable figures
+def _sizes(node: Any) -> list[float]:
+    """Every font size in a figure's spec."""
+    out: list[float] = []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k in ("font", "tickfont", "textfont") and isinstance(v, dict) and "size" in v:
+                out.append(float(v["size"]))
+            out.extend(_sizes(v))
+    elif isinstance(node, list):
+        for v in node:
+            out.extend(_sizes(v))
+    return out
+
+
+@pytest.mark.parametrize("page", ["library", "pooling", "scaled_dot_product", "word2vec"])
+def test_every_figure_is_readable(page: str) -> None:
+    at = open_page(page, timeout=120)
+    figs = figures(at)
+    assert figs, "no figure to check"
+    for fig in figs:
+        layout = fig["layout"]
+        assert layout["font"]["size"] >= 14
+        assert all(size >= 14 for size in _sizes(fig)), _sizes(fig)
+        for name, ax in layout.items():  # axis titles horizontal: no rotated vertical-axis title
+            if name.startswith("yaxis") and isinstance(ax, dict):
+                assert not (ax.get("title") or {}).get("text"), f"{name} has a rotated title"
+        for note in layout.get("annotations", []):
+            assert note.get("textangle", 0) == 0
+
+
+# --------------------------------------------------------------------------- decimals
+@pytest.mark.parametrize("d", [0, 8])
+def test_table_columns_are_wide_enough_for_every_decimal(d: int) -> None:
+    values = np.array([[1.3841427012345, -0.5], [123456.123456789, 0.0]])
+    config = number_columns(["d1", "d2"], d, values=values)
+    for j, col in enumerate(["d1", "d2"]):
+        width = config[col]["width"]
+        longest = max(len(f"{x:.{d}f}") for x in values[:, j])
+        assert width >= longest * 7.7 + 16  # the grid's 14 px digits are 7.7 px wide, 8 px padding a side
+        assert config[col]["type_config"]["format"] == f"%.{d}f"
+
+
+def test_a_long_header_does_not_widen_its_column_and_hovers_its_full_name() -> None:
+    name = "Book 2: animals in general"
+    config = number_columns(["d1", name], 4, values=np.array([[1.0, 2.0]]))
+    assert config[name]["width"] <= 130
+    assert config[name]["help"] == name
+    assert not config["d1"].get("help")
+
+
+@pytest.mark.parametrize("d", [0, 8])
+def test_decimals_reach_every_table(d: int) -> None:
+    at = open_page("step_by_step", run=False)
+    at.session_state["decimals"] = d
+    at.run()
+    assert not at.exception
+    config = [df.proto.columns for df in at.dataframe if df.proto.editing_mode == 0]
+    assert config and all(f'"%.{d}f"' in c for c in config if "NumberColumn" in c or "format" in c)
+
+
+# --------------------------------------------------------------------------- next lesson, presentation
+@pytest.mark.parametrize("i", range(len(PAGES)))
+def test_every_lesson_ends_with_the_next_one(i: int) -> None:
+    spec = PAGES[i]
+    at = open_page(spec.name, timeout=120)
+    links = [e for e in at.get("page_link")]
+    nxt = PAGES[(i + 1) % len(PAGES)]
+    assert links, "no link to the next lesson"
+    last = links[-1].proto
+    assert last.page in (nxt.name, "") if nxt.name == "home" else last.page == nxt.name
+    key = "lesson.next" if i + 1 < len(PAGES) else "lesson.back_to_start"
+    assert last.label == EN[key].format(title=EN[nxt.title_key])
+
+
+def test_presentation_mode_shows_one_stage_at_a_time() -> None:
+    at = open_page("library", run=False)
+    at.session_state["present"] = True
+    at.run()
+    assert not at.exception
+    keys = {b.key for b in at.button}
+    assert {"present_prev", "present_next", "present_exit"} <= keys
+    assert at.button(key="present_prev").disabled and not at.button(key="present_next").disabled
+    at.button(key="present_next").click().run()
+    assert at.session_state["present_stage"] == 1
+    styles = [e.proto.body for e in at.get("html")]
+    assert any(".st-key-stage_1)" in s and "stSidebar" in s for s in styles)  # the others hidden, no sidebar
+    at.button(key="present_exit").click().run()
+    assert at.session_state["present"] is False
+    assert not any("stSidebar" in e.proto.body for e in at.get("html"))  # the sidebar is back
+    assert LESSONS["library"].live_key  # the view is still there
