@@ -42,8 +42,11 @@ def test_payload_round_trips_bit_for_bit(a: np.ndarray, b: np.ndarray, label: st
 def test_payload_arrays_start_on_an_8_byte_boundary() -> None:
     for n in range(12):  # every header length modulo 8
         data = encode_payload({"pad": "x" * n}, {"a": np.arange(3.0)})
-        (h,) = np.frombuffer(data[:4], dtype="<u4")
-        assert (4 + h + (-(4 + h)) % 8) % 8 == 0
+        h = int.from_bytes(data[:4], "little")  # the JSON header's length
+        start = len(data) - 3 * 8  # the one array, 3 float64 values, ends the payload
+        assert start % 8 == 0 and 0 <= start - (4 + h) < 8  # aligned, after at most 7 bytes of padding
+        assert data[4 + h : start] == b"\0" * (start - 4 - h)
+        assert data[start:] == np.arange(3.0).astype("<f8").tobytes()
         np.testing.assert_array_equal(decode_payload(data)[1]["a"], [[0.0, 1.0, 2.0]])
 
 
