@@ -1,4 +1,4 @@
-"""Percentiles for the benchmarks' tables (shared by bench/live.py and bench/latency.py)."""
+"""Percentiles for the benchmarks' tables (shared by bench/live.py, bench/latency.py and bench/classroom.py)."""
 
 from __future__ import annotations
 

@@ -88,6 +88,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `python3 bench/classroom.py` puts bench/ on the path, not the repo
     sys.path.insert(0, str(ROOT))
 
+from benchstats import pct  # noqa: E402  (bench/benchstats.py: the percentile every benchmark uses)
+
 from ui.nav import LESSONS as REGISTRY  # noqa: E402  (the lessons' keys, one place)
 
 DEPLOY = ROOT / "deploy" / "classroom.sh"
@@ -194,16 +196,6 @@ def student_corpus(student: int, n: int, tokens: int) -> str:
 
 
 # --------------------------------------------------------------------------- statistics
-def pct(values: list[float], q: float) -> float:
-    s = sorted(values)
-    if not s:
-        return float("nan")
-    pos = (len(s) - 1) * q / 100
-    lo = int(pos)
-    hi = min(lo + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (pos - lo)
-
-
 def fmt_ms(v: float) -> str:
     return "–" if v != v else f"{v:.0f}"
 
