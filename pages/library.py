@@ -20,7 +20,6 @@ from ui.lesson import (
     output_card,
     qkv_inputs,
     qkv_live,
-    share_bar,
     show_matrix,
     show_numbers,
     start,
@@ -164,10 +163,7 @@ def steps(r: AttentionResult, v: np.ndarray | None, scale: bool) -> None:
 
 
 # --------------------------------------------------------------------------- the page
-with opening():
-    st.title(t("library.title"))
-    share_bar(SPEC)
-    st.markdown(t("library.intro"))
+opening(SPEC, t("library.title"), t("library.intro"))
 controls, lesson = workbench()
 with controls:
     st.subheader(t("library.inputs_title"))

@@ -19,7 +19,6 @@ from ui.lesson import (
     notebook_badge,
     opening,
     reset,
-    share_bar,
     show_matrix,
     start,
     step_card,
@@ -238,9 +237,6 @@ def live() -> None:
 
 
 # ----------------------------------------------------------------------------- the page
-with opening():
-    st.title(t("pool.title"))
-    share_bar(SPEC)
-    st.write(t("pool.intro"))
+opening(SPEC, t("pool.title"), t("pool.intro"))
 live()
 finish(SPEC)

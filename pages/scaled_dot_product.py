@@ -19,7 +19,6 @@ from ui.lesson import (
     output_card,
     qkv_inputs,
     qkv_live,
-    share_bar,
     show_matrix,
     show_numbers,
     start,
@@ -175,10 +174,7 @@ def notebook(r: AttentionResult, v: np.ndarray | None) -> None:
 
 
 # --------------------------------------------------------------------------- the page
-with opening():
-    st.title(t("scaled_dot_product.title"))
-    share_bar(SPEC)
-    st.markdown(t("scaled_dot_product.intro"))
+opening(SPEC, t("scaled_dot_product.title"), t("scaled_dot_product.intro"))
 controls, lesson = workbench()
 with controls:
     st.subheader(t("scaled_dot_product.inputs_title"))

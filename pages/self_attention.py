@@ -20,7 +20,6 @@ from ui.lesson import (
     opening,
     reset,
     scale_toggle,
-    share_bar,
     show_matrix,
     start,
     step_card,
@@ -163,10 +162,7 @@ def live(x: np.ndarray | None, preset: SelfAttentionPreset) -> None:
 
 
 # ----------------------------------------------------------------------------- the page
-with opening():
-    st.title(t("self.title"))
-    share_bar(SPEC)
-    st.write(t("self.intro"))
+opening(SPEC, t("self.title"), t("self.intro"))
 controls, lesson = workbench()
 with controls:
     st.subheader(t("self.inputs_title"))

@@ -38,7 +38,6 @@ from ui.lesson import (
     opening,
     reset,
     scale_toggle,
-    share_bar,
     show_matrix,
     show_numbers,
     start,
@@ -375,10 +374,7 @@ def step5(live: Live, output: np.ndarray, h: int) -> None:
 
 
 # --------------------------------------------------------------------------- the page
-with opening():
-    st.title(t("sbs.title"))
-    share_bar(SPEC)
-    st.write(t("sbs.intro"))
+opening(SPEC, t("sbs.title"), t("sbs.intro"))
 controls, lesson = workbench()
 with controls:
     tokens, seed, dim, tables = inputs()

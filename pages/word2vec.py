@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.i18n import t
-from ui.lesson import finish, opening, share_bar, start, workbench
+from ui.lesson import finish, opening, start, workbench
 from ui.nav import LESSONS
 from ui.word2vec.attention import attention_lab
 from ui.word2vec.corpus import corpus_section
@@ -19,10 +19,7 @@ from ui.word2vec.training import train_section
 SPEC = LESSONS["word2vec"]
 start(SPEC)
 init_state()
-with opening():
-    st.title(t("w2v.title"))
-    share_bar(SPEC)
-    st.write(t("w2v.intro"))
+opening(SPEC, t("w2v.title"), t("w2v.intro"))
 controls, lesson = workbench()
 with controls:  # the sentences and the training beside what they make
     corpus = corpus_section()

@@ -91,9 +91,13 @@ def start(spec: PageSpec) -> None:
     show_notice(spec)
 
 
-def opening() -> AbstractContextManager[None]:
-    """The lesson's opening (title, intro, inputs): stage 0 of presentation mode."""
-    return present.stage(0)
+def opening(spec: PageSpec, title: str, intro: str) -> None:
+    """The lesson's opening, stage 0 of presentation mode: its title, the share bar (outside every
+    fragment: an imported file is read at the start of a full run) and the intro (markdown)."""
+    with present.stage(0):
+        st.title(title)
+        share_bar(spec)
+        st.markdown(intro)
 
 
 #: The workbench's controls column stays in view while the steps beside it scroll (wide screens
