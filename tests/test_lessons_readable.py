@@ -74,6 +74,25 @@ def test_every_figure_is_readable(page: str) -> None:
             assert note.get("textangle", 0) == 0
 
 
+@pytest.mark.parametrize(
+    ("page", "title_key"),
+    [
+        ("library", "library.contrib_title"),
+        ("pooling", "pool.contributions_title"),
+        ("scaled_dot_product", "scaled_dot_product.contrib_title"),
+    ],
+)
+@pytest.mark.parametrize("lang", ["en", "vi", "ko"])
+def test_long_chart_titles_are_page_text(page: str, title_key: str, lang: str) -> None:
+    """A plotly title does not wrap and is cut off at a phone's width (or a long Vietnamese one at
+    any width): the contributions chart's title is page text above it, whole; the figure has none."""
+    at = open_page(page, lang, timeout=120)
+    title = catalog(lang)[title_key]
+    assert f"**{title}**" in markdown(at)
+    bars = [fig for fig in figures(at) if any(tr.get("type") == "bar" for tr in fig["data"])]
+    assert bars and all(not fig["layout"].get("title", {}).get("text") for fig in bars)
+
+
 # --------------------------------------------------------------------------- decimals
 @pytest.mark.parametrize("d", [0, 8])
 def test_table_columns_are_wide_enough_for_every_decimal(d: int) -> None:

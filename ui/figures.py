@@ -236,8 +236,10 @@ def contributions_chart(
     # room above the tallest stack for the total's label
     top = max(float(np.clip(p, 0, None).sum(axis=0).max()), float(total.max()), 0.0)
     bottom = min(float(np.clip(p, None, 0).sum(axis=0).min()), float(total.min()), 0.0)
+    # the title is page text above the figure: it wraps at any width (a plotly title is cut off)
+    st.markdown(f"**{title}**")
     layout = layout_base(
-        title,
+        "",
         barmode="relative",
         xaxis=axis(dim_name, type="category"),
         yaxis=axis(None, zeroline=True, range=[bottom - 0.08 * span, top + 0.22 * span]),
@@ -245,7 +247,7 @@ def contributions_chart(
         # the legend under the axis title, one entry a line (at any width: a phone's wrapped rows
         # would otherwise run into the axis title), with its own room at the bottom of the figure
         legend={"orientation": "v", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0, "font": font()},
-        height=340 + _LEGEND_ROW_PX * len(traces),
-        margin={"l": 10, "r": 10, "t": 80, "b": 56 + _LEGEND_ROW_PX * len(traces)},
+        height=304 + _LEGEND_ROW_PX * len(traces),
+        margin={"l": 10, "r": 10, "t": 44, "b": 56 + _LEGEND_ROW_PX * len(traces)},
     )
     show_figure(traces, layout, key=key)
