@@ -127,19 +127,21 @@ def weight_controls(d: int) -> np.ndarray:
                 help=t("pool.w_exact_help"),
                 persist_state="session",
             )
-    c1, c2, c3 = st.columns([1, 1, 1], vertical_alignment="bottom")
     limit = SEED_LIMIT - 1
-    c1.number_input(
-        t("pool.seed"),
-        0,
-        limit,
-        step=1,
-        **bound(SPEC, "seed"),
-        help=t("pool.seed_help", limit=limit),
-        persist_state="session",
-    )
-    c2.button(t("pool.random"), key=SPEC.key("random"), on_click=_random_weights, icon=":material/casino:")
-    c3.button(t("pool.notebook_w"), key=SPEC.key("notebook_w"), on_click=_notebook_weights, icon=":material/undo:")
+    # one row that wraps where the buttons' whole labels do not fit (columns would cut them off)
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.number_input(
+            t("pool.seed"),
+            0,
+            limit,
+            step=1,
+            **bound(SPEC, "seed"),
+            help=t("pool.seed_help", limit=limit),
+            persist_state="session",
+            width=150,
+        )
+        st.button(t("pool.random"), key=SPEC.key("random"), on_click=_random_weights, icon=":material/casino:")
+        st.button(t("pool.notebook_w"), key=SPEC.key("notebook_w"), on_click=_notebook_weights, icon=":material/undo:")
     return np.array([float(st.session_state[w_key(i)]) for i in range(d)])
 
 

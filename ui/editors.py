@@ -372,20 +372,35 @@ def sized_matrix_editor(
         if on_reset is not None:
             on_reset()
 
-    c1, c2, c3 = st.columns([1, 1, 2], vertical_alignment="bottom")
-    c1.number_input(
-        rows_label, min_value=1, max_value=max_rows, step=1, key=rows_key, on_change=_resize, help=rows_help
-    )
-    c2.number_input(
-        cols_label, min_value=1, max_value=max_cols, step=1, key=cols_key, on_change=_resize, help=cols_help
-    )
-    c3.button(
-        reset_label or t("common.reset"),
-        key=f"{key}_reset",
-        on_click=_reset,
-        help=reset_help,
-        icon=":material/restart_alt:",
-    )
+    # one row that wraps where the button's whole label does not fit (columns would cut it off)
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.number_input(
+            rows_label,
+            min_value=1,
+            max_value=max_rows,
+            step=1,
+            key=rows_key,
+            on_change=_resize,
+            help=rows_help,
+            width=140,
+        )
+        st.number_input(
+            cols_label,
+            min_value=1,
+            max_value=max_cols,
+            step=1,
+            key=cols_key,
+            on_change=_resize,
+            help=cols_help,
+            width=140,
+        )
+        st.button(
+            reset_label or t("common.reset"),
+            key=f"{key}_reset",
+            on_click=_reset,
+            help=reset_help,
+            icon=":material/restart_alt:",
+        )
     base = st.session_state[base_key]
     values = labelled_matrix_editor(
         key,
