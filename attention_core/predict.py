@@ -67,6 +67,7 @@ class Change:
 
     control: str
     to: float | bool
+    before: float | bool | None = None  # the control's value before (a question fills it in)
 
     def __post_init__(self) -> None:
         if self.control not in ("temperature", "scale", "causal"):
@@ -131,7 +132,7 @@ class Question:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (floats stay floats, tuples become lists); :meth:`from_dict` reads it."""
         d = asdict(self)
-        d["change"] = None if self.change is None else {"control": self.change.control, "to": self.change.to}
+        d["change"] = None if self.change is None else asdict(self.change)
         for name in ("choices", "scores", "weights", "after"):
             d[name] = list(d[name])
         return d
@@ -151,7 +152,7 @@ class Question:
                 scores=tuple(float(x) for x in d["scores"]),
                 weights=tuple(float(x) for x in d["weights"]),
                 key=None if d.get("key") is None else int(d["key"]),
-                change=None if change is None else Change(str(change["control"]), change["to"]),
+                change=None if change is None else Change(str(change["control"]), change["to"], change.get("before")),
                 answer_key=None if d.get("answer_key") is None else int(d["answer_key"]),
                 answer_value=None if d.get("answer_value") is None else float(d["answer_value"]),
                 answer_trend=None if d.get("answer_trend") is None else str(d["answer_trend"]),
@@ -289,10 +290,11 @@ def direction_question(
     best, _, gap = _two_best(growth, range(s.shape[0]))
     if growth[best] <= 0 or gap < min_gap:
         return None
+    before_value = {"temperature": setting.temperature, "scale": setting.scale, "causal": setting.causal}
     return Question(
         kind="direction",
         row=row,
-        change=change,
+        change=replace(change, before=before_value[change.control]),
         choices=tuple(range(s.shape[0])),
         scores=_floats(s),
         weights=_floats(before),
