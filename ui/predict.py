@@ -305,10 +305,12 @@ def draw_reveal(
     *,
     extra: Callable[[], None] | None = None,
 ) -> None:
-    """The reveal, in a container with key ``reveal-correct`` or ``reveal-wrong``: right or not, the
-    answer, and the reason in one sentence; then ``extra`` (e.g. the "Next question" button)."""
+    """The reveal, in a container with key ``reveal-correct`` or ``reveal-wrong`` (``reveal-answer``
+    when there was no guess: a class member who did not answer): right or not, the answer, and the
+    reason in one sentence; then ``extra`` (e.g. the "Next question" button)."""
     correct = bool(verdict and verdict.correct)
-    with st.container(key="reveal-correct" if correct else "reveal-wrong", border=True):
+    box = "reveal-answer" if verdict is None else ("reveal-correct" if correct else "reveal-wrong")
+    with st.container(key=box, border=True):
         if verdict is None:
             st.markdown("💡 " + answer_text(q, labels))
         elif correct:

@@ -31,7 +31,8 @@ import secrets
 import tempfile
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Sequence
+from urllib.parse import urlsplit, urlunsplit
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -213,36 +214,18 @@ def projector_link(base: str, code: str) -> str:
     return f"{base}?class={code}&view=projector"
 
 
-def base_url() -> str:
-    """The app's root URL as the browser sees it (``st.context.url`` without the page's path)."""
+def base_url(page_names: Sequence[str] = ()) -> str:
+    """The app's root URL as the browser sees it: ``st.context.url`` without the page's own path
+    (``http://host:8501/library`` -> ``http://host:8501/``)."""
     try:
         url = st.context.url or ""
     except Exception:  # noqa: BLE001 - no browser context (AppTest)
         url = ""
     if not url:
         return "http://localhost:8501/"
-    from urllib.parse import urlsplit, urlunsplit
-
     parts = urlsplit(url)
-    path = parts.path
-    try:
-        ctx_page = st.context.url and _page_path()
-    except Exception:  # noqa: BLE001
-        ctx_page = ""
-    if ctx_page and path.rstrip("/").endswith("/" + ctx_page):
-        path = path.rstrip("/")[: -len(ctx_page)]
-    if not path.endswith("/"):
-        path += "/"
-    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
-
-
-def _page_path() -> str:
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    if ctx is None:
-        return ""
-    page = ctx.pages_manager.get_current_page_script_hash() if hasattr(ctx.pages_manager, "get_current_page_script_hash") else None
-    pages = ctx.pages_manager.get_pages() if hasattr(ctx.pages_manager, "get_pages") else {}
-    info: Mapping[str, Any] = pages.get(page, {}) if page else {}
-    return str(info.get("url_pathname") or info.get("page_name") or "")
+    segments = parts.path.rstrip("/").split("/")
+    if segments and segments[-1] in set(page_names):
+        segments = segments[:-1]
+    path = "/".join(segments) + "/"
+    return urlunsplit((parts.scheme, parts.netloc, path if path.startswith("/") else "/" + path, "", ""))
