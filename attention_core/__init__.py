@@ -34,6 +34,7 @@ from .attention import (
 )
 from .embeddings import RandomTables, embed, random_tables
 from .errors import AttentionLabError
+from .masks import PAD, PaddedBatch, batch_self_attention, combine_masks, pad_batch, padding_mask, weight_on_pads
 from .matrix_text import format_matrix, parse_matrix
 from .pooling import PoolingResult, attention_pooling
 from .text import build_vocab, cap, normalize, tokenize, tokenize_lines
@@ -67,6 +68,8 @@ __all__ = [
     "Downsampling",
     "LearningCheck",
     "MultiHeadResult",
+    "PAD",
+    "PaddedBatch",
     "PoolingResult",
     "RandomTables",
     "SelfAttentionResult",
@@ -74,10 +77,12 @@ __all__ = [
     "Word2VecParams",
     "attention",
     "attention_pooling",
+    "batch_self_attention",
     "build_vocab",
     "cap",
     "causal_mask",
     "check_learning",
+    "combine_masks",
     "contributions",
     "cosine_similarity",
     "downsampling",
@@ -92,6 +97,8 @@ __all__ = [
     "nearest_neighbours",
     "normalize",
     "other_seed",
+    "pad_batch",
+    "padding_mask",
     "pair_cosines",
     "parse_matrix",
     "pca",
@@ -108,4 +115,5 @@ __all__ = [
     "train_epochs",
     "train_word2vec",
     "vectors_for",
+    "weight_on_pads",
 ]
