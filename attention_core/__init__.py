@@ -37,6 +37,7 @@ from .errors import AttentionLabError
 from .masks import PAD, PaddedBatch, batch_self_attention, combine_masks, pad_batch, padding_mask, weight_on_pads
 from .matrix_text import format_matrix, parse_matrix
 from .pooling import PoolingResult, attention_pooling
+from .positions import frequencies, rotary, rotary_angles, sinusoidal_positions
 from .text import build_vocab, cap, normalize, tokenize, tokenize_lines
 from .word2vec import (
     Word2VecParams,
@@ -88,6 +89,7 @@ __all__ = [
     "downsampling",
     "embed",
     "format_matrix",
+    "frequencies",
     "errors",
     "keep_probabilities",
     "kept_words",
@@ -106,8 +108,11 @@ __all__ = [
     "project",
     "random_tables",
     "relative_change",
+    "rotary",
+    "rotary_angles",
     "self_attention",
     "similarity_agreement",
+    "sinusoidal_positions",
     "snapshot_pca",
     "softmax",
     "tokenize",

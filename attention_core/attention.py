@@ -29,6 +29,7 @@ from numpy.typing import ArrayLike, NDArray
 from .errors import (
     AttentionLabError,
     FullyMaskedRowError,
+    LimitError,
     NonFiniteError,
     ScoreOverflowError,
     ShapeError,
@@ -79,6 +80,19 @@ def check_temperature(temperature: float) -> float:
             value=t,
         )
     return t
+
+
+def check_whole(value: object, name: str, low: int, high: int | None = None) -> int:
+    """Return ``value`` as an int if it is a whole number in [low, high] (high None: no upper
+    bound), else raise :class:`LimitError` {name, low, limit}. Booleans are not numbers here."""
+    ok = not isinstance(value, bool) and isinstance(value, (int, np.integer))
+    v = int(value) if ok else None  # type: ignore[call-overload]
+    if v is None or v < low or (high is not None and v > high):
+        limit = "∞" if high is None else high
+        raise LimitError(
+            f"{name} must be a whole number from {low} to {limit} (got {value!r})", name=name, low=low, limit=limit
+        )
+    return v
 
 
 def softmax(x: ArrayLike, axis: int = -1, temperature: float = 1.0) -> Array:

@@ -42,8 +42,16 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .attention import AttentionResult, as_matrix, attention, causal_mask, check_fully_masked, project
-from .errors import EmptyTextError, LimitError, ShapeError
+from .attention import (
+    AttentionResult,
+    as_matrix,
+    attention,
+    causal_mask,
+    check_fully_masked,
+    check_whole,
+    project,
+)
+from .errors import EmptyTextError, ShapeError
 
 Array = NDArray[np.float64]
 Mask = NDArray[np.bool_]
@@ -91,7 +99,7 @@ def pad_batch(sentences: Sequence[Sequence[str]], pad: str = PAD, *, length: int
     if any(len(s) == 0 for s in sents):
         raise EmptyTextError("a sentence of the batch holds no token: every sentence needs at least one")
     longest = max(len(s) for s in sents)
-    n = longest if length is None else _whole(length, "length", longest, None)
+    n = longest if length is None else check_whole(length, "length", longest, None)
     return PaddedBatch([s + [pad] * (n - len(s)) for s in sents], tuple(len(s) for s in sents))
 
 
@@ -108,9 +116,9 @@ def padding_mask(lengths: Sequence[int], n: int | None = None, *, queries: bool 
     """
     if len(lengths) == 0:
         raise ShapeError("a padding mask needs at least one length", code="shape_empty", name="lengths")
-    whole = [_whole(x, "length", 0, None) for x in lengths]
-    n_ = _whole(max(whole) if n is None else n, "n", 1, None)
-    lens = np.array([_whole(x, "length", 0, n_) for x in whole])
+    whole = [check_whole(x, "length", 0, None) for x in lengths]
+    n_ = check_whole(max(whole) if n is None else n, "n", 1, None)
+    lens = np.array([check_whole(x, "length", 0, n_) for x in whole])
     keep = np.arange(n_)[np.newaxis, :] < lens[:, np.newaxis]  # (batch, n): real tokens
     if queries:
         return keep[:, :, np.newaxis] & keep[:, np.newaxis, :]
@@ -224,19 +232,3 @@ def weight_on_pads(weights: ArrayLike, lengths: Sequence[int]) -> Array:
         )
     pads = ~padding_mask(lengths, w.shape[-1])  # (batch, 1, n): True on the pads
     return np.where(pads, w, 0.0).sum(axis=-1)
-
-
-# --------------------------------------------------------------------------- helpers
-def _is_whole(value: object) -> bool:
-    return not isinstance(value, bool) and isinstance(value, (int, np.integer))
-
-
-def _whole(value: object, name: str, low: int, high: int | None) -> int:
-    """``value`` as an int in [low, high] (high None: no upper bound), else :class:`LimitError`."""
-    v = int(value) if _is_whole(value) else None  # type: ignore[call-overload]
-    if v is None or v < low or (high is not None and v > high):
-        limit = "∞" if high is None else high
-        raise LimitError(
-            f"{name} must be a whole number from {low} to {limit} (got {value!r})", name=name, low=low, limit=limit
-        )
-    return v
