@@ -32,6 +32,18 @@ from .attention import (
     self_attention,
     softmax,
 )
+from .dk_experiment import (
+    DK_SWEEP,
+    DkExperiment,
+    DkSweep,
+    SoftmaxRow,
+    SweepCurve,
+    dk_experiment,
+    dk_sweep,
+    row_entropy,
+    softmax_jacobian,
+    softmax_row,
+)
 from .embeddings import RandomTables, embed, random_tables
 from .errors import AttentionLabError
 from .masks import PAD, PaddedBatch, batch_self_attention, combine_masks, pad_batch, padding_mask, weight_on_pads
@@ -64,8 +76,11 @@ from .word2vec_training import (
 )
 
 __all__ = [
+    "DK_SWEEP",
     "AttentionLabError",
     "AttentionResult",
+    "DkExperiment",
+    "DkSweep",
     "Downsampling",
     "LearningCheck",
     "MultiHeadResult",
@@ -74,6 +89,8 @@ __all__ = [
     "PoolingResult",
     "RandomTables",
     "SelfAttentionResult",
+    "SoftmaxRow",
+    "SweepCurve",
     "TrainingRun",
     "Word2VecParams",
     "attention",
@@ -86,6 +103,8 @@ __all__ = [
     "combine_masks",
     "contributions",
     "cosine_similarity",
+    "dk_experiment",
+    "dk_sweep",
     "downsampling",
     "embed",
     "format_matrix",
@@ -110,11 +129,14 @@ __all__ = [
     "relative_change",
     "rotary",
     "rotary_angles",
+    "row_entropy",
     "self_attention",
     "similarity_agreement",
     "sinusoidal_positions",
     "snapshot_pca",
     "softmax",
+    "softmax_jacobian",
+    "softmax_row",
     "tokenize",
     "tokenize_lines",
     "train_epochs",
