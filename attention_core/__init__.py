@@ -32,6 +32,7 @@ from .attention import (
     self_attention,
     softmax,
 )
+from .cross import CrossAttentionResult, cross_attention
 from .dk_experiment import (
     DK_SWEEP,
     DkExperiment,
@@ -79,6 +80,7 @@ __all__ = [
     "DK_SWEEP",
     "AttentionLabError",
     "AttentionResult",
+    "CrossAttentionResult",
     "DkExperiment",
     "DkSweep",
     "Downsampling",
@@ -103,6 +105,7 @@ __all__ = [
     "combine_masks",
     "contributions",
     "cosine_similarity",
+    "cross_attention",
     "dk_experiment",
     "dk_sweep",
     "downsampling",
