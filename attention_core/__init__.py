@@ -47,6 +47,7 @@ from .dk_experiment import (
 )
 from .embeddings import RandomTables, embed, random_tables
 from .errors import AttentionLabError
+from .kv_cache import CachedDecode, CachedStep, KVCache, cached_decode, cached_step
 from .masks import PAD, PaddedBatch, batch_self_attention, combine_masks, pad_batch, padding_mask, weight_on_pads
 from .matrix_text import format_matrix, parse_matrix
 from .pooling import PoolingResult, attention_pooling
@@ -80,10 +81,13 @@ __all__ = [
     "DK_SWEEP",
     "AttentionLabError",
     "AttentionResult",
+    "CachedDecode",
+    "CachedStep",
     "CrossAttentionResult",
     "DkExperiment",
     "DkSweep",
     "Downsampling",
+    "KVCache",
     "LearningCheck",
     "MultiHeadResult",
     "PAD",
@@ -99,6 +103,8 @@ __all__ = [
     "attention_pooling",
     "batch_self_attention",
     "build_vocab",
+    "cached_decode",
+    "cached_step",
     "cap",
     "causal_mask",
     "check_learning",

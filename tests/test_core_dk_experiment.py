@@ -37,8 +37,8 @@ def loop_jacobian(p: np.ndarray) -> np.ndarray:
 def variance_stderr(d: int, n: int) -> float:
     """Standard error of the sample variance (ddof=1) of n values of X = q·k, q, k ~ N(0, I_d).
 
-    Var(s²) = (μ₄ - σ⁴·(n-3)/(n-1)) / n with σ² = d and μ₄ = E[X⁴] = d·E[(qk)⁴] + 3·d·(d-1)·E[(qk)²]²
-    = 9d + 3d(d-1) = 3d² + 6d.
+    Var(s²) = (μ₄ - σ⁴·(n-3)/(n-1)) / n with σ² = d and
+    μ₄ = E[X⁴] = d·E[(qk)⁴] + 3·d·(d-1)·E[(qk)²]² = 9d + 3d(d-1) = 3d² + 6d.
     """
     mu4 = 9 * d + 3 * d * (d - 1)
     return math.sqrt((mu4 - d * d * (n - 3) / (n - 1)) / n)
