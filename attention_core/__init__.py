@@ -1,10 +1,20 @@
 """attention_core: the Attention Lab engine (numpy, plus gensim for Word2Vec; no UI code).
 
-Public API (stable; documented in the README):
+Public API (stable; documented with shapes and examples in docs/engine.md):
 
-- :func:`softmax`, :func:`attention`, :class:`AttentionResult`, :func:`causal_mask`, :func:`key_mask`,
-  :func:`contributions`
+- :func:`softmax`, :func:`attention` (``fully_masked="raise"`` or ``"zeros"``), :class:`AttentionResult`,
+  :func:`causal_mask`, :func:`key_mask`, :func:`contributions`
 - :func:`self_attention`, :func:`multi_head_attention`, :func:`project`
+- masks (:mod:`.masks`): :func:`pad_batch` (:class:`PaddedBatch`, :data:`PAD`), :func:`padding_mask`,
+  :func:`combine_masks`, :func:`batch_self_attention`, :func:`weight_on_pads`
+- word order (:mod:`.positions`): :func:`sinusoidal_positions`, :func:`rotary`, :func:`rotary_angles`,
+  :func:`frequencies`
+- why √d_k (:mod:`.dk_experiment`): :func:`dk_experiment` (:class:`DkExperiment`), :func:`dk_sweep`
+  (:class:`DkSweep`, :class:`SweepCurve`, :data:`DK_SWEEP`), :func:`softmax_row` (:class:`SoftmaxRow`),
+  :func:`softmax_jacobian`, :func:`row_entropy`
+- :func:`cross_attention` (:class:`CrossAttentionResult`; :mod:`.cross`)
+- the KV cache (:mod:`.kv_cache`): :class:`KVCache`, :func:`cached_step` (:class:`CachedStep`),
+  :func:`cached_decode` (:class:`CachedDecode`)
 - :func:`attention_pooling`
 - :func:`random_tables`, :func:`embed`
 - :func:`tokenize`, :func:`tokenize_lines`, :func:`normalize`, :func:`build_vocab`
