@@ -54,7 +54,7 @@ DK_SWEEP: tuple[int, ...] = tuple(2**i for i in range(1, 10))
 def softmax_jacobian(p: ArrayLike) -> Array:
     """The Jacobian of softmax at weights ``p``: J = diag(p) - p·pᵀ, J[i, j] = ∂p_i/∂z_j.
 
-    Shapes: p (n,) -> (n, n), or (..., n) -> (..., n, n). Symmetric; every row sums to 0
+    Shapes: p (n,) -> (n, n), (m, n) -> (m, n, n), (b, m, n) -> (b, m, n, n). Symmetric; every row sums to 0
     (adding a constant to every score changes nothing).
 
     >>> softmax_jacobian([0.5, 0.5]).tolist()
@@ -68,12 +68,15 @@ def softmax_jacobian(p: ArrayLike) -> Array:
 def row_entropy(p: ArrayLike) -> Array:
     """Shannon entropy of rows of weights, in nats: 0 for one-hot, ln n for uniform.
 
-    Shapes: (n,) -> () , or (..., n) -> (...,).
+    Shapes: (n,) -> (), (m, n) -> (m,), (b, m, n) -> (b, m).
+
+    >>> row_entropy([[1.0, 0.0], [0.5, 0.5]]).round(4).tolist()
+    [0.0, 0.6931]
     """
-    pa = np.asarray(p, dtype=np.float64)
+    pa = as_matrix(p, "weights", ndim=(1, 2, 3))
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(pa > 0, pa * np.log(np.where(pa > 0, pa, 1.0)), 0.0)
-    return -terms.sum(axis=-1)
+    return -terms.sum(axis=-1) + 0.0  # + 0.0: a one-hot row gives 0.0, not -0.0
 
 
 @dataclass(frozen=True)

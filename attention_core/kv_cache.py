@@ -44,7 +44,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .attention import AttentionResult, as_matrix, attention, check_whole, project
-from .errors import ShapeError
+from .errors import NonFiniteError, ShapeError
 
 Array = NDArray[np.float64]
 
@@ -61,6 +61,28 @@ class KVCache:
 
     k: Array
     v: Array
+
+    def __post_init__(self) -> None:
+        # float64 (t, d) arrays, t = 0 allowed (as_matrix refuses empty arrays, so check here)
+        for name in ("k", "v"):
+            a = np.asarray(getattr(self, name), dtype=np.float64)
+            if a.ndim != 2 or a.shape[1] == 0:
+                raise ShapeError(
+                    f"the cache's {name} must be a (tokens, width) matrix, got shape {a.shape}",
+                    code="shape_rank",
+                    name=f"cache {name}",
+                    got=a.shape,
+                )
+            if not np.isfinite(a).all():
+                raise NonFiniteError(f"the cache's {name} holds NaN or infinity", name=f"cache {name}")
+            object.__setattr__(self, name, a)
+        if self.k.shape[0] != self.v.shape[0]:
+            raise ShapeError(
+                f"a cache holds as many key rows as value rows (got {self.k.shape[0]} and {self.v.shape[0]})",
+                name="cache v",
+                expected=self.k.shape[0],
+                got=self.v.shape[0],
+            )
 
     @classmethod
     def empty(cls, d_k: int, d_v: int) -> KVCache:
@@ -168,13 +190,6 @@ def cached_step(
     ws = [None if w is None else as_matrix(w, name, ndim=(2,)) for w, name in zip((w_q, w_k, w_v), names, strict=True)]
     q, k_new, v_new = (x if w is None else project(x, w, name) for w, name in zip(ws, names, strict=True))
     before = KVCache.empty(k_new.shape[0], v_new.shape[0]) if cache is None else cache
-    if before.k.ndim != 2 or before.v.ndim != 2 or before.k.shape[0] != before.v.shape[0]:
-        raise ShapeError(
-            f"a cache holds as many key rows as value rows (got k {before.k.shape}, v {before.v.shape})",
-            name="cache",
-            expected=before.k.shape[0],
-            got=before.v.shape[0],
-        )
     after = before.append(k_new, v_new)
     r = attention(q, after.k, after.v, scale=scale, temperature=temperature)
     t, d_in, d_k, d_v = before.length, x.shape[0], k_new.shape[0], v_new.shape[0]

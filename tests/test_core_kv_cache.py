@@ -153,6 +153,10 @@ def test_a_cache_is_never_changed_in_place() -> None:
     assert s0.cache.k.tolist() == [[1.0, 2.0]] and s1.cache.k.tolist() == [[1.0, 2.0], [3.0, 4.0]]
     empty = ac.KVCache.empty(2, 3)
     assert empty.length == 0 and empty.floats == 0 and empty.k.shape == (0, 2)
+    typed = ac.KVCache([[1, 2]], [[3]])  # lists become float64 matrices
+    assert typed.k.dtype == np.float64 and typed.floats == 3
+    s2 = ac.cached_step(typed, [0.0, 1.0], None, None, [[1.0], [1.0]])
+    assert s2.k_reused.tolist() == [[1.0, 2.0]] and s2.v_reused.tolist() == [[3.0]]
 
 
 @pytest.mark.parametrize(
@@ -168,6 +172,8 @@ def test_a_cache_is_never_changed_in_place() -> None:
         (lambda: ac.cached_step(None, [1.0, np.nan]), ac.errors.NonFiniteError, "non_finite"),
         (lambda: ac.cached_step(None, [1.0], temperature=0), ac.errors.TemperatureError, "temperature"),
         (lambda: ac.KVCache.empty(0, 2), LimitError, "limit"),
+        (lambda: ac.KVCache(np.ones(2), np.ones((1, 2))), ShapeError, "shape_rank"),
+        (lambda: ac.KVCache(np.ones((1, 2)), np.full((1, 2), np.inf)), ac.errors.NonFiniteError, "non_finite"),
         (lambda: ac.cached_decode(np.ones(3)), ShapeError, "shape_rank"),
     ],
 )
