@@ -10,6 +10,12 @@ Every intermediate is kept in an :class:`AttentionResult`, so a page can show
 each step. Inputs are validated: NaN/inf, mismatched shapes, a temperature that
 is not > 0 and a query that may see no key raise the specific errors of
 :mod:`attention_core.errors` instead of returning NaN.
+
+A query whose mask hides every key has nothing to attend to (softmax over no
+key is 0/0). By default that raises :class:`FullyMaskedRowError`;
+``fully_masked="zeros"`` instead gives such a row weights 0 and output 0, as
+``torch.nn.functional.scaled_dot_product_attention`` does (see
+:mod:`attention_core.masks`).
 """
 
 from __future__ import annotations
@@ -21,7 +27,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .errors import (
+    AttentionLabError,
     FullyMaskedRowError,
+    LimitError,
     NonFiniteError,
     ScoreOverflowError,
     ShapeError,
@@ -29,6 +37,10 @@ from .errors import (
 )
 
 Array = NDArray[np.float64]
+
+#: What :func:`attention` does with a query whose mask hides every key: raise
+#: :class:`FullyMaskedRowError` (the default), or give that row weights 0 and output 0.
+FULLY_MASKED_OPTIONS = ("raise", "zeros")
 
 
 def as_matrix(x: ArrayLike, name: str = "x", *, ndim: tuple[int, ...] = (1, 2)) -> Array:
@@ -68,6 +80,19 @@ def check_temperature(temperature: float) -> float:
             value=t,
         )
     return t
+
+
+def check_whole(value: object, name: str, low: int, high: int | None = None) -> int:
+    """Return ``value`` as an int if it is a whole number in [low, high] (high None: no upper
+    bound), else raise :class:`LimitError` {name, low, limit}. Booleans are not numbers here."""
+    ok = not isinstance(value, bool) and isinstance(value, (int, np.integer))
+    v = int(value) if ok else None  # type: ignore[call-overload]
+    if v is None or v < low or (high is not None and v > high):
+        limit = "∞" if high is None else high
+        raise LimitError(
+            f"{name} must be a whole number from {low} to {limit} (got {value!r})", name=name, low=low, limit=limit
+        )
+    return v
 
 
 def softmax(x: ArrayLike, axis: int = -1, temperature: float = 1.0) -> Array:
@@ -131,7 +156,8 @@ class AttentionResult:
     - ``scores`` (n_q, n_k): raw Q·Kᵀ
     - ``scaled`` (n_q, n_k): scores / √d_k when ``scale`` is on, else scores
     - ``logits`` (n_q, n_k): scaled / temperature, ``-inf`` where masked
-    - ``weights`` (n_q, n_k): softmax of the logits, rows sum to 1
+    - ``weights`` (n_q, n_k): softmax of the logits, rows sum to 1 (a fully masked row is all 0,
+      with ``fully_masked="zeros"``)
     - ``output`` (n_q, d_v): weights · V
     - ``scale_divisor``: √d_k, or 1.0 when scaling is off
     - ``temperature``; ``mask``: the boolean mask broadcast to the scores' shape, or None
@@ -163,6 +189,7 @@ def attention(
     scale: bool = True,
     temperature: float = 1.0,
     mask: ArrayLike | None = None,
+    fully_masked: str = "raise",
 ) -> AttentionResult:
     """Scaled dot-product attention ``softmax(Q·Kᵀ / √d_k / T) · V``.
 
@@ -170,11 +197,15 @@ def attention(
     mask bool, broadcastable to the scores (..., n_q, n_k) [or (n_k,) for one query],
     True where a key may be attended to. Returns an :class:`AttentionResult`.
 
+    A query whose mask hides every key: ``fully_masked="raise"`` (default) raises
+    :class:`FullyMaskedRowError`; ``"zeros"`` gives that row weights 0 and output 0.
+
     >>> r = attention([[1., 0., 1.]], [[1., .5, 1.], [.5, 1., .5], [0., .5, 1.]],
     ...               [[10., 0., 5.], [1., 2., 3.], [0., .5, 1.]], scale=False)
     >>> r.scores.round(4).tolist(), r.weights.round(4).tolist()
     ([[2.0, 1.0, 1.0]], [[0.5761, 0.2119, 0.2119]])
     """
+    check_fully_masked(fully_masked)
     qa = as_matrix(q, "Q", ndim=(1, 2, 3, 4))
     ka = as_matrix(k, "K", ndim=(2, 3, 4))
     va = as_matrix(v, "V", ndim=(2, 3, 4))
@@ -202,6 +233,7 @@ def attention(
     scaled = scores / divisor if scale else scores.copy()
 
     mask_b: NDArray[np.bool_] | None = None
+    empty: NDArray[np.bool_] | None = None  # rows with every key masked (fully_masked="zeros" only)
     masked = scaled
     if mask is not None:
         m = np.asarray(mask)
@@ -217,16 +249,37 @@ def attention(
                 expected=scaled.shape,
             ) from exc
         masked = np.where(mask_b, scaled, -np.inf)
-        if (~mask_b).all(axis=-1).any():
-            raise FullyMaskedRowError("a query row has every key masked: there is nothing to attend to")
+        all_hidden = (~mask_b).all(axis=-1)
+        if all_hidden.any():
+            if fully_masked == "raise":
+                raise FullyMaskedRowError("a query row has every key masked: there is nothing to attend to")
+            empty = all_hidden
 
-    weights = softmax(masked, axis=-1, temperature=t)
+    if empty is None:
+        weights = softmax(masked, axis=-1, temperature=t)
+    else:
+        # Softmax of such a row is 0/0: take it of zeros instead (any finite row would do), then
+        # set every weight of the row to 0, so its output, the weighted sum of values, is 0 too.
+        weights = softmax(np.where(empty[..., np.newaxis], 0.0, masked), axis=-1, temperature=t)
+        weights[empty] = 0.0
     with np.errstate(over="ignore", invalid="ignore"):
         logits = masked / t if t != 1.0 else masked
         output = weights @ va
     if not np.isfinite(output).all():
         raise ScoreOverflowError("the weighted sum of values overflows float64: use smaller values")
     return AttentionResult(qa, ka, va, scores, scaled, logits, weights, output, divisor, t, mask_b)
+
+
+def check_fully_masked(fully_masked: str) -> str:
+    """Return ``fully_masked`` if it is one of :data:`FULLY_MASKED_OPTIONS`, else raise
+    :class:`AttentionLabError` (code ``invalid_input``)."""
+    if fully_masked not in FULLY_MASKED_OPTIONS:
+        raise AttentionLabError(
+            f"fully_masked must be one of {FULLY_MASKED_OPTIONS} (got {fully_masked!r})",
+            name="fully_masked",
+            got=fully_masked,
+        )
+    return fully_masked
 
 
 def project(x: ArrayLike, w: ArrayLike, name: str = "W") -> Array:
@@ -274,18 +327,20 @@ def self_attention(
     scale: bool = True,
     temperature: float = 1.0,
     mask: ArrayLike | None = None,
+    fully_masked: str = "raise",
 ) -> SelfAttentionResult:
     """Self-attention: every token attends to every token of the same sequence.
 
     Shapes: x (n, d_in); each W (d_in, d_·) or None for Q = K = V = X
     (the seed's TensorFlow example). Returns weights (n, n) and output (n, d_v).
+    ``mask`` and ``fully_masked`` as in :func:`attention`.
     """
     xa = as_matrix(x, "X", ndim=(2,))
     ws = [
         None if w is None else as_matrix(w, name, ndim=(2,)) for w, name in ((w_q, "W_q"), (w_k, "W_k"), (w_v, "W_v"))
     ]
     q, k, v = (xa if w is None else project(xa, w, name) for w, name in zip(ws, ("W_q", "W_k", "W_v"), strict=True))
-    res = attention(q, k, v, scale=scale, temperature=temperature, mask=mask)
+    res = attention(q, k, v, scale=scale, temperature=temperature, mask=mask, fully_masked=fully_masked)
     return SelfAttentionResult(xa, ws[0], ws[1], ws[2], res)
 
 
@@ -318,12 +373,14 @@ def multi_head_attention(
     scale: bool = True,
     temperature: float = 1.0,
     mask: ArrayLike | None = None,
+    fully_masked: str = "raise",
 ) -> MultiHeadResult:
     """Split d_model into ``n_heads`` heads, attend in each, concatenate, optionally project.
 
     Shapes: x (n, d_in); w_q, w_k, w_v (d_in, d_model) with d_model divisible by
     n_heads (head i uses columns i·d_head .. (i+1)·d_head - 1); w_o (d_model, d_out).
     Scaling divides by √d_head, the width each head's keys actually have.
+    ``mask`` (shared by every head) and ``fully_masked`` as in :func:`attention`.
     """
     if not isinstance(n_heads, (int, np.integer)) or n_heads < 1:
         raise ShapeError("the number of heads must be a whole number >= 1", code="heads_invalid", heads=n_heads)
@@ -346,7 +403,10 @@ def multi_head_attention(
         )
     d_head = d_model // n_heads
     split = [slice(i * d_head, (i + 1) * d_head) for i in range(n_heads)]
-    heads = tuple(attention(q[:, s], k[:, s], v[:, s], scale=scale, temperature=temperature, mask=mask) for s in split)
+    heads = tuple(
+        attention(q[:, s], k[:, s], v[:, s], scale=scale, temperature=temperature, mask=mask, fully_masked=fully_masked)
+        for s in split
+    )
     concat = np.concatenate([h.output for h in heads], axis=-1)
     wo = None if w_o is None else as_matrix(w_o, "W_o", ndim=(2,))
     output = concat if wo is None else project(concat, wo, "W_o")

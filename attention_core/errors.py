@@ -15,7 +15,11 @@ from typing import Any
 
 
 class AttentionLabError(ValueError):
-    """Base class of every error the engine raises on bad input."""
+    """Base class of every error the engine raises on bad input.
+
+    Raised itself (code ``invalid_input`` {name, got}) for an option outside its allowed values,
+    e.g. ``fully_masked`` of :func:`attention_core.attention`.
+    """
 
     code: str = "invalid_input"
 
@@ -63,7 +67,11 @@ class TemperatureError(AttentionLabError):
 
 
 class FullyMaskedRowError(AttentionLabError):
-    """A query whose mask hides every key: its softmax would be 0/0."""
+    """A query whose mask hides every key: its softmax would be 0/0.
+
+    Raised by :func:`attention_core.attention` (and every function built on it) unless it is
+    called with ``fully_masked="zeros"``, which gives such a row weights 0 and output 0 instead.
+    """
 
     code = "fully_masked"
 

@@ -45,6 +45,14 @@ MAX_SNAPSHOTS: int = MAX_EPOCHS + 1
 #: an epoch; the whole cache of trained models (``ui.word2vec_cache``) stays under
 #: 32 × 4 MB of snapshots.
 MAX_SNAPSHOT_VALUES: int = 1_000_000
+#: Width of generated vectors: d_k in the √d_k experiment (the lesson's powers of two go 2 .. 512)
+#: and d of a sinusoidal position table.
+MAX_EXPERIMENT_DIM: int = 512
+#: Random (q, k) pairs in the √d_k experiment. At the limits, two 10,000 × 512 float64 draws:
+#: 82 MB for about 0.1 s, freed when the function returns.
+MAX_EXPERIMENT_PAIRS: int = 10_000
+#: Softmax rows averaged at each d_k of the √d_k sweep (each row is n_keys × d_k numbers).
+MAX_SWEEP_ROWS: int = 256
 #: Characters of text accepted in one text box before it is cut.
 MAX_TEXT_CHARS: int = 50_000
 #: Largest random seed numpy's legacy generator accepts, plus one.
