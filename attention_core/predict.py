@@ -44,6 +44,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .attention import as_matrix, softmax
+from .dk_experiment import row_entropy
 
 #: Two weights (or cosines, or growths) closer than this are too close to call: no question.
 MIN_GAP = 0.01
@@ -178,13 +179,12 @@ class Verdict:
 
 # --------------------------------------------------------------------------- helpers
 def entropy(weights: ArrayLike) -> float:
-    """Shannon entropy of one row of weights, in nats (0 for one-hot, ln n for uniform).
+    """Shannon entropy of one row of weights, in nats (0 for one-hot, ln n for uniform):
+    :func:`attention_core.dk_experiment.row_entropy` of one row.
 
     Shapes: (n,) -> float.
     """
-    w = np.asarray(weights, dtype=np.float64)
-    nz = w[w > 0]
-    return float(-(nz * np.log(nz)).sum())
+    return float(row_entropy(as_matrix(weights, "weights", ndim=(1,))))
 
 
 def row_weights(scores: ArrayLike, setting: Setting, row: int = 0) -> np.ndarray:
