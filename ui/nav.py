@@ -175,7 +175,7 @@ def _w2v_experiment() -> Experiment:
         # designed for the UI's language, so a link opened in another language would change)
         Choice("preset", None, options=tuple(p.id for p in WORD2VEC_PRESETS)),
         Flag("lower", _w2v("lower")),
-        Text("text", _w2v("text"), max_chars=MAX_TEXT_CHARS),
+        Text("text", _w2v("text"), max_chars=MAX_TEXT_CHARS, multiline=True),
         *whole,
         *real,
         Choice("sg", _w2v("sg"), options=(0, 1)),
@@ -222,7 +222,7 @@ PAGES: tuple[PageSpec, ...] = (
             causal=False,
         ),
         _experiment(
-            Text("sentence", STEP_BY_STEP.sentence, bound=True, max_chars=4000),
+            Text("sentence", STEP_BY_STEP.sentence, bound=True, max_chars=4000, multiline=True),
             Int("seed", STEP_BY_STEP.seed, bound=True, low=0, high=SEED_LIMIT - 1),
             Int("dim", STEP_BY_STEP.dim, bound=True, low=1, high=MAX_MODEL_DIM),
             Int("heads", 1, bound=True, low=1, high=MAX_HEADS),
