@@ -131,11 +131,24 @@ def _sbs_tables(state: State) -> Any:
 
 
 def _sbs_matrix(name: str, which: str) -> Matrix:
-    """One of the step-by-step page's editable tables (its editor is per seed: ``sbs_{name}_s{seed}``)."""
+    """One of the step-by-step page's editable tables (its editor is per seed: ``sbs_{name}_s{seed}``).
+
+    It is part of the experiment only while the sentence, size and seed make tables (``when``); with
+    an empty sentence or a bad size it has no default and no shape (None), never an error: a link
+    or a file may hold any of these."""
+
+    def table(state: State) -> np.ndarray | None:
+        tables = _sbs_tables(state)
+        return None if tables is None else getattr(tables, which)
+
+    def shape(state: State) -> tuple[int, int] | None:
+        t = table(state)
+        return None if t is None else (int(t.shape[0]), int(t.shape[1]))
+
     return Matrix(
         name,
-        lambda s: getattr(_sbs_tables(s), which),
-        shape=lambda s: np.shape(getattr(_sbs_tables(s), which)),
+        table,
+        shape=shape,
         max_rows=MAX_SEQUENCE_TOKENS,
         max_cols=MAX_MODEL_DIM,
         editor=lambda s: f"sbs_{name}_s{s['seed']}",

@@ -91,8 +91,11 @@ def _problem_text(problem: ImportProblem) -> str:
 
         other = LESSONS.get(params["lesson"])
         params["lesson"] = f"“{t(other.title_key)}”" if other is not None else md_code(params["lesson"], 40)
-    if "name" in params:
-        params["name"] = md_code(str(params["name"]), 40)
+    if "names" in params:  # a file's inputs, named by the file: shown literally
+        names = [str(n) for n in params.pop("names")]
+        params["name"] = ", ".join(md_code(n, 40) for n in names[:6]) + (" …" if len(names) > 6 else "")
+        if len(names) > 1:
+            return t("share.import_bad_values", n=len(names), names=params["name"])
     if "version" in params:
         params["version"] = md_code(str(params["version"]), 20)
     return t(f"share.import_{problem.code}", **params)
@@ -107,8 +110,8 @@ def import_pending(spec: Any) -> None:
     messages = st.session_state.setdefault(_MESSAGE, {})
     try:
         values, bad = parse_inputs(spec, read_experiment(bytes(data), spec.name))
-        if bad is not None:
-            raise ImportProblem("bad_value", name=bad)
+        if bad:
+            raise ImportProblem("bad_value", names=bad)
     except ImportProblem as problem:
         messages[spec.name] = ("error", _problem_text(problem))
         return
