@@ -28,8 +28,9 @@ REPLACEMENT = "\ufffd"
 #: Every line break: CommonMark's (LF, CR, CR LF), and those a browser or a JS regex also breaks a
 #: line at (VT, FF, NEL, LINE and PARAGRAPH SEPARATOR).
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
-#: Other characters that must not be shown: C0 and C1 controls, DEL, bidi controls, lone surrogates.
-_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+#: Other characters that must not be shown: C0 and C1 controls, DEL, bidi controls, lone surrogates,
+#: and the noncharacters U+FFFE, U+FFFF (XML forbids them: plotly's SVG export would carry them).
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 #: What XML 1.0 forbids: C0 but TAB, LF, CR; lone surrogates; U+FFFE, U+FFFF.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 #: A spreadsheet reads a cell starting with these as a formula (OWASP "CSV injection"), full-width forms too.
@@ -43,7 +44,7 @@ def shorten(text: str, n: int = 24) -> str:
 
 def plain_line(text: str) -> str:
     """``text`` on one line with nothing invisible: line breaks → spaces, TAB → space, every other
-    control, bidi control or lone surrogate → U+FFFD."""
+    control, bidi control, lone surrogate or U+FFFE/U+FFFF → U+FFFD."""
     return _INVISIBLE.sub(REPLACEMENT, _LINE_BREAK.sub(" ", str(text)).replace("\t", " "))
 
 
