@@ -377,3 +377,34 @@ def test_word2vec_projections_beyond_64_dimensions_are_a_message_not_a_crash() -
     assert any(limit in e.value for e in at.error), [e.value for e in at.error]
     at.toggle(key="w2v_project").set_value(False).run()
     assert not at.exception and not at.error
+
+
+# --------------------------------------------------------------------------- notebooks: literals only
+def test_notebooks_write_user_text_as_literals_only() -> None:
+    """Values enter a notebook's code as ``repr`` literals: hostile text (here past the entry check, as
+    if a future path let it through) reads back exactly, adds no code and no invisible character."""
+    import ast
+
+    from ui.export import notebook_json
+
+    hostile = "x\r\n## y\x01\u202e\ud800'\"\"\" + __import__('os').system('id') #"
+    cases = {
+        "step_by_step": {"sentence": hostile},
+        "word2vec": {"text": hostile, "query": hostile, "words": [hostile], "keys_from": "words"},
+    }
+    for page, change in cases.items():
+        s = {**state(opened(page), page), **change}
+        nb = json.loads(notebook_json(page, s, "en", []))
+        code = [("".join(c["source"])) for c in nb["cells"] if c["cell_type"] == "code"]
+        text = "\n".join(code)
+        assert not any(ch in text for ch in "\r\x01\u202e\ud800"), page
+        found = []
+        for tree in map(ast.parse, code):  # every cell is valid Python
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant | ast.List):
+                    found.append(ast.literal_eval(node.value))
+                if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "__import__":
+                    raise AssertionError("the text became code")
+        assert hostile in found or [hostile] in found, page
+        markdown = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+        assert "## y" not in markdown and "\x01" not in markdown
