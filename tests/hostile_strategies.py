@@ -48,22 +48,20 @@ def budget_name() -> str:
 
 
 _SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
-PAGE_SETTINGS = settings(
-    max_examples=BUDGETS[budget_name()][0],
-    deadline=None,
-    suppress_health_check=[*_SLOW, HealthCheck.function_scoped_fixture],
-    derandomize=budget_name() == "ci",  # CI: the same examples on every run
-    print_blob=True,
-    # CI reports the failing example as drawn: shrinking it costs minutes of AppTest runs (locally it shrinks)
-    phases=[p for p in Phase if p != Phase.shrink] if budget_name() == "ci" else list(Phase),
-)
-PARSE_SETTINGS = settings(
-    max_examples=BUDGETS[budget_name()][1],
-    deadline=None,
-    suppress_health_check=_SLOW,
-    derandomize=budget_name() == "ci",
-    print_blob=True,
-)
+for _name, (_pages, _parse) in BUDGETS.items():  # Hypothesis settings profiles, one pair per budget
+    _common = {"deadline": None, "derandomize": _name == "ci", "print_blob": True}  # CI: the same examples every run
+    settings.register_profile(
+        f"attention-lab-{_name}-pages",
+        max_examples=_pages,
+        suppress_health_check=[*_SLOW, HealthCheck.function_scoped_fixture],
+        # CI reports a failing example as drawn: shrinking it costs minutes of AppTest runs (locally it shrinks)
+        phases=[p for p in Phase if p != Phase.shrink] if _name == "ci" else list(Phase),
+        **_common,
+    )
+    settings.register_profile(f"attention-lab-{_name}-parse", max_examples=_parse, suppress_health_check=_SLOW, **_common)
+PAGE_SETTINGS = settings.get_profile(f"attention-lab-{budget_name()}-pages")
+PARSE_SETTINGS = settings.get_profile(f"attention-lab-{budget_name()}-parse")
+
 
 # --------------------------------------------------------------------------- characters
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
