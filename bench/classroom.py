@@ -64,6 +64,7 @@ import asyncio
 import contextlib
 import json
 import os
+import pwd
 import random
 import signal
 import statistics
@@ -1037,6 +1038,8 @@ def serve(
             str(port),
             "--bind",
             "127.0.0.1",
+            "--user",  # the replicas run as whoever runs this (named: classroom.sh refuses root otherwise)
+            pwd.getpwuid(os.getuid()).pw_name,
             "--state",
             str(state),
         ]

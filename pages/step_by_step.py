@@ -30,7 +30,7 @@ from attention_core.limits import MAX_HEADS, MAX_MODEL_DIM, MAX_SEQUENCE_TOKENS,
 from attention_core.presets import STEP_BY_STEP
 from ui.editors import matrix_editor, reset_editor
 from ui.format import dim_labels, fmt, fmt_vec, md_code, unique_labels
-from ui.i18n import show_error, t
+from ui.i18n import error_text, show_error, t
 from ui.lesson import (
     bound,
     finish,
@@ -47,6 +47,7 @@ from ui.lesson import (
 )
 from ui.live_attention import TEMPERATURE, current_temperature
 from ui.nav import LESSONS
+from ui.values import BadValue, check_text
 
 SPEC = LESSONS["step_by_step"]
 start(SPEC)
@@ -121,6 +122,11 @@ def inputs() -> tuple[list[str], int, int, RandomTables | None]:
         help_dim = t("sbs.dim_help", limit=MAX_MODEL_DIM)
         dim = int(c_dim.number_input(t("sbs.dim"), step=1, **bound(SPEC, "dim"), help=help_dim, persist_state=KEEP))
         st.button(t("sbs.reset"), key="sbs_reset", on_click=reset_all, help=t("sbs.reset_help"))
+        try:  # the check every typed text passes (no control characters, no bidi overrides)
+            check_text(sentence or "", multiline=True)
+        except BadValue as exc:
+            c_sentence.error(error_text(exc), icon="⚠️")
+            return [], seed, dim, None
         all_tokens = tokenize(sentence or "")
         tokens, was_cut = cap(all_tokens, MAX_SEQUENCE_TOKENS)
         if not tokens:

@@ -109,7 +109,7 @@ def test_a_long_header_does_not_widen_its_column_and_hovers_its_full_name() -> N
     name = "Book 2: animals in general"
     config = number_columns(["d1", name], 4, values=np.array([[1.0, 2.0]]))
     assert config[name]["width"] <= 130
-    assert config[name]["help"] == name
+    assert config[name]["help"] == f"`{name}`"  # the tooltip is markdown: the label as a code span (issue 19)
     assert not config["d1"].get("help")
 
 

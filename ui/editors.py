@@ -30,6 +30,7 @@ from attention_core.matrix_text import format_matrix, parse_matrix
 
 from .format import decimals, dim_labels, matrix_frame, md_code, number_columns, shorten
 from .i18n import show_error, t
+from .values import check_text
 
 
 def editor_version(key: str) -> int:
@@ -119,6 +120,13 @@ def _text_args(shape: tuple[int, int], resize: Callable[[np.ndarray], None] | No
     return {"max_rows": MAX_MATRIX_SIZE, "max_cols": MAX_MATRIX_SIZE}
 
 
+def _parse_text(text: str, name: str, **args: object) -> np.ndarray:
+    """A matrix typed as text: first the check every typed text passes (:func:`ui.values.check_text`:
+    no control characters but TAB and line feeds), then :func:`attention_core.parse_matrix`."""
+    check_text(text, multiline=True)
+    return parse_matrix(text, name, **args)  # type: ignore[arg-type]
+
+
 def _on_text(
     key: str, sig: str, shape: tuple[int, int], name: str, resize: Callable[[np.ndarray], None] | None
 ) -> None:
@@ -126,7 +134,7 @@ def _on_text(
     text_key = f"{key}{TEXT_SUFFIX}"
     text = st.session_state.get(text_key) or ""
     try:
-        values = parse_matrix(text, name, **_text_args(shape, resize))  # type: ignore[arg-type]
+        values = _parse_text(text, name, **_text_args(shape, resize))
     except AttentionLabError:
         return  # the page run shows the message under the box; the grid keeps its numbers
     if values.shape != shape and resize is not None:
@@ -185,7 +193,7 @@ def _matrix_input(
         st.session_state[synced_key] = values if values is not None else data
     problem: AttentionLabError | None = None
     try:
-        parse_matrix(st.session_state[text_key] or "", name, **_text_args(shape, resize))  # type: ignore[arg-type]
+        _parse_text(st.session_state[text_key] or "", name, **_text_args(shape, resize))
     except AttentionLabError as exc:
         problem = exc
     limits = (

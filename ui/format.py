@@ -2,15 +2,15 @@
 
 Numbers are written the same way in every language (``1.2345``: no locale separators), so tables stay
 comparable with the notebooks. Safety rule: user text (sentences, tokens, labels) never reaches
-markdown or HTML unescaped: in prose it goes through :func:`md_code` (a code span: nothing inside is
-interpreted), in figures through :func:`plot_label` (HTML-escaped, cut to a sane length).
+markdown or HTML unescaped: in prose (and in tooltips) it goes through :func:`md_code` (a code span:
+nothing inside is interpreted), in figures through :func:`plot_label` (HTML-escaped, cut to a sane
+length). Both live in :mod:`ui.escape`, with the other formats' escaping; they are re-exported here.
 
 Nothing here translates (no ``ui.i18n`` import), so every other ``ui`` module may import it.
 """
 
 from __future__ import annotations
 
-import html
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -18,6 +18,23 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import streamlit as st
+
+from ui.escape import md_code, plot_label, shorten
+
+__all__ = [
+    "DECIMALS_KEY",
+    "DEFAULT_DECIMALS",
+    "decimals",
+    "dim_labels",
+    "fmt",
+    "fmt_vec",
+    "matrix_frame",
+    "md_code",
+    "number_columns",
+    "plot_label",
+    "shorten",
+    "unique_labels",
+]
 
 DECIMALS_KEY = "decimals"
 DEFAULT_DECIMALS = 4
@@ -38,33 +55,6 @@ def fmt(x: float, d: int | None = None) -> str:
 def fmt_vec(v: Sequence[float] | np.ndarray, d: int | None = None) -> str:
     """``[0.5761, 0.2119]`` with the current decimals."""
     return "[" + ", ".join(fmt(float(x), d) for x in np.ravel(v)) + "]"
-
-
-def shorten(text: str, n: int = _LABEL_CHARS) -> str:
-    """Cut ``text`` to ``n`` characters with an ellipsis."""
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def md_code(text: str, n: int = 40) -> str:
-    """User text as a markdown code span: shown literally (no HTML, links, $math$ or :colour[])."""
-    s = shorten(text, n).replace("\n", " ")
-    longest = 0
-    run = 0
-    for ch in s:
-        run = run + 1 if ch == "`" else 0
-        longest = max(longest, run)
-    fence = "`" * (longest + 1)
-    pad = " " if s.startswith("`") or s.endswith("`") else ""
-    return f"{fence}{pad}{s}{pad}{fence}"
-
-
-def plot_label(text: str, n: int = _LABEL_CHARS) -> str:
-    """A label safe for plotly: HTML-escaped (plotly reads <b>, <a href>…) and cut to ``n`` characters.
-
-    A label wrapped in ``$…$`` would be typeset as LaTeX: a zero-width space in front stops that.
-    """
-    s = html.escape(shorten(text, n), quote=False)
-    return "\u200b" + s if s.startswith("$") else s
 
 
 def unique_labels(tokens: Sequence[str], n: int = _LABEL_CHARS) -> list[str]:
@@ -113,6 +103,7 @@ def number_columns(
         longest = max([len(f"{x:.{d}f}") for x in v[:, j] if np.isfinite(x)] or [1])
         header = len(str(c)) * _CHAR_PX + _PAD_PX
         width = math.ceil(max(_MIN_PX, longest * _CHAR_PX + _PAD_PX, min(header, _HEADER_PX)))
-        tip = help if header <= width else (f"{c} · {help}" if help else str(c))
+        # the tooltip is markdown: the label (user text: a token, a word) goes in as a code span
+        tip = help if header <= width else (f"{md_code(str(c), 200)} · {help}" if help else md_code(str(c), 200))
         out[c] = st.column_config.NumberColumn(c, format=f"%.{d}f", help=tip, width=width)
     return out

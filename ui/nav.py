@@ -131,11 +131,24 @@ def _sbs_tables(state: State) -> Any:
 
 
 def _sbs_matrix(name: str, which: str) -> Matrix:
-    """One of the step-by-step page's editable tables (its editor is per seed: ``sbs_{name}_s{seed}``)."""
+    """One of the step-by-step page's editable tables (its editor is per seed: ``sbs_{name}_s{seed}``).
+
+    It is part of the experiment only while the sentence, size and seed make tables (``when``); with
+    an empty sentence or a bad size it has no default and no shape (None), never an error: a link
+    or a file may hold any of these."""
+
+    def table(state: State) -> np.ndarray | None:
+        tables = _sbs_tables(state)
+        return None if tables is None else getattr(tables, which)
+
+    def shape(state: State) -> tuple[int, int] | None:
+        t = table(state)
+        return None if t is None else (int(t.shape[0]), int(t.shape[1]))
+
     return Matrix(
         name,
-        lambda s: getattr(_sbs_tables(s), which),
-        shape=lambda s: np.shape(getattr(_sbs_tables(s), which)),
+        table,
+        shape=shape,
         max_rows=MAX_SEQUENCE_TOKENS,
         max_cols=MAX_MODEL_DIM,
         editor=lambda s: f"sbs_{name}_s{s['seed']}",
@@ -175,7 +188,7 @@ def _w2v_experiment() -> Experiment:
         # designed for the UI's language, so a link opened in another language would change)
         Choice("preset", None, options=tuple(p.id for p in WORD2VEC_PRESETS)),
         Flag("lower", _w2v("lower")),
-        Text("text", _w2v("text"), max_chars=MAX_TEXT_CHARS),
+        Text("text", _w2v("text"), max_chars=MAX_TEXT_CHARS, multiline=True),
         *whole,
         *real,
         Choice("sg", _w2v("sg"), options=(0, 1)),
@@ -222,7 +235,7 @@ PAGES: tuple[PageSpec, ...] = (
             causal=False,
         ),
         _experiment(
-            Text("sentence", STEP_BY_STEP.sentence, bound=True, max_chars=4000),
+            Text("sentence", STEP_BY_STEP.sentence, bound=True, max_chars=4000, multiline=True),
             Int("seed", STEP_BY_STEP.seed, bound=True, low=0, high=SEED_LIMIT - 1),
             Int("dim", STEP_BY_STEP.dim, bound=True, low=1, high=MAX_MODEL_DIM),
             Int("heads", 1, bound=True, low=1, high=MAX_HEADS),

@@ -27,10 +27,11 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import streamlit as st
@@ -280,6 +281,16 @@ def _train(sentences: Sentences, params: Word2VecParams, on_epoch: Progress | No
             other_vectors = np.array([other.model.wv[w] for w in run.snapshot_words], dtype=np.float64)
             other_vectors.setflags(write=False)
     return TrainedModel(run, check, other_vectors, time.perf_counter() - start)
+
+
+def train_word2vec(sentences: Sequence[Sequence[str]], **params: Any) -> Word2Vec:
+    """:func:`attention_core.train_word2vec` through this cache: the model the page trained for these
+    sentences and parameters (bit-identical vectors: ``train_epochs`` trains the same model), or one
+    trained now under the same slot semaphore and kept for the page. What the exports run (the
+    Word2Vec recipe's ``ac.train_word2vec``), so a download never trains outside the cache and the
+    slots. Raises what :func:`train_cached` raises."""
+    key = tuple(tuple(s) for s in sentences)
+    return train_cached(key, Word2VecParams(**params)).model
 
 
 def clear_cache() -> None:

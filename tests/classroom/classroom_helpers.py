@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import pwd
 import shutil
 import signal
 import subprocess
@@ -88,6 +89,8 @@ def start_classroom(replicas: int, tmp: Path, timeout_s: float = 180.0) -> Class
         str(port),
         "--bind",
         "127.0.0.1",
+        "--user",  # the replicas run as whoever runs this (named: classroom.sh refuses root otherwise)
+        pwd.getpwuid(os.getuid()).pw_name,
         "--state",
         str(state),
     ]

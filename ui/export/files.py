@@ -4,7 +4,8 @@
 - the JSON file: ``{"app", "version", "lesson", "lang", "inputs", "results"}``; ``inputs`` holds every
   field of the lesson's experiment, ``results`` every table (rows, columns, values);
 - the tables: one CSV per matrix (row labels in the first column, column labels in the first row,
-  every number exact), zipped.
+  every number exact), zipped. Labels are user text (tokens, words): each goes through
+  :func:`ui.escape.csv_label`, so a spreadsheet never runs one as a formula; numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from attention_core.errors import AttentionLabError
+from ui.escape import csv_label
 from ui.i18n import text_in
 
-from .recipes import RECIPES, Recipe, Table, run
+from .recipes import RECIPES, Recipe, Table, Trainer, run
 
 APP_ID = "attention-lab"
 EXPERIMENT_VERSION = 1
@@ -76,22 +78,36 @@ def notebook_json(lesson: str, state: Mapping[str, Any], lang: str, edited: Sequ
     return nbformat.writes(nb).encode("utf-8")
 
 
-def lesson_tables(lesson: str, state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> list[Table]:
-    """Every table of the lesson, computed by running its recipe (empty while the inputs are bad)."""
+def lesson_tables(
+    lesson: str,
+    state: Mapping[str, Any],
+    lang: str,
+    edited: Sequence[str] = (),
+    *,
+    train_word2vec: Trainer | None = None,
+) -> list[Table]:
+    """Every table of the lesson, computed by running its recipe (empty while the inputs are bad).
+    ``train_word2vec``: the trainer the Word2Vec recipe uses (see :func:`recipes.run`)."""
     r = recipe(lesson, state, lang, edited)
     try:
-        return r.tables(run(r))
+        return r.tables(run(r, train_word2vec=train_word2vec))
     except AttentionLabError:
         return []
 
 
 def experiment_json(
-    lesson: str, inputs: Mapping[str, Any], state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()
+    lesson: str,
+    inputs: Mapping[str, Any],
+    state: Mapping[str, Any],
+    lang: str,
+    edited: Sequence[str] = (),
+    *,
+    train_word2vec: Trainer | None = None,
 ) -> bytes:
     """The whole experiment: ``inputs`` (JSON values of every field) and the resulting tables."""
     results = {
         name: {"rows": list(rows), "cols": list(cols), "values": values.tolist()}
-        for name, values, rows, cols in lesson_tables(lesson, state, lang, edited)
+        for name, values, rows, cols in lesson_tables(lesson, state, lang, edited, train_word2vec=train_word2vec)
     }
     doc = {
         "app": APP_ID,
@@ -104,16 +120,24 @@ def experiment_json(
     return json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8")
 
 
-def tables_zip(lesson: str, state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> bytes:
+def tables_zip(
+    lesson: str,
+    state: Mapping[str, Any],
+    lang: str,
+    edited: Sequence[str] = (),
+    *,
+    train_word2vec: Trainer | None = None,
+) -> bytes:
     """Every table as a CSV file with its labels, in one zip."""
     out = io.BytesIO()
+    tables = lesson_tables(lesson, state, lang, edited, train_word2vec=train_word2vec)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for i, (name, values, rows, cols) in enumerate(lesson_tables(lesson, state, lang, edited), start=1):
+        for i, (name, values, rows, cols) in enumerate(tables, start=1):
             text = io.StringIO()
             w = csv.writer(text, lineterminator="\n")
-            w.writerow(["", *cols])
+            w.writerow(["", *map(csv_label, cols)])
             for label, row in zip(rows, values, strict=True):
-                w.writerow([label, *(repr(float(x)) for x in row)])
+                w.writerow([csv_label(label), *(repr(float(x)) for x in row)])
             info = zipfile.ZipInfo(f"{i:02d}_{name}.csv", date_time=(2026, 1, 1, 0, 0, 0))
             z.writestr(info, text.getvalue().encode("utf-8"), zipfile.ZIP_DEFLATED)
     return out.getvalue()

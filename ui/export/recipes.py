@@ -3,8 +3,13 @@ recomputes the page's numbers with ``attention_core`` and numpy, the learner's i
 
 A :class:`Recipe` is plain data: its code cells are what the notebook runs, and what
 :func:`run` executes here to fill the JSON file and the CSV tables, so the three carry the same
-numbers. Values enter the code only as Python literals (``repr`` of strings, the shortest exact
-decimal of every float), never as code.
+numbers. Values enter the code only as Python literals (``repr`` of strings, which escapes every
+control, bidi and unpaired surrogate character; the shortest exact decimal of every float), never as
+code. Markdown cells hold only the catalog's words, never user text.
+
+The Word2Vec recipe trains (``ac.train_word2vec``): on the server, :func:`run` takes the trainer
+to use instead (``ui.word2vec_cache.train_word2vec``: the page's own cached model, trained under
+the same slot semaphore when not cached yet), so an export never trains a model twice.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import types
 
 import numpy as np
 
@@ -341,11 +348,19 @@ RECIPES: dict[str, Callable[..., Recipe]] = {
 }
 
 
-def run(recipe: Recipe) -> dict[str, Any]:
+#: ``train_word2vec(sentences, **params) -> gensim model``, as :func:`attention_core.train_word2vec`.
+Trainer = Callable[..., Any]
+
+
+def run(recipe: Recipe, *, train_word2vec: Trainer | None = None) -> dict[str, Any]:
     """Execute the recipe's code cells here (what the notebook does after its setup cell): the
     namespace, whose arrays :attr:`Recipe.tables` reads. ``print`` is silenced (a server has no
-    notebook to print into) and numpy's print options are left alone."""
-    ns: dict[str, Any] = {"np": np, "ac": ac, "print": lambda *a, **k: None, "__name__": "attention_lab_export"}
+    notebook to print into) and numpy's print options are left alone. ``train_word2vec`` replaces
+    ``ac.train_word2vec`` for the recipe's code (the same model, from the page's training cache)."""
+    engine: Any = ac
+    if train_word2vec is not None:
+        engine = types.SimpleNamespace(**{**vars(ac), "train_word2vec": train_word2vec})
+    ns: dict[str, Any] = {"np": np, "ac": engine, "print": lambda *a, **k: None, "__name__": "attention_lab_export"}
     for kind, source in recipe.cells:
         if kind == "code":
             exec(compile(source, "<attention-lab export>", "exec"), ns)  # noqa: S102 - our code, values as literals

@@ -72,7 +72,7 @@ class TemperatureRange:
             return fb
         try:
             v = float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an int beyond the float range
             return fb
         if not math.isfinite(v):
             return fb

@@ -157,6 +157,16 @@ function rowsJson(arr, rows, cols) {
 }
 
 // ------------------------------------------------------------------ the view
+
+// Text for SVG/XML content or an attribute (the Python twin is ui.escape.xml_text): what XML 1.0
+// forbids (C0 controls but TAB, LF and CR; lone surrogates; U+FFFE, U+FFFF) becomes U+FFFD, then
+// & < > " ' are escaped. A label holding U+0001 would otherwise make the exported SVG unopenable.
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDFFF]/gu;
+const XML_ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+function xmlText(s) {
+  return String(s).replace(NOT_XML, "\uFFFD").replace(/[&<>"']/g, (c) => XML_ESCAPES[c]);
+}
+
 class LiveView {
   constructor(parent) {
     this.parent = parent;
@@ -1045,7 +1055,7 @@ class LiveView {
     // the same picture as the canvas: cells in the colours drawn last frame, numbers, labels, titles
     const st = this.st;
     const x = this.texts();
-    const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+    const esc = xmlText;
     const n = (v) => Number(v.toFixed(2));
     const px = this.cellImage.data;
     const out = [

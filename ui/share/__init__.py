@@ -16,6 +16,7 @@ registry's default as their value, and ``bind="query-params"``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,17 @@ from ui.i18n import current_language, t
 from .fields import Matrix
 from .state import HOLDER, apply, current, differs, fields, load_link, parse_inputs, sync, take_notice
 
-__all__ = ["LINK_LIMIT", "bound", "figure_downloads", "import_pending", "share_bar", "show_notice", "sync", "load_link"]
+__all__ = [
+    "LINK_LIMIT",
+    "bound",
+    "export_file",
+    "figure_downloads",
+    "import_pending",
+    "share_bar",
+    "show_notice",
+    "sync",
+    "load_link",
+]
 
 #: A copied link longer than this gets a warning and the JSON file is offered instead (the issue's 2 KB).
 LINK_LIMIT = 2048
@@ -91,8 +102,11 @@ def _problem_text(problem: ImportProblem) -> str:
 
         other = LESSONS.get(params["lesson"])
         params["lesson"] = f"“{t(other.title_key)}”" if other is not None else md_code(params["lesson"], 40)
-    if "name" in params:
-        params["name"] = md_code(str(params["name"]), 40)
+    if "names" in params:  # a file's inputs, named by the file: shown literally
+        names = [str(n) for n in params.pop("names")]
+        params["name"] = ", ".join(md_code(n, 40) for n in names[:6]) + (" …" if len(names) > 6 else "")
+        if len(names) > 1:
+            return t("share.import_bad_values", n=len(names), names=params["name"])
     if "version" in params:
         params["version"] = md_code(str(params["version"]), 20)
     return t(f"share.import_{problem.code}", **params)
@@ -107,13 +121,37 @@ def import_pending(spec: Any) -> None:
     messages = st.session_state.setdefault(_MESSAGE, {})
     try:
         values, bad = parse_inputs(spec, read_experiment(bytes(data), spec.name))
-        if bad is not None:
-            raise ImportProblem("bad_value", name=bad)
+        if bad:
+            raise ImportProblem("bad_value", names=bad)
     except ImportProblem as problem:
         messages[spec.name] = ("error", _problem_text(problem))
         return
     apply(spec, values)
     messages[spec.name] = ("success", t("share.import_done"))
+
+
+# --------------------------------------------------------------------------- the files
+def _train_word2vec(sentences: Any, **params: Any) -> Any:
+    """The Word2Vec recipe's trainer: the page's training cache and slots (imported on first use)."""
+    from ui.word2vec_cache import train_word2vec
+
+    return train_word2vec(sentences, **params)
+
+
+def export_file(spec: Any, kind: str, state: Mapping[str, Any], lang: str) -> bytes:
+    """The file a download of the share bar makes (``kind``: ``"notebook"``, ``"json"``, ``"csv"``) for
+    the experiment ``state`` (what :func:`ui.share.state.sync` kept): what the buttons call on a click.
+    The Word2Vec lab's model comes from the page's training cache (never retrained for a download)."""
+    s = dict(state)
+    edited = [f.name for f in fields(spec) if isinstance(f, Matrix) and differs(f, s)]
+    if kind == "notebook":
+        return notebook_json(spec.name, s, lang, edited)
+    if kind == "json":
+        inputs = {f.name: f.plain(s[f.name]) for f in fields(spec) if f.active(s)}
+        return experiment_json(spec.name, inputs, s, lang, edited, train_word2vec=_train_word2vec)
+    if kind == "csv":
+        return tables_zip(spec.name, s, lang, edited, train_word2vec=_train_word2vec)
+    raise ValueError(f"no export {kind!r}")
 
 
 # --------------------------------------------------------------------------- the bar
@@ -128,21 +166,14 @@ def share_bar(spec: Any) -> None:
     def state() -> dict[str, Any]:
         return dict(holder.get(spec.name) or fallback)
 
-    def edited(s: dict[str, Any]) -> list[str]:
-        return [f.name for f in fields(spec) if isinstance(f, Matrix) and differs(f, s)]
-
     def notebook() -> bytes:
-        s = state()
-        return notebook_json(spec.name, s, lang, edited(s))
+        return export_file(spec, "notebook", state(), lang)
 
     def experiment() -> bytes:
-        s = state()
-        inputs = {f.name: f.plain(s[f.name]) for f in fields(spec) if f.active(s)}
-        return experiment_json(spec.name, inputs, s, lang, edited(s))
+        return export_file(spec, "json", state(), lang)
 
     def tables() -> bytes:
-        s = state()
-        return tables_zip(spec.name, s, lang, edited(s))
+        return export_file(spec, "csv", state(), lang)
 
     stem = f"attention-lab-{spec.name}"
     with st.container(horizontal=True, vertical_alignment="top", gap="small", key=spec.key("share")):

@@ -13,8 +13,10 @@ Encodings in a link (every character is URL-safe, so nothing is percent-encoded)
   base64url of its little-endian float64 bytes: both restore it bit for bit;
 - a list of words: the parameter repeated (``?w2v_look=cat&w2v_look=dog``), as Streamlit binds a multiselect.
 
-Every parser raises ``ValueError`` for anything it does not accept (NaN, ±inf, wrong shapes, too long);
-the caller ignores that parameter and says so once.
+Every text a link or a file brings passes :func:`ui.values.check_text` (no control characters, no
+bidi overrides, no lone surrogates), every number of a file :func:`ui.values.check_number` (finite,
+``10**400`` included). Every parser raises ``ValueError`` for anything it does not accept (NaN, ±inf,
+wrong shapes, too long, a refused character); the caller ignores that value and says so once.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from typing import Any
 
 import numpy as np
 
+from ui.values import check_number, check_text
+
 State = Mapping[str, Any]
 Default = Any | Callable[[State], Any]
 #: Longest value of one URL parameter or JSON string we read (a 16 × 16 matrix of full-precision
@@ -37,12 +41,13 @@ _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?$")
 _INT = re.compile(r"^[+-]?\d{1,12}$")
 
 
-def _one(raw: str | Sequence[str]) -> str:
-    """The single value of a URL parameter (repeated: the last one, as Streamlit reads it)."""
+def _one(raw: str | Sequence[str], multiline: bool = False) -> str:
+    """The single value of a URL parameter (repeated: the last one, as Streamlit reads it), checked
+    where it enters (:func:`ui.values.check_text`; ``multiline``: line feeds allowed)."""
     value = raw if isinstance(raw, str) else (raw[-1] if raw else "")
-    if len(value) > MAX_VALUE_CHARS:
+    if not isinstance(value, str) or len(value) > MAX_VALUE_CHARS:
         raise ValueError("too long")
-    return value
+    return check_text(value, multiline=multiline)
 
 
 def parse_real(text: str) -> float:
@@ -174,9 +179,7 @@ class Real(Field):
         return real_text(value)
 
     def check(self, obj: Any, state: State) -> float:
-        if isinstance(obj, bool) or not isinstance(obj, (int, float)) or not math.isfinite(obj):
-            raise ValueError("not a number")
-        return self._check(float(obj))
+        return self._check(check_number(obj))
 
 
 @dataclass(frozen=True)
@@ -193,17 +196,19 @@ class Temperature(Real):
 
 @dataclass(frozen=True)
 class Text(Field):
-    """A text (a sentence, a corpus): any characters up to ``max_chars``; shown as text, never as markup."""
+    """A text (a sentence, a corpus) up to ``max_chars``, that :func:`ui.values.check_text` takes
+    (``multiline``: with line feeds); shown as text, never as markup."""
 
     max_chars: int = 1000
+    multiline: bool = False
 
     def _check(self, s: str) -> str:
-        if len(s) > self.max_chars or "\x00" in s:
+        if len(s) > self.max_chars:
             raise ValueError("too long")
-        return s
+        return check_text(s, multiline=self.multiline)
 
     def parse(self, raw: str | Sequence[str], state: State) -> str:
-        return self._check(_one(raw))
+        return self._check(_one(raw, self.multiline))
 
     def text(self, value: Any) -> str:
         return str(value)
@@ -240,9 +245,9 @@ _TOKEN_CHARS = 100
 
 
 def _word(s: object) -> str:
-    if not isinstance(s, str) or not s or len(s) > _TOKEN_CHARS or any(c.isspace() for c in s) or "\x00" in s:
+    if not isinstance(s, str) or not s or len(s) > _TOKEN_CHARS or any(c.isspace() for c in s):
         raise ValueError("not a word")
-    return s
+    return check_text(s)
 
 
 @dataclass(frozen=True)
@@ -369,10 +374,9 @@ class Matrix(Field):
             or not 1 <= len(obj) <= self.max_rows
             or not all(isinstance(r, list) and 1 <= len(r) <= self.max_cols for r in obj)
             or len({len(r) for r in obj}) != 1
-            or any(isinstance(x, bool) or not isinstance(x, (int, float)) for r in obj for x in r)
         ):
             raise ValueError("not a matrix")
-        m = np.array(obj, dtype=float)
+        m = np.array([[check_number(x) for x in r] for r in obj], dtype=float)
         if not np.isfinite(m).all():
             raise ValueError("not finite")
         return self._check(m, state)

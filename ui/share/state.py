@@ -4,14 +4,19 @@ One mechanism for every lesson (its fields are declared in the page registry, ``
 
 - :func:`load_link` (from :func:`ui.lesson.start`, once per lesson and session): the link's parameters
   are checked field by field; valid ones are put in the session before any widget is drawn (matrices
-  through their editor's own loading), invalid or unknown ones are dropped from the URL and named in
-  one notice (:func:`show_notice`). Widgets with ``bind="query-params"`` read the same values from
-  the URL themselves; when one of *their* parameters was bad, the page reruns once on the cleaned
-  URL so Streamlit never seeds the bad value.
+  through their editor's own loading), invalid or unknown ones are dropped from the URL (one write of
+  the cleaned query string, however many there are) and named in one notice (:func:`show_notice`).
+  Widgets with ``bind="query-params"`` read the same values from the URL themselves; when one of
+  *their* parameters was bad, the page reruns once on the cleaned URL so Streamlit never seeds the
+  bad value.
 - :func:`sync` (from the live view, which every lesson draws after its inputs): the fields no widget
   binds (matrices, the live view's temperature, pooling's w, the Word2Vec lab's controls) are written to
   the URL, values equal to their default left out, and the whole state is kept for the downloads.
 - :func:`apply` writes a whole experiment (an imported file) the same way a link does.
+
+Whatever a link or a file holds, parsing it never raises: a value whose check fails in any way
+(including an error nobody foresaw) is a bad value, dropped and named; a default that cannot be
+computed for the values before it is None (the field is then not part of the experiment).
 """
 
 from __future__ import annotations
@@ -90,14 +95,40 @@ def current(spec: Any) -> dict[str, Any]:
     return state
 
 
+def _default(f: Field, state: Mapping[str, Any]) -> Any:
+    """The field's default for ``state``, or None when it cannot be computed (values from a link or a
+    file that make no sense together, e.g. an empty sentence for the step-by-step tables)."""
+    try:
+        return f.default_for(state)
+    except Exception:  # noqa: BLE001 - any value of a link may reach a default's function
+        return None
+
+
+def _read_or_none(spec: Any, f: Field, state: Mapping[str, Any]) -> Any:
+    """:func:`read`, or None when the session's value or default cannot be had for ``state``."""
+    try:
+        return read(spec, f, state)
+    except Exception:  # noqa: BLE001 - as above
+        return None
+
+
 def differs(f: Field, state: Mapping[str, Any]) -> bool:
     """True when the field is part of the experiment and not at its default (it goes in the link)."""
     return f.active(state) and not f.same(state[f.name], f.default_for(state))
 
 
 # --------------------------------------------------------------------------- parsing a link or a file
+def _active(f: Field, state: Mapping[str, Any]) -> bool:
+    try:
+        return f.active(state)
+    except Exception:  # noqa: BLE001 - a condition on values that make no sense together
+        return False
+
+
 def parse_link(spec: Any, raw: Mapping[str, Sequence[str]]) -> tuple[dict[str, Any], list[str]]:
-    """The values a link's parameters ask for (by field name) and the parameters to ignore."""
+    """The values a link's parameters ask for (by field name) and the parameters to ignore.
+
+    Never raises: a parameter whose value fails its field's check in any way is one to ignore."""
     by_key = {spec.key(f.name): f for f in fields(spec)}
     bad = [k for k in raw if k not in by_key and k not in RESERVED]
     values: dict[str, Any] = {}
@@ -106,32 +137,31 @@ def parse_link(spec: Any, raw: Mapping[str, Sequence[str]]) -> tuple[dict[str, A
         key = spec.key(f.name)
         if key in raw:
             try:
-                if not f.active(state):
+                if not _active(f, state):
                     raise ValueError("not part of this experiment")
                 values[f.name] = state[f.name] = f.parse(list(raw[key]), state)
                 continue
-            except ValueError:
+            except Exception:  # noqa: BLE001 - ValueError from the checks, or anything a hostile value causes
                 bad.append(key)
-        state[f.name] = read(spec, f, state)
+        state[f.name] = _read_or_none(spec, f, state)
     return values, bad
 
 
-def parse_inputs(spec: Any, inputs: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
-    """A file's inputs checked field by field: (values, None), or ({}, the first bad name)."""
+def parse_inputs(spec: Any, inputs: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """A file's inputs checked field by field: (values, []) when every one is valid, else ({}, the
+    names of every bad or unknown input). Never raises (see :func:`parse_link`)."""
     known = {f.name for f in fields(spec)}
-    for name in inputs:
-        if name not in known:
-            return {}, str(name)
+    bad = [str(name) for name in inputs if name not in known]
     values: dict[str, Any] = {}
     for f in fields(spec):
-        if f.name in inputs and f.active(values):
+        if f.name in inputs and _active(f, values):
             try:
                 values[f.name] = f.check(inputs[f.name], values)
-            except (ValueError, TypeError):
-                return {}, f.name
-        else:
-            values[f.name] = f.default_for(values)
-    return values, None
+                continue
+            except Exception:  # noqa: BLE001 - as in parse_link
+                bad.append(f.name)
+        values[f.name] = _default(f, values)
+    return ({}, bad) if bad else (values, [])
 
 
 def apply(spec: Any, values: Mapping[str, Any]) -> None:
@@ -167,14 +197,27 @@ def load_link(spec: Any) -> None:
     if not bad:
         return
     st.session_state.setdefault(_NOTICE, {})[spec.name] = bad
+    _drop_params(raw, set(bad))
     bound = {spec.key(f.name) for f in fields(spec) if f.bound}
-    for key in bad:
-        try:
-            del st.query_params[key]
-        except Exception:  # noqa: BLE001 - already bound to a widget of this session: Streamlit keeps it right
-            pass
     if bound & set(bad):
         st.rerun()  # the bound widgets would seed themselves from the parameters of the old URL
+
+
+def _drop_params(raw: Mapping[str, Sequence[str]], bad: set[str]) -> None:
+    """Remove ``bad`` from the URL in *one* write of the cleaned query string: Streamlit sends the whole
+    query string to the browser on every change, so removing n keys one by one sends n strings
+    (quadratic in the link's length: 999 bad keys stalled the page for minutes)."""
+    cleaned = {k: list(v) for k, v in raw.items() if k not in bad}
+    try:
+        st.query_params.from_dict(cleaned)
+        return
+    except Exception:  # noqa: BLE001 - a kept parameter is already bound to a widget of this session
+        pass
+    for key in bad:  # rare (see above): one by one, skipping those Streamlit keeps itself
+        try:
+            del st.query_params[key]
+        except Exception:  # noqa: BLE001 - bound to a widget of this session: Streamlit keeps it right
+            pass
 
 
 def take_notice(spec: Any) -> list[str]:

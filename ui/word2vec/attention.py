@@ -95,7 +95,11 @@ def _projections(d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         help=t("w2v.project_seed_help", limit=SEED_LIMIT - 1),
         persist_state=KEEP,
     )
-    tables = random_tables(1, d, seed=int(seed))
+    try:  # random tables go up to MAX_MODEL_DIM, vectors up to MAX_VECTOR_SIZE: say so, attend without W
+        tables = random_tables(1, d, seed=int(seed))
+    except AttentionLabError as exc:
+        show_error(exc)
+        return None
     return tables.w_q, tables.w_k, tables.w_v
 
 

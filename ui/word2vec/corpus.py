@@ -11,6 +11,7 @@ from attention_core.limits import MAX_CORPUS_TOKENS, MAX_TEXT_CHARS
 from attention_core.text import cap_sentences, require_tokens
 from ui.format import md_code
 from ui.i18n import show_error, t
+from ui.values import BadValue, check_text
 
 from .state import KEEP, PRESETS, apply_preset, chosen_preset, fit_epochs
 
@@ -39,6 +40,11 @@ def corpus_section() -> list[list[str]]:
         persist_state=KEEP,
     )
     text = text or ""
+    try:  # the check every typed text passes (no control characters but line feeds and TAB)
+        check_text(text, multiline=True)
+    except BadValue as exc:
+        show_error(exc)
+        return []
     chosen = chosen_preset()
     edited = chosen is not None and text.strip() != chosen.text.strip()
     if chosen is not None and text.strip() and edited:
