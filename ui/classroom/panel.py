@@ -278,7 +278,7 @@ def _end() -> None:
 
 
 def _csv(code: str, key: str) -> bytes:
-    from ..escape import csv_cell  # one CSV escaping function for every export
+    from ..escape import csv_label  # one CSV escaping function for every export
 
     rows = _store().export_rows(code, key)
     out = io.StringIO()
@@ -286,7 +286,7 @@ def _csv(code: str, key: str) -> bytes:
     cols = ["question", "round", "first_round", "lesson", "kind", "student", "nickname", "answer", "seconds_after_asked"]
     w.writerow(cols)
     for r in rows:
-        w.writerow([csv_cell(r[c]) if isinstance(r[c], str) else r[c] for c in cols])
+        w.writerow([csv_label(r[c]) if isinstance(r[c], str) else r[c] for c in cols])
     return out.getvalue().encode("utf-8")
 
 
