@@ -9,6 +9,7 @@ from attention_core import PoolingResult, attention_pooling
 from attention_core.errors import AttentionLabError
 from attention_core.limits import SEED_LIMIT
 from attention_core.presets import POOLING
+from ui.editors import sized_shape
 from ui.figures import contributions_chart
 from ui.format import dim_labels, fmt, fmt_vec
 from ui.i18n import show_error, t
@@ -53,8 +54,8 @@ def w_number_key(i: int) -> str:
 
 
 def n_features() -> int:
-    """Width of X, i.e. the number of components of w (the size input of the X editor)."""
-    return int(st.session_state.get(SPEC.key("x_cols"), len(POOLING.w)))
+    """Width of X, i.e. the number of components of w (the X editor's matrix, whatever its size inputs hold)."""
+    return sized_shape(SPEC.key("x"), np.shape(POOLING.x))[1]
 
 
 def random_w(seed: int, d: int) -> np.ndarray:

@@ -269,7 +269,11 @@ def score_steps(live: Live | None) -> None:
         if h > 1:  # the options are the head numbers: language-neutral, a language switch keeps the choice
             options = list(range(1, h + 1))
             radio = c_head.radio(
-                t("sbs.head_select"), options=options, horizontal=True, **bound(SPEC, "head", default_as=None)
+                t("sbs.head_select"),
+                options=options,
+                horizontal=True,
+                **bound(SPEC, "head", default_as=None),
+                persist_state=KEEP,
             )
             head = int(radio) - 1
         attn = Attn(live, h, scale, head)
@@ -353,7 +357,7 @@ def step4(live: Live, res: AttentionResult, a: Attn, causal: bool) -> None:
         if causal:
             st.caption(t("sbs.masked_note"))
         # on demand: a 128×128 table on every slider move would cost more than everything else here
-        if st.toggle(t("sbs.weights_table"), key="sbs_weights_table"):
+        if st.toggle(t("sbs.weights_table"), key="sbs_weights_table", persist_state=KEEP):
             with boxed("weights"):
                 show_matrix(res.weights, labels, labels)
 

@@ -7,9 +7,14 @@ Session keys, for an editor called ``key``:
 - ``{key}__text``: the text box; ``{key}__text_base`` the matrix a valid text put in the grid;
   ``{key}__synced`` the numbers the text box last agreed with.
 - ``{key}__value``: the last valid matrix it returned (what a link or an export carries);
-  ``{key}__load``: a matrix to start from at its next draw (:func:`queue_matrix`, e.g. from a link).
-- :func:`sized_matrix_editor` adds ``{key}_rows``, ``{key}_cols`` (size inputs), ``{key}_reset``,
-  ``{key}__base`` (the matrix it starts from) and ``{key}__last`` (the last valid edit).
+  ``{key}__load``: a matrix to start from at its next draw (:func:`queue_matrix`, e.g. from a link);
+  ``{key}__grid``: the grid's widget key at its last draw, the numbers it started from and the
+  numbers it held. A grid's edits are widget state, which Streamlit drops after a run that does not
+  draw it (a visit to another lesson): the same grid, from the same numbers, then starts over from
+  what it held (:func:`_matrix_input`).
+- :func:`sized_matrix_editor` adds ``{key}_rows``, ``{key}_cols`` (size inputs, kept across pages and
+  always set from the matrix's shape before they are drawn), ``{key}_reset``, ``{key}__base`` (the
+  matrix it starts from) and ``{key}__last`` (the last valid edit); :func:`sized_shape` reads the size.
 - :func:`qkv_editors` makes ``{key}_q``, ``{key}_k``, ``{key}_v`` and the button ``{key}_reset``.
 
 An editor's return value is never fed back in as its data (that would lose every second edit).
@@ -168,10 +173,26 @@ def _matrix_input(
         st.session_state[f"{key}__text_base"] = (sig, pending)
     override = st.session_state.get(f"{key}__text_base")
     data = override[1] if override is not None and override[0] == sig and override[1].shape == shape else default
-    edited = grid(data, f"{key}__{sig}__v{editor_version(key)}")
+    widget_key = f"{key}__{sig}__v{editor_version(key)}"
+    last = st.session_state.get(f"{key}__grid")
+    if (
+        last is not None
+        and last[0] == widget_key
+        and widget_key not in st.session_state
+        and np.array_equal(last[1], data)
+        and not np.array_equal(last[2], data)
+    ):
+        # the same grid, from the same numbers, was not drawn in the last run (another lesson was
+        # open): Streamlit dropped its edits; it starts over, under a new key, from what it held
+        _restart_grid(key)
+        data = last[2]
+        st.session_state[f"{key}__text_base"] = (sig, data)
+        widget_key = f"{key}__{sig}__v{editor_version(key)}"
+    edited = grid(data, widget_key)
     values = _grid_check(edited, rows, cols, name)
     if values is not None:
         st.session_state[f"{key}__value"] = values
+        st.session_state[f"{key}__grid"] = (widget_key, data, values)
     if max(shape) > MAX_MATRIX_SIZE:
         return values  # a large matrix: the grid only (its text would be too long to read)
 
@@ -324,6 +345,14 @@ def load_matrix(key: str, x: np.ndarray) -> None:
     reset_editor(key)
 
 
+def sized_shape(key: str, default: tuple[int, int]) -> tuple[int, int]:
+    """The size of :func:`sized_matrix_editor` ``key`` (rows, columns): its matrix's shape, ``default``
+    before its first draw. Read this, not the size inputs' widget state (which a page can read before
+    they are drawn)."""
+    base = st.session_state.get(f"{key}__base")
+    return (int(base.shape[0]), int(base.shape[1])) if base is not None else default
+
+
 def sized_matrix_editor(
     key: str,
     default: np.ndarray,
@@ -357,6 +386,13 @@ def sized_matrix_editor(
     if base_key not in st.session_state:
         load_matrix(key, default)
     rows_key, cols_key = f"{key}_rows", f"{key}_cols"
+    # the size inputs say the matrix's size, whatever path led here (a return from another lesson,
+    # a link, a reset): their callbacks resize the matrix before the run, so this changes nothing else
+    n, d = st.session_state[base_key].shape
+    if st.session_state.get(rows_key) != n:
+        st.session_state[rows_key] = int(n)
+    if st.session_state.get(cols_key) != d:
+        st.session_state[cols_key] = int(d)
 
     def _resize() -> None:
         src = st.session_state.get(last_key)
@@ -383,6 +419,7 @@ def sized_matrix_editor(
             on_change=_resize,
             help=rows_help,
             width=140,
+            persist_state="session",
         )
         st.number_input(
             cols_label,
@@ -393,6 +430,7 @@ def sized_matrix_editor(
             on_change=_resize,
             help=cols_help,
             width=140,
+            persist_state="session",
         )
         st.button(
             reset_label or t("common.reset"),

@@ -100,7 +100,9 @@ def _epoch_view(trained: TrainedModel, look: list[str]) -> None:
         st.session_state[_VIEW_OF] = id(run)
     d = run.vectors.shape[1]
     c1, c2 = st.columns([5, 1], vertical_alignment="bottom")
-    epoch = c1.select_slider(t("w2v.epoch"), options=options, key="w2v_epoch_view", help=t("w2v.epoch_help"))
+    epoch = c1.select_slider(
+        t("w2v.epoch"), options=options, key="w2v_epoch_view", help=t("w2v.epoch_help"), persist_state=KEEP
+    )
     c2.toggle(
         t("w2v.three_d"),
         key="w2v_3d",

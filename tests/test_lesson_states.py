@@ -1,0 +1,82 @@
+"""Every state a learner reaches is true and whole (issue 20), page by page in AppTest: coming back to a
+lesson, editing it, opening it from a link, presenting it and rounding its numbers. One test (or a few)
+per finding of the issue; each failed before its fix. The browser's side of the same states (what
+the live view draws, clipping, presentation at 1280×720) is ``tests/browser/test_state_walk.py``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from attention_core.presets import POOLING, SELF_ATTENTION_5X4
+from tests.apptest_helpers import live_numbers, live_view
+from tests.apptest_helpers import open_page as open_lesson
+from ui.nav import LESSONS
+
+
+def visit(at: AppTest, name: str) -> AppTest:
+    """Go to lesson ``name`` the way the sidebar does (the page file runs alone) and check it ran."""
+    at.switch_page(LESSONS[name].path).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def messages(at: AppTest) -> list[str]:
+    """Every error and warning on the page."""
+    return [e.value for e in at.error] + [w.value for w in at.warning]
+
+
+# --------------------------------------------------------------------------- 1. coming back
+def test_pooling_is_whole_after_a_visit_to_another_lesson() -> None:
+    at = open_lesson("pooling")
+    before = live_numbers(at)[0]
+    visit(at, "library")
+    visit(at, "pooling")
+    assert at.number_input(key="pool_x_rows").value == 3
+    assert at.number_input(key="pool_x_cols").value == 3
+    assert [s.key for s in at.slider if s.key.startswith("pool_w_")] == ["pool_w_0", "pool_w_1", "pool_w_2"]
+    assert messages(at) == []
+    np.testing.assert_array_equal(live_numbers(at)[0], before)
+
+
+def test_self_attention_sizes_follow_its_matrix_after_coming_back() -> None:
+    at = open_lesson("self_attention")
+    at.radio(key="self_preset").set_value("5x4").run()
+    visit(at, "pooling")
+    visit(at, "self_attention")
+    assert (at.number_input(key="self_x_rows").value, at.number_input(key="self_x_cols").value) == (5, 4)
+    header, arrays = live_view(at)
+    np.testing.assert_array_equal(arrays["values"], np.array(SELF_ATTENTION_5X4.x))
+    at.number_input(key="self_x_rows").set_value(6).run()  # "+" on Tokens
+    header, arrays = live_view(at)
+    assert arrays["values"].shape == (6, 4)
+    np.testing.assert_array_equal(arrays["values"][:5], np.array(SELF_ATTENTION_5X4.x))
+    assert messages(at) == []
+
+
+def test_a_grid_edit_survives_a_visit_to_another_lesson() -> None:
+    """A grid's edits are widget state, dropped while another lesson is open: the editor keeps them."""
+    at = open_lesson("library")
+    key = next(d.key for d in at.dataframe if d.key and d.key.startswith("library_q__"))
+    at.session_state[key] = {"edited_rows": {0: {"d2": 3.0}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    edited = live_view(at)[1]["scores"].copy()
+    assert edited[0, 0] != 2.0  # q = [1, 3, 1]: scores 3.5, 4.0, 2.5
+    visit(at, "pooling")
+    visit(at, "library")
+    np.testing.assert_array_equal(live_view(at)[1]["scores"], edited)
+    at.run()  # and the next run too (the grid started over from the edited numbers)
+    np.testing.assert_array_equal(live_view(at)[1]["scores"], edited)
+
+
+def test_pooling_after_a_language_switch_and_a_resize_keeps_w_whole() -> None:
+    at = open_lesson("pooling")
+    at.number_input(key="pool_x_cols").set_value(4).run()
+    at.session_state["lang"] = "ko"
+    visit(at, "home")
+    visit(at, "pooling")
+    assert at.number_input(key="pool_x_cols").value == 4
+    assert len([s for s in at.slider if s.key.startswith("pool_w_")]) == 4
+    np.testing.assert_array_equal(live_view(at)[1]["values"][:, :3], np.array(POOLING.x))
+    assert messages(at) == []
