@@ -80,3 +80,24 @@ def test_pooling_after_a_language_switch_and_a_resize_keeps_w_whole() -> None:
     assert len([s for s in at.slider if s.key.startswith("pool_w_")]) == 4
     np.testing.assert_array_equal(live_view(at)[1]["values"][:, :3], np.array(POOLING.x))
     assert messages(at) == []
+
+
+# --------------------------------------------------------------------------- 4. ?present=true
+@pytest.mark.parametrize("name", list(LESSONS))
+def test_present_in_a_link_is_the_apps_not_a_bad_value(name: str) -> None:
+    """``?present=true`` (the README's link, and what the sidebar switch writes) opens presentation mode
+    without a notice that the link had a value the lesson cannot use."""
+    at = open_lesson(name, run=False)
+    at.query_params["present"] = "true"
+    at.session_state["present"] = True
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert messages(at) == []
+    assert "present" in at.query_params
+
+
+def test_present_is_a_reserved_parameter() -> None:
+    from ui import present
+    from ui.share.state import RESERVED
+
+    assert present.PRESENT_KEY in RESERVED
