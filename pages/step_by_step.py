@@ -377,8 +377,18 @@ def step5(live: Live, output: np.ndarray, h: int) -> None:
             show_matrix(output, live.labels, dim_labels(output.shape[1]))
 
 
+def intro() -> str:
+    """The lesson's first sentence names the sentence the steps are about now (user text as a code span)."""
+    sentence = str(st.session_state.get(SPEC.key("sentence")) or "")
+    tokens = tokenize(sentence)
+    if not tokens:
+        return t("sbs.intro_empty")
+    shown = md_code(" ".join(tokens), 60)
+    return t("sbs.intro" if tokens == tokenize(P.sentence) else "sbs.intro_own", sentence=shown)
+
+
 # --------------------------------------------------------------------------- the page
-opening(SPEC, t("sbs.title"), t("sbs.intro"))
+opening(SPEC, t("sbs.title"), intro())
 controls, lesson = workbench()
 with controls:
     tokens, seed, dim, tables = inputs()

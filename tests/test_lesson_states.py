@@ -101,3 +101,20 @@ def test_present_is_a_reserved_parameter() -> None:
     from ui.share.state import RESERVED
 
     assert present.PRESENT_KEY in RESERVED
+
+
+# --------------------------------------------------------------------------- 3. the step-by-step intro
+@pytest.mark.parametrize("lang", ["en", "vi", "ko"])
+def test_step_by_step_intro_names_the_current_sentence(lang: str) -> None:
+    """The intro said "Attention for the sentence “Tôi thích học AI”" whatever the sentence was."""
+
+    def intro(at: AppTest) -> str:
+        return next(m.value for m in at.markdown if "W_q, W_k, W_v" in m.value)
+
+    at = open_lesson("step_by_step", lang)
+    assert "`Tôi thích học AI`" in intro(at)
+    at.text_input(key="sbs_sentence").set_value("the cat sat *on* <b>me</b>").run()
+    assert "`the cat sat *on* <b>me</b>`" in intro(at)  # a code span: shown as typed
+    assert "`Tôi thích học AI`" not in intro(at)
+    at.text_input(key="sbs_sentence").set_value("   ").run()
+    assert "`" not in intro(at)
