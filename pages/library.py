@@ -11,11 +11,12 @@ import streamlit as st
 
 from attention_core import AttentionResult, contributions
 from attention_core.presets import LIBRARY
-from ui.format import fmt, fmt_vec, md_code
+from ui.format import fmt, fmt_vec, fmt_weight, md_code, ties
 from ui.i18n import t
 from ui.lesson import (
     finish,
     largest_share,
+    name_list,
     opening,
     output_card,
     qkv_inputs,
@@ -79,11 +80,14 @@ def scores_step(r: AttentionResult, books: list[str]) -> None:
     """Step 1: one score per book, the largest one's dot product written out."""
     s = r.scores[0]
     best = int(np.argmax(s))
+    tied = ties(s, s[best])
+    key = "library.scores_explain" if len(tied) == 1 else "library.scores_explain_tie"
+    names = name_list([md_code(books[i]) for i in tied])
     with step_card(
         1,
         t("library.scores_title"),
         r"s_i = q \cdot k_i = \sum_{j=1}^{d_k} q_j \, k_{i,j}",
-        t("library.scores_explain", best=md_code(books[best]), score=fmt(s[best]), scores=fmt_vec(s)),
+        t(key, best=names, score=fmt(s[best]), scores=fmt_vec(s)),
     ):
         show_matrix(r.scores, [request_label()], books)
         with st.expander(t("library.dot_caption"), icon=":material/calculate:"):
@@ -123,19 +127,25 @@ def lesson_text(r: AttentionResult, v: np.ndarray, books: list[str]) -> None:
     supplies most of the output, which differ when a book's contents are larger numbers."""
     w = r.weights[0]
     top_w = int(np.argmax(w))
+    tied = ties(w, w[top_w])
+    best, weight = name_list([md_code(books[i]) for i in tied]), fmt_weight(w[top_w], w)
     top, percent = largest_share(contributions(w, v))
     st.subheader(t("library.lesson_title"))
-    others = ", ".join(f"{md_code(books[i])} {fmt(w[i])}" for i in range(len(w)) if i != top_w)
-    st.markdown(t("library.lesson_weights", best=md_code(books[top_w]), weight=fmt(w[top_w]), others=others or "—"))
-    if top == top_w:
+    others = ", ".join(f"{md_code(books[i])} {fmt_weight(w[i], w)}" for i in range(len(w)) if i not in tied)
+    if len(tied) == len(w):
+        st.markdown(t("library.lesson_weights_even", weight=weight))
+    else:
+        key = "library.lesson_weights" if len(tied) == 1 else "library.lesson_weights_tie"
+        st.markdown(t(key, best=best, weight=weight, others=others))
+    if top in tied:
         st.markdown(
             t("library.lesson_output", output=fmt_vec(r.output), top=md_code(books[top]), value=fmt_vec(v[top]))
         )
     else:
         differs = t(
-            "library.lesson_output_differs",
-            best=md_code(books[top_w]),
-            weight=fmt(w[top_w]),
+            "library.lesson_output_differs" if len(tied) == 1 else "library.lesson_output_differs_tie",
+            best=best,
+            weight=weight,
             top=md_code(books[top]),
             percent=fmt(percent, 1),
             value=fmt_vec(v[top]),

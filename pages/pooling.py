@@ -11,7 +11,7 @@ from attention_core.limits import SEED_LIMIT
 from attention_core.presets import POOLING
 from ui.editors import sized_shape
 from ui.figures import contributions_chart
-from ui.format import dim_labels, fmt, fmt_vec
+from ui.format import dim_labels, fmt, fmt_vec, fmt_weight, ties
 from ui.i18n import show_error, t
 from ui.lesson import (
     bound,
@@ -23,6 +23,7 @@ from ui.lesson import (
     show_matrix,
     start,
     step_card,
+    tied_names,
     token_label,
     weighted_terms,
     workbench,
@@ -150,16 +151,21 @@ def weight_controls(d: int) -> np.ndarray:
 def scores_step(r: PoolingResult, labels: list[str]) -> None:
     """Step 1: one score per token, x_i · w."""
     s = r.scores
-    hi, lo = int(np.argmax(s)), int(np.argmin(s))
-    explain = t("pool.scores_explain", top=labels[hi], top_s=fmt(s[hi]), low=labels[lo], low_s=fmt(s[lo]))
+    hi, lo = float(s.max()), float(s.min())
+    if len(ties(s, lo)) == len(s):
+        explain = t("pool.scores_explain_even", top_s=fmt(hi))
+    else:
+        top, low = tied_names(s, labels, hi), tied_names(s, labels, lo)
+        explain = t("pool.scores_explain", top=top, top_s=fmt(hi), low=low, low_s=fmt(lo))
     with step_card(1, t("pool.step_scores"), r"s_i = x_i \cdot w \qquad s = X w", explain):
         show_matrix(s[:, np.newaxis], labels, [t("common.score")], key="pool_scores")
 
 
 def weights_step(r: PoolingResult, x: np.ndarray, w: np.ndarray, labels: list[str], temperature: float) -> None:
     """Step 2: the softmax weights (the live view: w is its one query, the tokens its keys)."""
-    hi = int(np.argmax(r.scores))
-    explain = t("pool.weights_explain", top=labels[hi], top_w=fmt(r.weights[hi]), temp=fmt(temperature, 2))
+    w = r.weights
+    top = tied_names(w, labels, float(w.max()))
+    explain = t("pool.weights_explain", top=top, top_w=fmt_weight(w.max(), w), temp=fmt(temperature, 2))
     formula = r"a = \mathrm{softmax}\!\left(\frac{s}{T}\right), \qquad \sum_i a_i = 1"
     with step_card(2, t("pool.step_weights"), formula, explain):
         view = AttentionView(
@@ -174,7 +180,7 @@ def weights_step(r: PoolingResult, x: np.ndarray, w: np.ndarray, labels: list[st
         )
         live_view(SPEC, view)
         with st.expander(t("live.weights_table")):
-            show_matrix(r.weights[:, np.newaxis], labels, [t("common.weight")], key="pool_weights_table")
+            show_matrix(r.weights[:, np.newaxis], labels, [t("common.weight")], key="pool_weights_table", weights=True)
 
 
 def context_step(r: PoolingResult, labels: list[str]) -> None:

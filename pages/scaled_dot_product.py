@@ -11,7 +11,7 @@ import streamlit as st
 
 from attention_core import AttentionResult, attention
 from attention_core.presets import SCALED_DOT_PRODUCT
-from ui.format import fmt, fmt_vec, md_code
+from ui.format import fmt, fmt_vec, fmt_weights, md_code
 from ui.i18n import t
 from ui.lesson import (
     finish,
@@ -23,6 +23,7 @@ from ui.lesson import (
     show_numbers,
     start,
     step_card,
+    tied_names,
     weights_view,
     workbench,
 )
@@ -97,10 +98,8 @@ def dk_step(r: AttentionResult, scale: bool) -> None:
 def scores_step(r: AttentionResult, query_rows: list[str], key_rows: list[str]) -> None:
     """Step 2: the raw scores Q·Kᵀ."""
     s = r.scores[0]
-    best = int(np.argmax(s))
-    explain = t(
-        "scaled_dot_product.scores_explain", best=md_code(key_rows[best]), score=fmt(s[best]), scores=fmt_vec(s)
-    )
+    best = tied_names(s, [md_code(k) for k in key_rows], float(s.max()))
+    explain = t("scaled_dot_product.scores_explain", best=best, score=fmt(s.max()), scores=fmt_vec(s))
     with step_card(2, t("scaled_dot_product.scores_title"), r"S = Q K^\top, \qquad s_i = q \cdot k_i", explain):
         st.code("np.dot(query, key.T)", language="python")
         show_matrix(r.scores, query_rows, key_rows)
@@ -140,7 +139,7 @@ def weights_step(r: AttentionResult, v: np.ndarray | None, rows: tuple[list[str]
         weights_view(SPEC, r, query_rows, key_rows, values=v, scale=scale, row_title=axes[0], col_title=axes[1])
         other = attention(r.q, r.k, r.v, scale=not scale, temperature=r.temperature)
         compare = "scaled_dot_product.weights_compare_on" if scale else "scaled_dot_product.weights_compare_off"
-        st.caption(t(compare, other=fmt_vec(other.weights)))
+        st.caption(t(compare, other=fmt_weights(other.weights)))
 
 
 def steps(r: AttentionResult, v: np.ndarray | None, scale: bool) -> None:

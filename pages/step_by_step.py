@@ -359,7 +359,7 @@ def step4(live: Live, res: AttentionResult, a: Attn, causal: bool) -> None:
         # on demand: a 128×128 table on every slider move would cost more than everything else here
         if st.toggle(t("sbs.weights_table"), key="sbs_weights_table", persist_state=KEEP):
             with boxed("weights"):
-                show_matrix(res.weights, labels, labels)
+                show_matrix(res.weights, labels, labels, weights=True)
 
 
 def step5(live: Live, output: np.ndarray, h: int) -> None:

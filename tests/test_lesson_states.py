@@ -118,3 +118,79 @@ def test_step_by_step_intro_names_the_current_sentence(lang: str) -> None:
     assert "`Tôi thích học AI`" not in intro(at)
     at.text_input(key="sbs_sentence").set_value("   ").run()
     assert "`" not in intro(at)
+
+
+# --------------------------------------------------------------------------- 6. rounding never contradicts
+@pytest.mark.parametrize(
+    ("values", "d", "distinct", "shown"),
+    [
+        ([0.5761169, 0.2119416, 0.2119416], 0, True, ["0.6", "0.2", "0.2"]),  # not 1, 0, 0
+        ([5.9731, 0.5299, 3.7284], 0, False, ["6.0", "0.5", "3.7"]),  # not [6, 1, 4]
+        ([0.3057477, 0.0413785, 0.3057477], 0, True, ["0.31", "0.04", "0.31"]),
+        ([0.30571, 0.30562], 2, True, ["0.3057", "0.3056"]),
+        ([1.0, 2e-9, 3e-12], 4, True, ["1.0000", "≈0", "≈0"]),  # tiny weights: never a bare 0
+        ([0.0, 1.0], 0, True, ["0", "1"]),  # a masked key's weight is exactly 0
+        ([2.7e-17, 1.5], 4, False, ["≈0", "1.5000"]),  # float noise does not widen the numbers
+        ([0.5761169, 0.2119416], 8, True, ["0.57611690", "0.21194160"]),
+    ],
+)
+def test_honest_decimals(values: list[float], d: int, distinct: bool, shown: list[str]) -> None:
+    from ui.format import fmt_honest, honest_decimals
+
+    p = honest_decimals(values, d, distinct=distinct)
+    assert [fmt_honest(x, p) for x in values] == shown
+
+
+def test_honest_decimals_on_any_softmax_row() -> None:
+    """Softmax rows at every temperature and Decimal places: no weight reads as 0 unless it is 0, and
+    weights that differ read differently (down to 10⁻⁶); never fewer decimals than asked."""
+    from attention_core import softmax
+    from ui.format import HONEST_LIMIT, fmt_honest, weight_decimals
+
+    rng = np.random.default_rng(20)
+    for _ in range(300):
+        n = int(rng.integers(1, 9))
+        scores = rng.normal(scale=3, size=n).round(int(rng.integers(0, 3)))  # rounding makes ties
+        w = softmax(scores, temperature=float(rng.choice([0.05, 0.3, 1.0, 5.0])))
+        for d in range(9):
+            p = weight_decimals(w, d)
+            assert d <= p <= max(d, HONEST_LIMIT)
+            text = [fmt_honest(x, p) for x in w]
+            assert all(s != f"{0:.{p}f}" for x, s in zip(w, text) if x != 0)
+            visible = [(x, s) for x, s in zip(w, text) if x >= 0.5 * 10.0**-max(d, HONEST_LIMIT)]
+            for x, s in visible:
+                for y, u in visible:
+                    if abs(x - y) > 1e-12 * max(x, y) and p < max(d, HONEST_LIMIT):
+                        assert s != u, (w, d, p)
+
+
+def test_decimals_zero_never_shows_a_row_of_weights_as_one_and_zeros() -> None:
+    at = open_lesson("library", run=False)
+    at.session_state["decimals"] = 0
+    at.run()
+    text = "\n".join(m.value for m in at.markdown)
+    # the weights 0.5761, 0.2119, 0.2119: not "(1)" and "0, 0"
+    rest = "(`Book 2: animals in general` 0.2, `Book 3: hobbies` 0.2)"
+    assert f"most weight (0.6); the other books share the rest {rest}" in text
+    assert "[6.0, 0.5, 3.7]" in "\n".join(c.value for c in at.caption)  # the output, not [6, 1, 4]
+
+
+# --------------------------------------------------------------------------- 7. ties are named as ties
+def test_self_attention_names_every_tied_token() -> None:
+    at = open_lesson("self_attention")
+    at.radio(key="self_preset").set_value("5x4").run()
+    caption = next(c.value for c in at.caption if "sums to 1" in c.value)
+    assert "token 1, token 3 and token 5 (a tie)" in caption and "0.3057" in caption
+    assert "token 2 and token 4 (a tie)" in caption and "0.0414" in caption
+    scores = next(c.value for c in at.caption if "squared length" in c.value)
+    assert "token 3 and token 5 (a tie)" in scores  # token 1·token 3 = token 1·token 5 = 2
+
+
+@pytest.mark.parametrize("lang", ["vi", "ko"])
+def test_ties_are_named_in_every_language(lang: str) -> None:
+    from ui.i18n import text_in
+
+    at = open_lesson("self_attention", lang)
+    at.radio(key="self_preset").set_value("5x4").run()
+    tie = text_in(lang, "common.tied", names="")
+    assert any(tie.strip() in c.value for c in at.caption)

@@ -23,7 +23,18 @@ from attention_core.presets import LibraryPreset, ScaledDotProductPreset
 from . import present
 from .editors import qkv_editors, sized_matrix_editor
 from .figures import contributions_chart
-from .format import decimals, dim_labels, fmt, fmt_vec, matrix_frame, md_code, number_columns
+from .format import (
+    dim_labels,
+    fmt,
+    fmt_vec,
+    fmt_weight,
+    honest_decimals,
+    matrix_frame,
+    md_code,
+    number_columns,
+    ties,
+    weight_decimals,
+)
 from .i18n import show_error, t
 from .live_attention import AttentionView, current_temperature, live_attention
 from .nav import PAGES, PageSpec, require_app_navigation
@@ -37,15 +48,20 @@ def show_matrix(
     *,
     key: str | None = None,
     height: int | str = "auto",
+    weights: bool = False,
 ) -> None:
-    """A read-only table of numbers with row and column labels, at the current decimals.
+    """A read-only table of numbers with row and column labels, at the current decimals made honest
+    (:func:`ui.format.honest_decimals`: no nonzero number reads as 0; with ``weights``, a row's weights
+    that differ never look the same).
 
     Shapes: (n, d) or (d,) -> table n × d (the full-precision values stay in the table's data).
     """
-    d = decimals()
+    a = np.atleast_2d(np.asarray(arr, dtype=float))
+    # weights: one row of weights per query (a column vector is one query's weights too)
+    d = max(weight_decimals(line) for line in (a if a.shape[1] > 1 else a.T)) if weights else honest_decimals(a)
     st.dataframe(
-        matrix_frame(arr, rows, cols),
-        column_config=number_columns(cols, d, values=arr),
+        matrix_frame(a, rows, cols),
+        column_config=number_columns(cols, d, values=a, weights=weights),
         key=key,
         height=height,
     )
@@ -72,6 +88,28 @@ def step_card(number: int | str, title: str, formula: str | None, explanation: s
     if explanation:
         box.caption(explanation)
     return body
+
+
+#: Names written out in a list of tied keys; the rest are counted ("and 3 more").
+LIST_NAMES = 6
+
+
+def name_list(names: Sequence[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C`` in the UI's language (at most :data:`LIST_NAMES`, then
+    "and n more"). The names must already be safe for markdown (labels, or :func:`md_code` spans)."""
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    if len(names) > LIST_NAMES:
+        return t("common.list_more", names=", ".join(names[:LIST_NAMES]), n=len(names) - LIST_NAMES)
+    return t("common.list_and", names=", ".join(names[:-1]), last=names[-1])
+
+
+def tied_names(values: Sequence[float] | np.ndarray, names: Sequence[str], best: float) -> str:
+    """The names of every value equal to ``best``: one name, or the list of a tie, said to be one
+    ("token 1, token 3 and token 5 (a tie)"). Ties: :func:`ui.format.ties`."""
+    hit = [names[i] for i in ties(values, best)]
+    return name_list(hit) if len(hit) == 1 else t("common.tied", names=name_list(hit))
 
 
 # --------------------------------------------------------------------------- a lesson's frame
@@ -192,7 +230,7 @@ def weights_table(weights: np.ndarray, rows: Sequence[str], cols: Sequence[str],
     Shapes: weights (n_q, n_k) with n_q row labels and n_k column labels.
     """
     with st.expander(t("live.weights_table")):
-        show_matrix(weights, rows, cols, key=key)
+        show_matrix(weights, rows, cols, key=key, weights=True)
 
 
 def inputs_fit(q: np.ndarray | None, k: np.ndarray | None, v: np.ndarray | None) -> bool:
@@ -416,5 +454,7 @@ def weighted_terms(weights: np.ndarray, labels: Sequence[str], shown: int = 4) -
 
     Shapes: weights (n,) with n labels.
     """
-    terms = " + ".join(f"{fmt(w)}·{label}" for w, label in zip(weights[:shown], labels[:shown], strict=True))
+    terms = " + ".join(
+        f"{fmt_weight(w, weights)}·{label}" for w, label in zip(weights[:shown], labels[:shown], strict=True)
+    )
     return terms + (" + …" if len(weights) > shown else "")

@@ -14,7 +14,7 @@ from attention_core.limits import MAX_SEQUENCE_TOKENS, SEED_LIMIT
 from attention_core.presets import WORD2VEC_PRESETS
 from ui.format import dim_labels, fmt, fmt_vec, md_code, shorten, unique_labels
 from ui.i18n import show_error, t
-from ui.lesson import live_view, show_matrix, show_numbers, step_card
+from ui.lesson import live_view, show_matrix, show_numbers, step_card, tied_names
 from ui.live_attention import TEMPERATURE, AttentionView, current_temperature
 from ui.nav import LESSONS
 from ui.word2vec_cache import TrainedModel
@@ -191,7 +191,7 @@ def _attend(
                     st.caption(name)
                     show_matrix(m, cols, cols, key=f"w2v_{name}_table")
 
-    best = int(np.argmax(r.scores))
+    best = tied_names(r.scores, [md_code(w) for w in labels], float(r.scores.max()))
     formula = r"s_i = q \cdot k_i"
     if scale:
         formula += r"\;/\sqrt{d_k}"
@@ -209,7 +209,7 @@ def _attend(
         2,
         t("w2v.step_scores"),
         formula,
-        t("w2v.step_scores_explain", query=q_name, best=md_code(tokens[best]), score=fmt(float(r.scores[best]))),
+        t("w2v.step_scores_explain", query=q_name, best=best, score=fmt(float(r.scores.max()))),
     ):
         left, _ = st.columns([1, 1])
         with left:
@@ -232,7 +232,7 @@ def _attend(
             ),
         )
         with st.expander(t("live.weights_table")):
-            show_matrix(r.weights[:, None], labels, [t("common.weight")], key="w2v_weights_table")
+            show_matrix(r.weights[:, None], labels, [t("common.weight")], key="w2v_weights_table", weights=True)
         if len(tokens) == 1:
             st.info(t("w2v.one_key"), icon="ℹ️")
         elif float(r.weights.max() - r.weights.min()) < FLAT_WEIGHTS:
