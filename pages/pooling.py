@@ -163,9 +163,9 @@ def scores_step(r: PoolingResult, labels: list[str]) -> None:
 
 def weights_step(r: PoolingResult, x: np.ndarray, w: np.ndarray, labels: list[str], temperature: float) -> None:
     """Step 2: the softmax weights (the live view: w is its one query, the tokens its keys)."""
-    w = r.weights
-    top = tied_names(w, labels, float(w.max()))
-    explain = t("pool.weights_explain", top=top, top_w=fmt_weight(w.max(), w), temp=fmt(temperature, 2))
+    a = r.weights
+    top = tied_names(a, labels, float(a.max()))
+    explain = t("pool.weights_explain", top=top, top_w=fmt_weight(a.max(), a), temp=fmt(temperature, 2))
     formula = r"a = \mathrm{softmax}\!\left(\frac{s}{T}\right), \qquad \sum_i a_i = 1"
     with step_card(2, t("pool.step_weights"), formula, explain):
         view = AttentionView(
@@ -177,6 +177,7 @@ def weights_step(r: PoolingResult, x: np.ndarray, w: np.ndarray, labels: list[st
             cols=labels,
             row_title=t("pool.w_title"),
             col_title=t("common.token"),
+            output_line=t("pool.live_output", output="{output}"),  # the context vector c, not "output of w"
         )
         live_view(SPEC, view)
         with st.expander(t("live.weights_table")):

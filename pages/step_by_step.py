@@ -342,6 +342,10 @@ def step4(live: Live, res: AttentionResult, a: Attn, causal: bool) -> None:
             st.caption(t("sbs.weights_heatmap") + f" · {t('sbs.head_n', n=a.head + 1)}")
         axes = (t("common.query"), t("common.key"))
         labels = live.labels
+        d_k = res.d_k
+        span = {"n": a.head + 1, "start": a.head * d_k + 1, "end": (a.head + 1) * d_k}
+        # with heads, the view's output is the shown head's (d_k numbers), not step 5's whole row
+        line = t("sbs.live_output_head", **span, row="{row}", output="{output}") if a.heads > 1 else None
         weights_view(
             SPEC,
             res,
@@ -353,6 +357,7 @@ def step4(live: Live, res: AttentionResult, a: Attn, causal: bool) -> None:
             col_title=axes[1],
             focus_row=qi,
             table=False,
+            output_line=line,
         )
         if causal:
             st.caption(t("sbs.masked_note"))

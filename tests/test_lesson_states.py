@@ -194,3 +194,27 @@ def test_ties_are_named_in_every_language(lang: str) -> None:
     at.radio(key="self_preset").set_value("5x4").run()
     tie = text_in(lang, "common.tied", names="")
     assert any(tie.strip() in c.value for c in at.caption)
+
+
+# --------------------------------------------------------------------------- 9. the smaller untruths
+def test_pooling_live_view_calls_its_output_the_context_vector() -> None:
+    header, _ = live_view(open_lesson("pooling"))
+    assert header["output_line"] == "Context vector c, the weighted sum of the rows of X: {output}"
+
+
+def test_one_head_of_several_says_which_head_its_output_is() -> None:
+    at = open_lesson("step_by_step")
+    assert live_view(at)[0]["output_line"] is None  # one head: the output is step 5's row
+    at.number_input(key="sbs_heads").set_value(2).run()
+    header, arrays = live_view(at)
+    assert header["output_line"].startswith("Output of {row} in head 1,")
+    assert "columns 1 to 2 of V" in header["output_line"] and arrays["values"].shape == (4, 2)
+    at.radio(key="sbs_head").set_value(2).run()
+    assert "in head 2," in live_view(at)[0]["output_line"]
+
+
+def test_the_live_view_has_a_tap_hint_in_every_language() -> None:
+    for lang in ("en", "vi", "ko"):
+        texts = live_view(open_lesson("library", lang))[0]["texts"]
+        assert texts["tap_hint"] and texts["tap_hint"] != texts["click_hint"]
+        assert all(texts[k] for k in ("narration_most_tie", "narration_least_tie", "narration_even", "list_and"))

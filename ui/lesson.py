@@ -316,9 +316,11 @@ def weights_view(
     col_title: str,
     focus_row: int = 0,
     table: bool = True,
+    output_line: str | None = None,
 ) -> float:
     """The live view of ``r`` (its raw scores, Q and K; ``values`` may be None while a cell is bad),
     then the weights as a table one click away (``table``). Returns the temperature to compute with.
+    ``output_line``: what the output is, when not "Output of {row}" (see :class:`AttentionView`).
     """
     view = AttentionView(
         scores=r.scores,
@@ -333,6 +335,7 @@ def weights_view(
         row_title=row_title,
         col_title=col_title,
         focus_row=focus_row,
+        output_line=output_line,
     )
     temperature = live_view(spec, view)
     if table:
