@@ -218,3 +218,32 @@ def test_the_live_view_has_a_tap_hint_in_every_language() -> None:
         texts = live_view(open_lesson("library", lang))[0]["texts"]
         assert texts["tap_hint"] and texts["tap_hint"] != texts["click_hint"]
         assert all(texts[k] for k in ("narration_most_tie", "narration_least_tie", "narration_even", "list_and"))
+
+
+TYPED = """the lion roars loudly to the zebra
+the zebra runs loudly to the lion
+the owl sings loudly to the tree
+the fish swims loudly to the river
+the lion eats loudly to the bone"""  # no word of the designed groups (cat, bus, bread …)
+
+
+def test_words_to_watch_are_content_words() -> None:
+    from ui.word2vec.space import watch_words
+
+    lines = [s.split() for s in TYPED.split("\n")]
+    by_frequency = ["the", "loudly", "to", "lion", "zebra", "owl", "sings", "tree"]
+    assert watch_words(by_frequency, lines)[:3] == ["lion", "zebra", "owl"]
+    groups = (("owl", "lion", "cat"), ("bus", "train", "tree"))
+    assert watch_words(by_frequency, lines, groups) == ["owl", "lion", "tree"]  # group mates first
+    assert watch_words(["the", "a"], [["the", "a"]] * 5) == ["the", "a"]  # nothing else to watch
+
+
+def test_a_typed_corpus_watches_content_words() -> None:
+    at = open_lesson("word2vec", run=False)
+    at.session_state["w2v_look"] = []
+    at.run()
+    at.text_area(key="w2v_text").set_value(TYPED).run()
+    assert not at.exception
+    look = at.multiselect(key="w2v_look").value
+    assert look and not {"the", "loudly", "to"} & set(look), look
+    assert look[:2] == ["lion", "zebra"]

@@ -4,6 +4,8 @@ honest note on whether they mean anything."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from itertools import combinations
 
 import numpy as np
@@ -26,16 +28,61 @@ MAX_NEIGHBOURS = 10
 _VIEW_OF = "_w2v_view_of"  # the run the epoch slider was last set for
 
 
-def _default_look(trained: TrainedModel) -> list[str]:
-    """The most frequent words (gensim's order) that have snapshots."""
-    return [w for w in trained.model.wv.index_to_key if w in trained.snapshot_index][:8]
+#: Words to watch when the learner has not chosen any.
+DEFAULT_LOOK = 8
+#: A word on this share of the lines (or more) is on nearly every line: not a word to watch.
+EVERYWHERE = 0.8
+#: Function words of the three languages: frequent everywhere, they tell little about their neighbours
+#: (Korean particles are part of the word: 고양이가, so its list is short).
+FUNCTION_WORDS = frozenset(
+    "a an the and or but if of to in on at by for with from as is are was were be been am it its this that "
+    "these those he she they we you i me my your his her their our them us not no so than then there here "
+    "do does did has have had will would can could should very too also just".split()
+    + "và là của có một các những thì mà cho với ở trong được này đó đã sẽ đang rất cũng không".split()
+    + "그리고 그 이 저 것 수 등 또 더 및".split()
+)
 
 
-def _choose(trained: TrainedModel) -> tuple[list[str], list[tuple[str, str]]]:
+def watch_words(
+    by_frequency: Sequence[str], sentences: Sequence[Sequence[str]], groups: Sequence[Sequence[str]] = ()
+) -> list[str]:
+    """The words to watch when the learner has chosen none (at most :data:`DEFAULT_LOOK`), from the
+    corpus' words ``by_frequency`` (most frequent first, e.g. gensim's ``index_to_key``):
+
+    1. the designed groups' words the corpus holds (animals, vehicles, foods), group mates side by
+       side, so the first pairs followed are words that should grow close: when two or more are there;
+    2. else its most frequent *content* words: not a function word (:data:`FUNCTION_WORDS`: "the",
+       "to", "và") and, with four or more sentences, not on 80 % of the lines or more (a word on
+       every line, like "loudly" in a typed "the dog barks loudly to …", has the same neighbours as
+       everything else);
+    3. else, when fewer than two words pass, the most frequent words.
+    """
+    present = set(by_frequency)
+    grouped = [w for g in groups for w in g if w in present]
+    if len(grouped) >= 2:
+        return grouped[:MAX_LOOK_WORDS]
+    lines = Counter(w for s in sentences for w in set(s))
+    crowded = len(sentences) >= 4
+    content = [
+        w
+        for w in by_frequency
+        if w.lower() not in FUNCTION_WORDS and not (crowded and lines[w] >= EVERYWHERE * len(sentences))
+    ]
+    return (content if len(content) >= 2 else list(by_frequency))[:DEFAULT_LOOK]
+
+
+def _default_look(trained: TrainedModel, sentences: Sequence[Sequence[str]]) -> list[str]:
+    """:func:`watch_words` of this corpus (words with snapshots), the chosen preset's groups first."""
+    preset = chosen_preset()
+    words = [w for w in trained.model.wv.index_to_key if w in trained.snapshot_index]
+    return watch_words(words, sentences, preset.groups if preset is not None else ())
+
+
+def _choose(trained: TrainedModel, sentences: Sequence[Sequence[str]]) -> tuple[list[str], list[tuple[str, str]]]:
     """The words to look at and the pairs to follow (the learner's choice, kept valid)."""
     options = list(trained.run.snapshot_words)
     look = [w for w in st.session_state.get("w2v_look", []) if w in trained.snapshot_index][:MAX_LOOK_WORDS]
-    st.session_state["w2v_look"] = look or _default_look(trained)
+    st.session_state["w2v_look"] = look or _default_look(trained, sentences)
     look = st.multiselect(
         t("w2v.look_words"),
         options=options,
@@ -194,12 +241,13 @@ def _neighbours(trained: TrainedModel) -> None:
 
 
 @st.fragment
-def space_section(trained: TrainedModel) -> None:
+def space_section(trained: TrainedModel, sentences: Sequence[Sequence[str]] = ()) -> None:
     """Watch it learn, then look at the result: chosen words, per-epoch charts, the epoch slider
-    and the space, the cosine heatmap, the nearest neighbours."""
+    and the space, the cosine heatmap, the nearest neighbours. ``sentences``: the corpus it learned
+    from (the default words to watch avoid words found on most lines)."""
     st.header(t("w2v.space_title"))
     st.caption(t("w2v.space_intro"))
-    look, pairs = _choose(trained)
+    look, pairs = _choose(trained, sentences)
     _learning_charts(trained, pairs)
     # three looks at the result, one click apart (the tabs switch in the browser, no rerun)
     space, cosine, neighbours = st.tabs([t("w2v.tab_space"), t("w2v.cosine_title"), t("w2v.nn_title")])
