@@ -89,7 +89,7 @@ def scores_step(r: AttentionResult, books: list[str]) -> None:
         r"s_i = q \cdot k_i = \sum_{j=1}^{d_k} q_j \, k_{i,j}",
         t(key, best=names, score=fmt(s[best]), scores=fmt_vec(s)),
     ):
-        show_matrix(r.scores, [request_label()], books)
+        show_matrix(r.scores, [request_label()], books, key=SPEC.key("scores_table"))
         with st.expander(t("library.dot_caption"), icon=":material/calculate:"):
             st.latex(dot_product_latex(r.q[0], r.k[best], best))
 
@@ -110,7 +110,8 @@ def scaling_step(r: AttentionResult, books: list[str], scale: bool) -> None:
     formula = r"z_i = \frac{s_i}{\sqrt{d_k}\; T}" if scale else r"z_i = \frac{s_i}{T}"
     with step_card(2, t("library.scale_title"), formula, explain), show_numbers():
         row = t("library.scaled_row") if scale else t("library.unscaled_row")
-        show_matrix(np.vstack([r.scaled[0], r.logits[0]]), [row, t("library.logits_row")], books)
+        rows = [row, t("library.logits_row")]
+        show_matrix(np.vstack([r.scaled[0], r.logits[0]]), rows, books, key=SPEC.key("scaled_table"))
 
 
 def weights_step(r: AttentionResult, v: np.ndarray | None, books: list[str], scale: bool) -> None:
@@ -157,8 +158,8 @@ def notebook(r: AttentionResult, v: np.ndarray | None) -> None:
     """The notebook's words, code and printout (in the "compare with the notebook" expander)."""
     st.caption(t("library.notebook_words", request=LIBRARY.query_label, books="; ".join(LIBRARY.book_labels)))
     st.caption(t("library.notebook_code"))
-    st.code(NOTEBOOK_CODE, language="python")
-    st.code(NOTEBOOK_PRINTOUT, language="text")
+    st.code(NOTEBOOK_CODE, language="python", wrap_lines=True)
+    st.code(NOTEBOOK_PRINTOUT, language="text", wrap_lines=True)
 
 
 def steps(r: AttentionResult, v: np.ndarray | None, scale: bool) -> None:

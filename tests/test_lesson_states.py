@@ -247,3 +247,42 @@ def test_a_typed_corpus_watches_content_words() -> None:
     look = at.multiselect(key="w2v_look").value
     assert look and not {"the", "loudly", "to"} & set(look), look
     assert look[:2] == ["lion", "zebra"]
+
+
+# --------------------------------------------------------------------------- 8. no clipped text
+def _widths(df) -> dict[str, int]:  # noqa: ANN001 - an AppTest Dataframe
+    import json
+
+    return {name: int(c["width"]) for name, c in json.loads(df.proto.columns).items() if "width" in c}
+
+
+def test_a_ten_word_sentence_splits_its_scores_into_parts_that_fit() -> None:
+    """The 10 × 10 scores hid three columns behind a sideways scroll: now parts of whole columns."""
+    from ui.format import label_width
+    from ui.lesson import TABLE_PX
+
+    at = open_lesson("step_by_step", run=False)
+    at.session_state["sbs_sentence"] = "the teacher gives every student a short book about cats"
+    at.run()
+    parts = [df for df in at.dataframe if df.proto.editing_mode == 0 and len(df.value) == 10]
+    assert len(parts) >= 4  # raw and scaled scores, two parts each at least
+    for df in parts:
+        assert label_width(list(df.value.index)) + sum(_widths(df).values()) <= TABLE_PX
+    assert any(c.value == "Columns 1–6 of 10" or c.value.startswith("Columns 1–") for c in at.caption)
+
+
+@pytest.mark.parametrize("lang", ["en", "vi", "ko"])
+def test_library_tables_fit_their_columns_in_every_language(lang: str) -> None:
+    from ui.editors import EDITOR_PX
+    from ui.format import label_width, text_px
+    from ui.lesson import TABLE_PX
+
+    at = open_lesson("library", lang)
+    for df in at.dataframe:
+        widths = _widths(df)
+        for name, width in widths.items():  # every column holds its whole name
+            assert width >= text_px(name) or name == "_row"
+        if df.proto.editing_mode == 0:
+            assert label_width(list(df.value.index)) + sum(widths.values()) <= TABLE_PX
+        else:  # an editor in the controls column: long book names wrap on two lines
+            assert sum(widths.values()) <= EDITOR_PX

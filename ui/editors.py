@@ -33,7 +33,7 @@ from attention_core.errors import AttentionLabError
 from attention_core.limits import MAX_MATRIX_SIZE
 from attention_core.matrix_text import format_matrix, parse_matrix
 
-from .format import decimals, dim_labels, matrix_frame, md_code, number_columns, shorten
+from .format import decimals, dim_labels, label_width, matrix_frame, md_code, number_columns, shorten
 from .i18n import show_error, t
 
 
@@ -231,6 +231,26 @@ def _matrix_input(
     return None if problem is not None else values
 
 
+#: The widest an editor in a lesson's controls column may be: that column at 1400 px with the sidebar
+#: open (392 px measured; on a phone the grid scrolls).
+EDITOR_PX = 385
+#: The row labels' column is at least this wide; longer labels wrap onto two lines in it.
+_LABEL_MIN_PX = 110
+#: A grid row tall enough for two lines of text (the grid wraps text only in rows over 64 px).
+_TWO_LINES_PX = 66
+
+
+def _label_column(labels: Sequence[str], numbers: Sequence[int], header: str) -> tuple[int, int | None]:
+    """The row labels' column width and the rows' height: the labels' own width when the grid fits
+    :data:`EDITOR_PX` with it, else what is left (at least :data:`_LABEL_MIN_PX`), the labels wrapping
+    onto two lines ("Sách 2: về động vật nói chung" was cut, and pushed the last numbers out of view)."""
+    whole = label_width([*labels, header])
+    room = EDITOR_PX - sum(numbers)
+    if whole <= room:
+        return whole, None
+    return max(_LABEL_MIN_PX, room, label_width([header])), _TWO_LINES_PX
+
+
 def labelled_matrix_editor(
     key: str,
     default: np.ndarray,
@@ -258,11 +278,18 @@ def labelled_matrix_editor(
         raise ValueError(f"{a.shape} needs {a.shape[0]} row and {a.shape[1]} column labels")
 
     def grid(data: np.ndarray, widget_key: str) -> pd.DataFrame:
-        config: dict[str, object] = {"_row": st.column_config.TextColumn(row_header or " ", disabled=True)}
-        config.update(number_columns(cols, max(decimals(), 2), help, values=data))
+        labels = [shorten(r, 40) for r in rows]
+        numbers = number_columns(cols, max(decimals(), 2), help, values=data)
+        width, row_height = _label_column(labels, [int(c["width"]) for c in numbers.values()], row_header)
+        config: dict[str, object] = {
+            "_row": st.column_config.TextColumn(row_header or " ", disabled=True, width=width)
+        }
+        config.update(numbers)
         frame = pd.DataFrame(data, columns=list(cols))
-        frame.insert(0, "_row", [shorten(r, 40) for r in rows])
-        return st.data_editor(frame, key=widget_key, num_rows="fixed", hide_index=True, column_config=config)
+        frame.insert(0, "_row", labels)
+        return st.data_editor(
+            frame, key=widget_key, num_rows="fixed", hide_index=True, column_config=config, row_height=row_height
+        )
 
     return _matrix_input(key, f"{a.shape[0]}x{a.shape[1]}", a, grid, rows, cols, name=name, resize=resize)
 

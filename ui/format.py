@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import math
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
@@ -181,9 +182,52 @@ def matrix_frame(arr: np.ndarray, rows: Sequence[str], cols: Sequence[str]) -> p
     return pd.DataFrame(a, index=list(rows), columns=list(cols))
 
 
-#: Pixels per character of a table number, and the cell's padding (the grid's 14 px tabular digits);
-#: a column's header alone never makes it wider than _HEADER_PX (the full name is its hover help).
-_CHAR_PX, _PAD_PX, _MIN_PX, _HEADER_PX = 8, 22, 64, 130
+#: Pixels per character of a table number, and a cell's padding (the grid's 14 px tabular digits).
+_CHAR_PX, _PAD_PX, _MIN_PX = 8, 22, 64
+#: How wide a header's or row label's characters are at the grid's 14 px (Source Sans, semi-bold),
+#: by kind; :func:`text_px` adds a margin so that it is never less than Chromium draws (checked on
+#: every catalog text and in tests/browser/test_state_walk.py): a column is never narrower than its name.
+_NARROW_CHARS = frozenset("ijlftrI!|.,:;'`()[]")
+_BROAD_CHARS = frozenset("MWmw@%")
+_TEXT_MARGIN = 1.12
+
+
+def _char_px(ch: str) -> float:
+    if unicodedata.east_asian_width(ch) in "WF":
+        return 15.0  # Hangul, CJK
+    if ch in _BROAD_CHARS:
+        return 12.0
+    if ch == " ":
+        return 3.5
+    if ch in _NARROW_CHARS:
+        return 4.5
+    if ch.isdigit():
+        return 7.7
+    return 9.0 if ch.isupper() else 7.0
+
+
+def text_px(text: str) -> float:
+    """About how wide ``text`` is in a table's 14 px font, never less than drawn (a few % more)."""
+    return _TEXT_MARGIN * sum(_char_px(ch) for ch in str(text))
+
+
+def label_width(labels: Sequence[str]) -> int:
+    """The width of a column of labels (a table's index): its longest label, padded."""
+    return math.ceil(max([text_px(x) for x in labels] or [0.0]) + _PAD_PX)
+
+
+def column_widths(cols: Sequence[str], d: int, values: np.ndarray, *, weights: bool = False) -> list[tuple[int, str]]:
+    """Each column's (width in px, printf format): as wide as its longest number and its whole name."""
+    v = np.atleast_2d(np.asarray(values, dtype=float))
+    out = []
+    for j, c in enumerate(cols):
+        col = v[:, j][np.isfinite(v[:, j])]
+        tiny = weights and bool(np.any((col != 0) & (np.abs(col) < 0.5 * 10.0**-d)))
+        form = f"%.{min(max(d, 1), 4)}e" if tiny else f"%.{d}f"
+        longest = max([len(form % x) for x in col] or [1])
+        width = math.ceil(max(_MIN_PX, longest * _CHAR_PX + _PAD_PX, text_px(str(c)) + _PAD_PX))
+        out.append((width, form))
+    return out
 
 
 def number_columns(
@@ -195,23 +239,14 @@ def number_columns(
     weights: bool = False,
 ) -> dict[str, st.column_config.NumberColumn]:
     """A number column per label, ``d`` decimals. With the table's ``values`` (n, len(cols)) each
-    column is as wide as its longest number: the grid keeps a column's width from its first draw,
-    so more decimals would otherwise cut the front off the numbers ("1.38414270" shown "8414270").
-    A long header ("Book 2: animals in general") does not widen its column past ``_HEADER_PX``:
-    the grid cuts it with "…" and hovering the header shows the full name (a header wraps nowhere in
-    the grid). With ``weights``, a column holding a nonzero weight too small for ``d`` decimals shows
+    column is as wide as its longest number and its whole header (:func:`column_widths`): the grid
+    keeps a column's width from its first draw, so more decimals would otherwise cut the front off
+    the numbers ("1.38414270" shown "8414270"), and it cuts a long header with "…" ("Book 2: animals
+    in gen…"). With ``weights``, a column holding a nonzero weight too small for ``d`` decimals shows
     it in scientific notation (``2.0612e-09``) rather than as a bare 0."""
     if values is None:
         return {c: st.column_config.NumberColumn(c, format=f"%.{d}f", help=help) for c in cols}
-    v = np.atleast_2d(np.asarray(values, dtype=float))
-    out = {}
-    for j, c in enumerate(cols):
-        col = v[:, j][np.isfinite(v[:, j])]
-        tiny = weights and bool(np.any((col != 0) & (np.abs(col) < 0.5 * 10.0**-d)))
-        form = f"%.{min(max(d, 1), 4)}e" if tiny else f"%.{d}f"
-        longest = max([len(form % x) for x in col] or [1])
-        header = len(str(c)) * _CHAR_PX + _PAD_PX
-        width = math.ceil(max(_MIN_PX, longest * _CHAR_PX + _PAD_PX, min(header, _HEADER_PX)))
-        tip = help if header <= width else (f"{c} · {help}" if help else str(c))
-        out[c] = st.column_config.NumberColumn(c, format=form, help=tip, width=width)
-    return out
+    return {
+        c: st.column_config.NumberColumn(c, format=form, help=help, width=width)
+        for c, (width, form) in zip(cols, column_widths(cols, d, values, weights=weights), strict=True)
+    }

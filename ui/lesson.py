@@ -24,11 +24,13 @@ from . import present
 from .editors import qkv_editors, sized_matrix_editor
 from .figures import contributions_chart
 from .format import (
+    column_widths,
     dim_labels,
     fmt,
     fmt_vec,
     fmt_weight,
     honest_decimals,
+    label_width,
     matrix_frame,
     md_code,
     number_columns,
@@ -39,6 +41,33 @@ from .i18n import show_error, t
 from .live_attention import AttentionView, current_temperature, live_attention
 from .nav import PAGES, PageSpec, require_app_navigation
 from .share import bound, import_pending, load_link, share_bar, show_notice, sync  # noqa: F401 - share_bar: for the pages
+
+
+#: The widest a table of the steps may be: the steps column inside a step card at 1400 px with the
+#: sidebar open (538 px measured). A wider table is turned or split so that no column hides behind a
+#: sideways scroll (:func:`show_matrix`).
+TABLE_PX = 530
+#: Tables with more columns than this are not split (a 128 × 128 matrix scrolls, as its heatmap does).
+SPLIT_MAX_COLS = 16
+
+
+def table_parts(
+    rows: Sequence[str], cols: Sequence[str], widths: Sequence[int], budget: int = TABLE_PX
+) -> list[tuple[int, int]]:
+    """The column ranges ``[(start, stop), …]`` of a table whose row labels and columns (``widths``,
+    px) fit ``budget`` each: one range when it fits whole (or has more than :data:`SPLIT_MAX_COLS`
+    columns), else as many columns per part as fit (at least one)."""
+    room = budget - label_width(rows)
+    if sum(widths) <= room or len(cols) > SPLIT_MAX_COLS:
+        return [(0, len(cols))]
+    parts, start, used = [], 0, 0
+    for j, w in enumerate(widths):
+        if j > start and used + w > room:
+            parts.append((start, j))
+            start, used = j, 0
+        used += w
+    parts.append((start, len(cols)))
+    return parts
 
 
 def show_matrix(
@@ -54,17 +83,36 @@ def show_matrix(
     (:func:`ui.format.honest_decimals`: no nonzero number reads as 0; with ``weights``, a row's weights
     that differ never look the same).
 
+    Every column is as wide as its numbers and its whole name. A table wider than the steps column
+    (:data:`TABLE_PX`) is shown turned (rows as columns) when that makes fewer parts, e.g. one request
+    against three long book names; else split into parts of whole columns, each headed "Columns a–b of
+    n" (a 10-word sentence's 10 × 10 scores), so no number and no name is cut or hidden behind a
+    sideways scroll.
+
+    ``key`` is the container around the table and its parts (``st-key-<key>`` in the page).
+
     Shapes: (n, d) or (d,) -> table n × d (the full-precision values stay in the table's data).
     """
     a = np.atleast_2d(np.asarray(arr, dtype=float))
+    rows, cols = list(rows), list(cols)
     # weights: one row of weights per query (a column vector is one query's weights too)
     d = max(weight_decimals(line) for line in (a if a.shape[1] > 1 else a.T)) if weights else honest_decimals(a)
-    st.dataframe(
-        matrix_frame(a, rows, cols),
-        column_config=number_columns(cols, d, values=a, weights=weights),
-        key=key,
-        height=height,
-    )
+    widths = [w for w, _ in column_widths(cols, d, a, weights=weights)]
+    parts = table_parts(rows, cols, widths)
+    if len(parts) > 1:  # turned, when that makes fewer parts (one, at best)
+        turned = table_parts(cols, rows, [w for w, _ in column_widths(rows, d, a.T, weights=weights)])
+        if len(turned) < len(parts):
+            a, rows, cols, parts = a.T, cols, rows, turned
+    with st.container(key=key) if key else st.container():  # the key names the table, all its parts
+        for start, stop in parts:
+            if len(parts) > 1:
+                st.caption(t("common.columns_part", first=start + 1, last=stop, total=len(cols)))
+            part = cols[start:stop]
+            st.dataframe(
+                matrix_frame(a[:, start:stop], rows, part),
+                column_config=number_columns(part, d, values=a[:, start:stop], weights=weights),
+                height=height,
+            )
 
 
 def step_card(number: int | str, title: str, formula: str | None, explanation: str | None = None):
@@ -272,7 +320,7 @@ def output_card(
     if values is None:
         with step_card(number, t(f"{p}.output_title"), formula):
             if code:
-                st.code(code, language="python")
+                st.code(code, language="python", wrap_lines=True)
             st.warning(t(f"{p}.fix_values"), icon="✏️")
         return
     parts = contributions(r.weights[0], values)
@@ -286,7 +334,7 @@ def output_card(
     )
     with step_card(number, t(f"{p}.output_title"), formula, explain):
         if code:
-            st.code(code, language="python")
+            st.code(code, language="python", wrap_lines=True)
         cols = dim_labels(parts.shape[1])
         contributions_chart(
             parts,
@@ -300,7 +348,8 @@ def output_card(
             dim_name=t(f"{p}.dimension"),
         )
         with show_numbers():
-            show_matrix(np.vstack([parts, r.output]), [*rows, t(f"{p}.output_row")], cols)
+            table = np.vstack([parts, r.output])
+            show_matrix(table, [*rows, t(f"{p}.output_row")], cols, key=spec.key("parts_table"))
             st.caption(t(f"{p}.contrib_table_caption"))
 
 
@@ -339,7 +388,7 @@ def weights_view(
     )
     temperature = live_view(spec, view)
     if table:
-        weights_table(r.weights, rows, cols)
+        weights_table(r.weights, rows, cols, key=spec.key("weights_table"))
     return temperature
 
 

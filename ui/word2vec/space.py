@@ -111,11 +111,12 @@ def _learning_charts(trained: TrainedModel, pairs: list[tuple[str, str]]) -> Non
     left, right = st.columns(2)
     with left:
         epochs = np.arange(1, run.epochs_done + 1)
+        st.markdown(f"**{t('w2v.loss_title')}**")  # page text: it wraps whole in a half-width column
         traces, layout = charts.lines(
             epochs,
             run.losses[:, None],
             [t("w2v.loss")],
-            title=t("w2v.loss_title"),
+            title="",
             x_title=t("w2v.epoch"),
             y_title=t("w2v.loss"),
         )
@@ -125,11 +126,12 @@ def _learning_charts(trained: TrainedModel, pairs: list[tuple[str, str]]) -> Non
             st.info(t("w2v.no_pairs"), icon="ℹ️")
             return
         idx = [(trained.snapshot_index[a], trained.snapshot_index[b]) for a, b in pairs]
+        st.markdown(f"**{t('w2v.pairs_title')}**")
         traces, layout = charts.lines(
             run.snapshot_epochs,
             pair_cosines(run.snapshots, idx),
             [f"{a} · {b}" for a, b in pairs],
-            title=t("w2v.pairs_title"),
+            title="",
             x_title=t("w2v.epoch"),
             y_title=t("w2v.cosine"),
             y_range=(-1.05, 1.05),
