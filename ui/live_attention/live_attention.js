@@ -590,24 +590,35 @@ class LiveView {
     ctx.font = font;
     const rowW = Math.max(titleW, ...rowLabels.map((s) => textW(s.text)));
     const left = Math.ceil(Math.min(maxRowLabel, rowW) + 14);
-    // column labels: horizontal, on up to two lines, when every label fits its cell so;
-    // otherwise turned 45° (never 90°: Hangul and Vietnamese stay readable), shortened, with
-    // room on the right for the last one
+    // column labels: horizontal, on up to two lines (four for a few keys: three long book names on
+    // a phone keep cells wide enough to read), when every label fits its cell so; otherwise turned
+    // 45° (never 90°: Hangul and Vietnamese stay readable), shortened, with room on the right
     ctx.font = font;
     let cw = (W - left - 6) / st.nk;
-    const wrapped = st.cols.map((s) => wrapLines(ctx, s, cw - 6, 2));
+    const colMaxLines = st.nk <= 4 ? 4 : 2;
+    const wrapped = st.cols.map((s) => wrapLines(ctx, s, cw - 6, colMaxLines));
     const horizontal = wrapped.every((lines) => lines !== null);
     const colMax = 150;
     const colLabels = horizontal ? wrapped : st.cols.map((s) => [ellipsize(ctx, s, colMax).text]);
     const widest = Math.max(...colLabels.map((l) => textW(l[0])));
     const right = horizontal ? 6 : Math.ceil(widest * Math.SQRT1_2) + 6;
     cw = (W - left - right) / st.nk;
-    // cells: square-ish, one row at least 44 px tall, the whole grid at most ~720 px tall
-    let ch = Math.min(cw, Math.max(3, 720 / st.nq));
+    // cells: square-ish, one row at least 44 px tall, the whole grid at most ~720 px tall (on a
+    // projector, what the screen has room for under the slider)
+    const lineH = Math.round(this.fontPx * 1.35);
+    const tallest = Number(this.h.font_scale) > 1 ? Math.max(200, (window.innerHeight || 720) - 420) : 720;
+    let ch = Math.min(cw, Math.max(3, tallest / st.nq));
     if (st.nq <= 2) ch = Math.max(44, Math.min(cw * 0.7, 72));
     else ch = Math.max(ch, Math.min(cw, 28));
     ch = Math.min(ch, 52);
-    const lineH = Math.round(this.fontPx * 1.35);
+    // a cut row label (one or two queries: "I want a book about cats" on a phone) wraps onto two lines
+    if (st.nq <= 2 && rowLabels.some((r) => r.cut)) {
+      ch = Math.max(ch, 2 * lineH + 4);
+      rowLabels.forEach((r, i) => {
+        const two = r.cut ? wrapLines(ctx, st.rows[i], maxRowLabel, 2) : null;
+        if (two) r.lines = two;
+      });
+    }
     const colLines = horizontal ? Math.max(...colLabels.map((l) => l.length)) : 1;
     const colStride = horizontal ? 1 : Math.max(1, Math.ceil((lineH * 1.05) / cw));
     const rowStride = Math.max(1, Math.ceil(lineH / ch));
@@ -733,7 +744,8 @@ class LiveView {
     for (let i = 0; i < st.nq; i += L.rowStride) {
       ctx.textAlign = "right";
       ctx.font = this.focusRow === i ? L.bold : L.font;
-      ctx.fillText(L.rowLabels[i].text, left - 8, top + (i + 0.5) * ch);
+      const lines = L.rowLabels[i].lines || [L.rowLabels[i].text];
+      lines.forEach((line, k) => ctx.fillText(line, left - 8, top + (i + 0.5) * ch + (k - (lines.length - 1) / 2) * L.lineH));
     }
     // column labels
     ctx.fillStyle = L.color;
@@ -1184,7 +1196,8 @@ class LiveView {
       `<text x="0" y="${n(L.titleH / 2)}" font-weight="600">${esc((x.row_title || "") + " ↓ · " + (x.col_title || "") + " →")}</text>`,
     ];
     for (let i = 0; i < st.nq; i += L.rowStride)
-      out.push(`<text x="${n(L.left - 8)}" y="${n(L.top + (i + 0.5) * L.ch)}" text-anchor="end">${esc(L.rowLabels[i].text)}</text>`);
+      (L.rowLabels[i].lines || [L.rowLabels[i].text]).forEach((line, k, all) =>
+        out.push(`<text x="${n(L.left - 8)}" y="${n(L.top + (i + 0.5) * L.ch + (k - (all.length - 1) / 2) * L.lineH)}" text-anchor="end">${esc(line)}</text>`));
     for (let j = 0; j < st.nk; j += L.colStride) {
       const cx = n(L.left + (j + 0.5) * L.cw);
       const lines = L.colLabels[j];
