@@ -11,6 +11,7 @@ import streamlit as st
 
 from attention_core import AttentionResult, contributions
 from attention_core.presets import LIBRARY
+from ui import present
 from ui.format import fmt, fmt_vec, fmt_weight, md_code, ties
 from ui.i18n import t
 from ui.lesson import (
@@ -32,6 +33,7 @@ from ui.nav import LESSONS
 
 SPEC = LESSONS["library"]
 start(SPEC)
+CONCLUSION = 5  # presentation mode's last stage: "what the numbers say" and the notebook badge
 
 NOTEBOOK_CODE = """\
 define_query = torch.tensor([[1.0, 0.0, 1.0]])  # 고양이에 대한 책을 찾고 싶어요
@@ -170,7 +172,8 @@ def steps(r: AttentionResult, v: np.ndarray | None, scale: bool) -> None:
     weights_step(r, v, books, scale)
     output_card(4, SPEC, r, v, books, formula=r"o = \sum_i w_i \, v_i", label_name=t("library.book"))
     if v is not None:
-        lesson_text(r, v, books)
+        with present.stage(CONCLUSION):  # the conclusion: its own last stage of presentation mode
+            lesson_text(r, v, books)
 
 
 # --------------------------------------------------------------------------- the page
@@ -188,5 +191,5 @@ with controls:
         help=t("library.editor_help"),
     )
 with lesson:
-    qkv_live(SPEC, LIBRARY, *inputs, steps=steps, details=notebook)
+    qkv_live(SPEC, LIBRARY, *inputs, steps=steps, details=notebook, scale_stage=2, badge_stage=CONCLUSION)
 finish(SPEC)

@@ -9,6 +9,7 @@ from attention_core import PoolingResult, attention_pooling
 from attention_core.errors import AttentionLabError
 from attention_core.limits import SEED_LIMIT
 from attention_core.presets import POOLING
+from ui import present
 from ui.editors import sized_shape
 from ui.figures import contributions_chart
 from ui.format import dim_labels, fmt, fmt_vec, fmt_weight, ties
@@ -34,6 +35,7 @@ from ui.nav import LESSONS
 
 SPEC = LESSONS["pooling"]
 start(SPEC)
+CONCLUSION = 4  # presentation mode's last stage: pooling versus self-attention, and the notebook badge
 
 W_MIN, W_MAX = -3.0, 3.0
 SLIDER_STEP = 0.01  # dragging; the number box next to each slider takes exact values
@@ -205,7 +207,7 @@ def context_step(r: PoolingResult, labels: list[str]) -> None:
 
 def versus_self_attention(n: int, d: int) -> None:
     """Pooling makes one vector; self-attention one per token."""
-    with st.container(border=True):
+    with present.stage(CONCLUSION), st.container(border=True):
         st.markdown(f"**{t('pool.vs_title')}**")
         lines = [t("pool.vs_self", n=n, d=d), t("pool.vs_pool", n=n, d=d), t("pool.vs_w")]
         st.markdown("\n".join("- " + line for line in lines))
@@ -238,7 +240,8 @@ def live() -> None:
         except AttentionLabError as exc:
             show_error(exc)
             return
-        notebook_badge(POOLING.is_input(x, w, temperature=temperature), details=printout)
+        with present.stage(CONCLUSION, "badge"):
+            notebook_badge(POOLING.is_input(x, w, temperature=temperature), details=printout)
         labels = [token_label(SPEC, i) for i in range(x.shape[0])]
         scores_step(r, labels)
         weights_step(r, x, w, labels, temperature)

@@ -192,5 +192,5 @@ with controls:
         help=t("scaled_dot_product.editor_help"),
     )
 with lesson:
-    qkv_live(SPEC, P, *inputs, steps=steps, details=notebook)
+    qkv_live(SPEC, P, *inputs, steps=steps, details=notebook, scale_stage=3, badge_stage=5)
 finish(SPEC)

@@ -8,6 +8,7 @@ import streamlit as st
 from attention_core import AttentionResult, self_attention
 from attention_core.errors import AttentionLabError
 from attention_core.presets import SELF_ATTENTION_3X3, SELF_ATTENTION_5X4, SelfAttentionPreset
+from ui import present
 from ui.editors import load_matrix
 from ui.format import dim_labels, fmt, fmt_vec, fmt_weight, fmt_weights, ties
 from ui.i18n import show_error, t
@@ -33,6 +34,7 @@ from ui.nav import LESSONS
 
 SPEC = LESSONS["self_attention"]
 start(SPEC)
+CONCLUSION = 5  # presentation mode's last stage: why the weights are n × n, and the notebook badge
 
 PRESETS: dict[str, SelfAttentionPreset] = {"3x3": SELF_ATTENTION_3X3, "5x4": SELF_ATTENTION_5X4}
 #: Language-neutral labels (a format_func must not depend on the session).
@@ -54,9 +56,9 @@ def printout(preset: SelfAttentionPreset) -> None:
     with st.expander(t("self.printout_title")):
         st.caption(t("self.printout_caption"))
         st.text(t("self.printout_weights"))
-        st.code(_printout(preset.printed["weights"]), language=None)
+        st.code(_printout(preset.printed["weights"]), language=None, wrap_lines=True)
         st.text(t("self.printout_output"))
-        st.code(_printout(preset.printed["output"]), language=None)
+        st.code(_printout(preset.printed["output"]), language=None, wrap_lines=True)
 
 
 # ----------------------------------------------------------------------------- the steps
@@ -125,7 +127,7 @@ def why_n_by_n(r: AttentionResult, labels: list[str]) -> None:
         t("self.why_row", a=labels[0], row=fmt_weights(r.weights[0]), n=n),
         t("self.why_output", n=n, d=d),
     ]
-    with st.container(border=True):
+    with present.stage(CONCLUSION), st.container(border=True):
         st.markdown(f"**{t('self.why_title', n=n)}**")
         st.markdown("\n".join("- " + line for line in lines))
 
@@ -140,8 +142,11 @@ def output_step(r: AttentionResult, labels: list[str]) -> None:
 
 @st.fragment
 def live(x: np.ndarray | None, preset: SelfAttentionPreset) -> None:
-    """Scaling switch and the four steps; the live view's temperature reruns this once per gesture."""
-    scale = scale_toggle(SPEC, note=t("self.scale_note"))
+    """Scaling switch and the four steps; the live view's temperature reruns this once per gesture.
+    In presentation mode the switch goes with step 2 (what it scales), and why the weights are n × n
+    closes the lesson with the notebook badge."""
+    with present.stage(2, "scale"):
+        scale = scale_toggle(SPEC, note=t("self.scale_note"))
     if x is None:
         st.info(t("self.fix_above"))
         return
@@ -151,7 +156,8 @@ def live(x: np.ndarray | None, preset: SelfAttentionPreset) -> None:
     except AttentionLabError as exc:
         show_error(exc)
         return
-    notebook_badge(preset.is_input(x, scale=scale, temperature=temperature), details=lambda: printout(preset))
+    with present.stage(CONCLUSION, "badge"):
+        notebook_badge(preset.is_input(x, scale=scale, temperature=temperature), details=lambda: printout(preset))
     labels = [token_label(SPEC, i) for i in range(x.shape[0])]
     scores_step(r, labels)
     scaled_step(r, labels, scale)

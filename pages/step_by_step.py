@@ -28,6 +28,7 @@ from attention_core.embeddings import RandomTables
 from attention_core.errors import AttentionLabError, LimitError
 from attention_core.limits import MAX_HEADS, MAX_MODEL_DIM, MAX_SEQUENCE_TOKENS, SEED_LIMIT
 from attention_core.presets import STEP_BY_STEP
+from ui import present
 from ui.editors import matrix_editor, reset_editor
 from ui.format import dim_labels, fmt, fmt_vec, md_code, unique_labels
 from ui.i18n import show_error, t
@@ -246,9 +247,11 @@ def first_pair(n: int) -> tuple[int, int]:
 
 @st.fragment
 def score_steps(live: Live | None) -> None:
-    """Heads and scaling, then step 3; the softmax fragment below it reruns with it."""
-    c_heads, c_scale = st.columns(2, vertical_alignment="bottom")
-    c_head = st.container()
+    """Heads and scaling, then step 3; the softmax fragment below it reruns with it. In presentation
+    mode the heads and the switch belong to step 3's stage (the scores they change)."""
+    with present.stage(3, "opts"):
+        c_heads, c_scale = st.columns(2, vertical_alignment="bottom")
+        c_head = st.container()
     help_heads = t("sbs.heads_help", limit=MAX_HEADS)
     h = int(c_heads.number_input(t("sbs.heads"), step=1, **bound(SPEC, "heads"), help=help_heads, persist_state=KEEP))
     with c_scale:
@@ -313,8 +316,10 @@ def step3(live: Live, res: AttentionResult, h: int, head: int, scale: bool) -> N
 
 @st.fragment
 def softmax_steps(a: Attn | None) -> None:
-    """Causal mask, then steps 4 and 5: the live view's temperature reruns only this, once per gesture."""
-    causal = st.toggle(t("sbs.causal"), **bound(SPEC, "causal"), help=t("sbs.causal_help"), persist_state=KEEP)
+    """Causal mask, then steps 4 and 5: the live view's temperature reruns only this, once per gesture.
+    In presentation mode the mask belongs to step 4 (the weights it hides), the badge to step 5."""
+    with present.stage(4, "mask"):
+        causal = st.toggle(t("sbs.causal"), **bound(SPEC, "causal"), help=t("sbs.causal_help"), persist_state=KEEP)
     if a is None:
         return
     temperature = current_temperature(SPEC.temperature_key)
@@ -326,7 +331,8 @@ def softmax_steps(a: Attn | None) -> None:
         show_error(exc)
         return
     notebook = live.matches and h == 1 and a.scale == P.scale and not causal and TEMPERATURE.is_default(temperature)
-    notebook_badge(notebook, details=lambda: st.caption(t("sbs.notebook_terms")))
+    with present.stage(5, "badge"):
+        notebook_badge(notebook, details=lambda: st.caption(t("sbs.notebook_terms")))
     step4(live, r.heads[head], a, causal)
     step5(live, r.output, h)
 

@@ -5,6 +5,8 @@ the live view draws, clipping, presentation at 1280×720) is ``tests/browser/tes
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -286,3 +288,72 @@ def test_library_tables_fit_their_columns_in_every_language(lang: str) -> None:
             assert label_width(list(df.value.index)) + sum(widths.values()) <= TABLE_PX
         else:  # an editor in the controls column: long book names wrap on two lines
             assert sum(widths.values()) <= EDITOR_PX
+
+
+# --------------------------------------------------------------------------- 5. presentation mode
+def _block(at: AppTest, key: str):  # noqa: ANN202 - an AppTest Block
+    from streamlit.testing.v1.element_tree import Block
+
+    def walk(node):  # noqa: ANN001, ANN202
+        if isinstance(node, Block):
+            if str(getattr(node.proto, "id", "") or "").endswith(f"-{key}"):
+                return node
+            for child in node.children.values():
+                found = walk(child)
+                if found is not None:
+                    return found
+        return None
+
+    return walk(at.main)
+
+
+def _inside(block) -> list[Any]:  # noqa: ANN001
+    out, todo = [], [block]
+    while todo:
+        node = todo.pop()
+        out.append(node)
+        todo.extend(getattr(node, "children", {}).values())
+    return out
+
+
+def presenting(name: str, stage: int = 0) -> AppTest:
+    at = open_lesson(name, run=False)
+    at.session_state["present"] = True
+    at.session_state["present_stage"] = stage
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_presentation_puts_switches_with_their_stage_and_the_conclusion_last() -> None:
+    at = presenting("step_by_step")
+    keys = lambda key: {getattr(e, "key", None) for e in _inside(_block(at, key))}  # noqa: E731
+    assert {"sbs_heads", "sbs_scale"} <= keys("stage_3_opts")  # with the scores they change
+    assert "sbs_causal" in keys("stage_4_mask")  # with the weights it hides
+    badge = [getattr(e, "value", "") for e in _inside(_block(at, "stage_5_badge"))]
+    assert "Same numbers as the notebook ✓" in badge  # with the output it vouches for
+    at = presenting("library")
+    assert "library_scale" in {getattr(e, "key", None) for e in _inside(_block(at, "stage_2_scale"))}
+    conclusion = [getattr(e, "value", "") for e in _inside(_block(at, "stage_5"))]
+    assert "What the numbers say" in conclusion  # its own last stage, not on slides 1 and 2
+    assert _block(at, "stage_0") is not None and _block(at, "stage_6") is None
+
+
+@pytest.mark.parametrize("name", list(LESSONS))
+def test_presentation_has_no_slide_with_only_the_next_lesson(name: str) -> None:
+    """The way on is in the stage bar at the last stage: never a stage of its own."""
+    at = presenting(name, stage=99)  # clamped to the last stage
+    last = at.session_state["present_stage"]
+    links = [e for e in _inside(_block(at, "present_bar")) if type(e).__name__ == "PageLink"]
+    assert links, "no way on in the bar"
+    assert _block(at, f"stage_{last}") is not None or _block(at, f"stage_{last}_badge") is not None
+    assert _block(at, f"stage_{last + 1}") is None and _block(at, f"stage_{last}_next") is None
+
+
+def test_presentation_styles_scale_inputs_tables_and_leave_room_for_the_bar() -> None:
+    at = presenting("library", stage=1)
+    css = "\n".join(e.proto.body for e in at.get("html") if "present_bar" in e.proto.body)
+    assert "stWidgetLabel" in css and "stCaptionContainer" in css and "input" in css  # inputs and captions
+    assert "zoom:1.35" in css and "stDataFrame" in css  # the tables' numbers
+    assert "padding-bottom:5.5rem" in css  # the bar's room under every stage
+    assert "st-key-stage_1_" in css  # every part of the stage shown

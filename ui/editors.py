@@ -33,7 +33,8 @@ from attention_core.errors import AttentionLabError
 from attention_core.limits import MAX_MATRIX_SIZE
 from attention_core.matrix_text import format_matrix, parse_matrix
 
-from .format import decimals, dim_labels, label_width, matrix_frame, md_code, number_columns, shorten
+from . import present
+from .format import column_widths, decimals, dim_labels, label_width, matrix_frame, md_code, number_columns, shorten
 from .i18n import show_error, t
 
 
@@ -95,7 +96,8 @@ def matrix_editor(
             matrix_frame(data, rows, cols),
             key=widget_key,
             num_rows="fixed",
-            column_config=number_columns(cols, max(decimals(), 2), help, values=data),  # st.data_editor has no help=
+            # st.data_editor has no help=: it is on the columns
+            column_config=number_columns(cols, editor_decimals(data, rows, cols), help, values=data),
         )
 
     return _matrix_input(key, shape_sig, a, grid, rows, cols, name=name)
@@ -234,10 +236,32 @@ def _matrix_input(
 #: The widest an editor in a lesson's controls column may be: that column at 1400 px with the sidebar
 #: open (392 px measured; on a phone the grid scrolls).
 EDITOR_PX = 385
+#: The same at 1280 × 720 in presentation mode, in the grid's own pixels (grids are zoomed 1.35 ×).
+PRESENT_EDITOR_PX = 340
 #: The row labels' column is at least this wide; longer labels wrap onto two lines in it.
 _LABEL_MIN_PX = 110
 #: A grid row tall enough for two lines of text (the grid wraps text only in rows over 64 px).
 _TWO_LINES_PX = 66
+
+
+def editor_budget() -> int:
+    """How wide an editor in the controls column may be (:data:`EDITOR_PX`, or on a projector
+    :data:`PRESENT_EDITOR_PX`)."""
+    return PRESENT_EDITOR_PX if present.is_on() else EDITOR_PX
+
+
+def editor_decimals(data: np.ndarray, rows: Sequence[str], cols: Sequence[str]) -> int:
+    """The decimals an editor shows: the page's Decimal places (at least 2), fewer (never below 2)
+    when its columns would not fit the controls column with them (Decimal places 8 would push a
+    3 × 3 table's last column out of view). Every digit stays in the cell, shown when it is edited,
+    and in the "type or paste the numbers as text" box."""
+    d = max(decimals(), 2)
+    label = min(label_width(rows), _LABEL_MIN_PX)
+    if data.shape[1] > MAX_MATRIX_SIZE:
+        return d
+    while d > 2 and label + sum(w for w, _ in column_widths(cols, d, data)) > editor_budget():
+        d -= 1
+    return d
 
 
 def _label_column(labels: Sequence[str], numbers: Sequence[int], header: str) -> tuple[int, int | None]:
@@ -245,7 +269,7 @@ def _label_column(labels: Sequence[str], numbers: Sequence[int], header: str) ->
     :data:`EDITOR_PX` with it, else what is left (at least :data:`_LABEL_MIN_PX`), the labels wrapping
     onto two lines ("Sách 2: về động vật nói chung" was cut, and pushed the last numbers out of view)."""
     whole = label_width([*labels, header])
-    room = EDITOR_PX - sum(numbers)
+    room = editor_budget() - sum(numbers)
     if whole <= room:
         return whole, None
     return max(_LABEL_MIN_PX, room, label_width([header])), _TWO_LINES_PX
@@ -279,7 +303,7 @@ def labelled_matrix_editor(
 
     def grid(data: np.ndarray, widget_key: str) -> pd.DataFrame:
         labels = [shorten(r, 40) for r in rows]
-        numbers = number_columns(cols, max(decimals(), 2), help, values=data)
+        numbers = number_columns(cols, editor_decimals(data, labels, cols), help, values=data)
         width, row_height = _label_column(labels, [int(c["width"]) for c in numbers.values()], row_header)
         config: dict[str, object] = {
             "_row": st.column_config.TextColumn(row_header or " ", disabled=True, width=width)

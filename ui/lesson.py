@@ -47,6 +47,8 @@ from .share import bound, import_pending, load_link, share_bar, show_notice, syn
 #: sidebar open (538 px measured). A wider table is turned or split so that no column hides behind a
 #: sideways scroll (:func:`show_matrix`).
 TABLE_PX = 530
+#: The same at 1280 × 720 in presentation mode, in the table's own pixels (tables are zoomed 1.35 ×).
+PRESENT_TABLE_PX = 500
 #: Tables with more columns than this are not split (a 128 × 128 matrix scrolls, as its heatmap does).
 SPLIT_MAX_COLS = 16
 
@@ -98,9 +100,10 @@ def show_matrix(
     # weights: one row of weights per query (a column vector is one query's weights too)
     d = max(weight_decimals(line) for line in (a if a.shape[1] > 1 else a.T)) if weights else honest_decimals(a)
     widths = [w for w, _ in column_widths(cols, d, a, weights=weights)]
-    parts = table_parts(rows, cols, widths)
+    budget = PRESENT_TABLE_PX if present.is_on() else TABLE_PX
+    parts = table_parts(rows, cols, widths, budget)
     if len(parts) > 1:  # turned, when that makes fewer parts (one, at best)
-        turned = table_parts(cols, rows, [w for w, _ in column_widths(rows, d, a.T, weights=weights)])
+        turned = table_parts(cols, rows, [w for w, _ in column_widths(rows, d, a.T, weights=weights)], budget)
         if len(turned) < len(parts):
             a, rows, cols, parts = a.T, cols, rows, turned
     with st.container(key=key) if key else st.container():  # the key names the table, all its parts
@@ -115,19 +118,23 @@ def show_matrix(
             )
 
 
-def step_card(number: int | str, title: str, formula: str | None, explanation: str | None = None):
+def step_card(
+    number: int | str, title: str, formula: str | None, explanation: str | None = None, *, stage: int | None = None
+):
     """A bordered card: "Step n · title", the formula (LaTeX), then whatever the caller draws
     inside the returned container, with the one-sentence ``explanation`` (markdown; pass user
-    text through :func:`md_code`) under it. A numbered card is stage n of presentation mode.
+    text through :func:`md_code`) under it. A numbered card is stage n of presentation mode
+    (``stage``: another stage, e.g. when the lesson shows something else first).
 
     Usage::
 
         with step_card(3, t("step.scores"), r"S = QK^\\top", t("step.scores_explain", ...)):
             show_matrix(...)
     """
-    holder = st.container(key=f"stage_{number}") if isinstance(number, int) else st.container()
-    if isinstance(number, int):
-        present.note_stage(number)
+    n = stage if stage is not None else number if isinstance(number, int) else None
+    holder = st.container(key=present.stage_key(n)) if n is not None else st.container()
+    if n is not None:
+        present.note_stage(n)
     box = holder.container(border=True)
     box.markdown(f"**{t('common.step', n=number)} · {title}**")
     if formula:
@@ -188,9 +195,19 @@ def start(spec: PageSpec) -> None:
     show_notice(spec)
 
 
+_OPENING = "_lesson_opening"  # presentation mode: (page, title, intro) that workbench() draws beside the inputs
+
+
 def opening(spec: PageSpec, title: str, intro: str) -> None:
     """The lesson's opening, stage 0 of presentation mode: its title, the share bar (outside every
-    fragment: an imported file is read at the start of a full run) and the intro (markdown)."""
+    fragment: an imported file is read at the start of a full run) and the intro (markdown).
+
+    In presentation mode the question stands beside the inputs: :func:`workbench` draws the title
+    and the intro at the top of the steps column (kept for a fragment's rerun), without the share bar.
+    """
+    if present.is_on():
+        st.session_state[_OPENING] = (spec.name, title, intro)
+        return
     with present.stage(0):
         st.title(title)
         share_bar(spec)
@@ -220,6 +237,11 @@ def workbench(ratio: tuple[float, float] = (2, 3)) -> tuple[DeltaGenerator, Delt
     """
     st.html(_WORKBENCH_CSS)
     left, right = st.columns(list(ratio), gap="medium")
+    opened = st.session_state.get(_OPENING)
+    if present.is_on() and opened is not None:  # stage 0: the question beside the inputs
+        with right, present.stage(0):
+            st.title(opened[1])
+            st.markdown(opened[2])
     return left.container(key="lesson_controls"), right
 
 
@@ -228,10 +250,13 @@ def finish(spec: PageSpec) -> None:
     presentation mode's stage bar."""
     i = next(k for k, p in enumerate(PAGES) if p.path == spec.path)
     nxt = PAGES[(i + 1) % len(PAGES)]
-    with present.stage(present.last_stage() + 1) if present.is_on() else st.container():
-        st.divider()
-        key = "lesson.next" if i + 1 < len(PAGES) else "lesson.back_to_start"
-        st.page_link(nxt.path, label=t(key, title=t(nxt.title_key)), icon=":material/arrow_forward:")
+    key = "lesson.next" if i + 1 < len(PAGES) else "lesson.back_to_start"
+    label = t(key, title=t(nxt.title_key))
+    if present.is_on():  # in the stage bar at the last stage: never a slide of its own
+        present.controls(next_page=(nxt.path, label))
+        return
+    st.divider()
+    st.page_link(nxt.path, label=label, icon=":material/arrow_forward:")
     present.controls()
 
 
@@ -447,13 +472,19 @@ def qkv_live(
     *,
     steps: Callable[[AttentionResult, np.ndarray | None, bool], None],
     details: Callable[[AttentionResult, np.ndarray | None], None] | None = None,
+    scale_stage: int = 1,
+    badge_stage: int = 1,
 ) -> None:
     """A query/key/value lesson's live part, a fragment (a switch or the live view's temperature
     reruns only this): its scaling switch, the attention at the live view's temperature,
     the notebook badge, then ``steps(result, values, scale)`` draws the lesson's steps. While an
     input is bad it says so instead (V may be None: the weights are still drawn).
+
+    In presentation mode the switch belongs to the stage it drives (``scale_stage``) and the badge to
+    the conclusion (``badge_stage``).
     """
-    scale = scale_toggle(spec)
+    with present.stage(scale_stage, "scale"):
+        scale = scale_toggle(spec)
     if q is None or k is None:
         st.warning(t(f"{spec.prefix}.fix_inputs"), icon="✏️")
         return
@@ -464,7 +495,8 @@ def qkv_live(
         show_error(exc)
         return
     badge_details = None if details is None else (lambda: details(r, v))
-    notebook_badge(preset.is_input(q, k, v, scale=scale, temperature=temperature), details=badge_details)
+    with present.stage(badge_stage, "badge"):
+        notebook_badge(preset.is_input(q, k, v, scale=scale, temperature=temperature), details=badge_details)
     steps(r, v, scale)
 
 

@@ -445,6 +445,7 @@ class LiveView {
     const h = this.h;
     const { slider } = this.el;
     this.root.style.setProperty("--la-scale", String(Number(h.font_scale) || 1));
+    this.root.dataset.present = Number(h.font_scale) > 1 ? "1" : "0"; // a projector: the compact layout
     this.el.tname.textContent = x.temperature;
     slider.min = String(h.t_min);
     slider.max = String(h.t_max);
@@ -588,7 +589,9 @@ class LiveView {
     ctx.font = bold;
     const titleW = textW((this.texts().row_title || "") + " ↓") + 4;
     ctx.font = font;
-    const rowW = Math.max(titleW, ...rowLabels.map((s) => textW(s.text)));
+    // the labels decide the left margin; the rows' title may stand on the top line from the left edge
+    // when it is wider (drawGrid): on a phone the cells keep the width
+    const rowW = Math.max(W < 500 ? 0 : titleW, ...rowLabels.map((s) => textW(s.text)));
     const left = Math.ceil(Math.min(maxRowLabel, rowW) + 14);
     // column labels: horizontal, on up to two lines (four for a few keys: three long book names on
     // a phone keep cells wide enough to read), when every label fits its cell so; otherwise turned

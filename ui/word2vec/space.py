@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from attention_core import cosine_similarity, nearest_neighbours, pair_cosines
+from ui import present
 from ui.figures import show_figure
 from ui.format import decimals, fmt, md_code
 from ui.i18n import t
@@ -208,9 +209,9 @@ def _honesty(trained: TrainedModel) -> None:
         st.caption(t("w2v.nn_stable", seed2=c.other_seed, agree=agree))
 
 
-def _neighbours(trained: TrainedModel) -> None:
+def _neighbours(trained: TrainedModel, sentences: Sequence[Sequence[str]]) -> None:
     words = list(trained.words)
-    valid_choice("w2v_nn_word", words, words[0])
+    valid_choice("w2v_nn_word", words, (_default_look(trained, sentences) or words)[0])
     c1, c2 = st.columns([2, 1])
     word = c1.selectbox(t("w2v.word"), options=words, key="w2v_nn_word", persist_state=KEEP)
     topn = c2.slider(
@@ -247,16 +248,18 @@ def space_section(trained: TrainedModel, sentences: Sequence[Sequence[str]] = ()
     """Watch it learn, then look at the result: chosen words, per-epoch charts, the epoch slider
     and the space, the cosine heatmap, the nearest neighbours. ``sentences``: the corpus it learned
     from (the default words to watch avoid words found on most lines)."""
-    st.header(t("w2v.space_title"))
-    st.caption(t("w2v.space_intro"))
-    look, pairs = _choose(trained, sentences)
-    _learning_charts(trained, pairs)
+    with present.stage(1):  # presentation mode: watching it learn, then its result, one stage each
+        st.header(t("w2v.space_title"))
+        st.caption(t("w2v.space_intro"))
+        look, pairs = _choose(trained, sentences)
+        _learning_charts(trained, pairs)
     # three looks at the result, one click apart (the tabs switch in the browser, no rerun)
-    space, cosine, neighbours = st.tabs([t("w2v.tab_space"), t("w2v.cosine_title"), t("w2v.nn_title")])
-    with space:
-        _epoch_view(trained, look)
-    with cosine:
-        _heatmap(trained, look)
-    with neighbours:
-        _neighbours(trained)
+    with present.stage(2):
+        space, cosine, neighbours = st.tabs([t("w2v.tab_space"), t("w2v.cosine_title"), t("w2v.nn_title")])
+        with space:
+            _epoch_view(trained, look)
+        with cosine:
+            _heatmap(trained, look)
+        with neighbours:
+            _neighbours(trained, sentences)
     sync(LESSONS["word2vec"])  # the controls above rerun only this fragment: the URL follows them here
