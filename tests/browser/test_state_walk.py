@@ -175,13 +175,22 @@ def _library(page: Page) -> dict[str, Any]:
 
 def _step_by_step(page: Page) -> dict[str, Any]:
     """Open an explanation, then type a longer sentence with a repeated word (content and size): the
-    explanation closes, the intro names the sentence, the tied repeated words are named."""
+    explanation closes, the intro names the sentence, the colour range stays as it was, the tied
+    repeated words are named; with the causal mask, masked cells read 0 / "masked", never −∞."""
     click_cell(page, 1, 0)
     expect(live(page).locator(".la-explain")).to_be_visible()
-    sentence = "the cat saw the dog and the bird"
+    assert live(page).get_attribute("data-colour-mode") == "fixed"
+    with expect_rerun(page):
+        widget(page, "sbs_causal").locator("label").click()
+    text = live(page).inner_text() + live(page).locator("table.la-sr-table").inner_text()
+    assert "masked" in text and "−∞" not in text.replace("−∞ before softmax", "")
+    with expect_rerun(page):
+        widget(page, "sbs_causal").locator("label").click()
+    sentence = "the cat saw the dog and the bird sang"  # 9 keys: more than the 8 that start on Fixed
     set_text(page, "sbs_sentence", sentence)
     wait_for_live(page)
     expect(live(page).locator(".la-explain")).to_be_hidden()
+    assert live(page).get_attribute("data-colour-mode") == "fixed"  # never switched by itself
     assert f"`{sentence}`" not in page.locator(".st-key-stage_0").inner_text()  # a code span, not backticks
     assert sentence in page.locator(".st-key-stage_0").inner_text()
     ref = seed_000(sentence)
