@@ -72,6 +72,11 @@ def table_parts(
     return parts
 
 
+def _table_height(parts: Sequence[tuple[int, int]], rows: int) -> int:
+    """About how tall a table of ``rows`` rows is, in ``parts`` (a header row each, a caption when split)."""
+    return len(parts) * (35 * (rows + 1) + (30 if len(parts) > 1 else 0))
+
+
 def show_matrix(
     arr: np.ndarray,
     rows: Sequence[str],
@@ -86,9 +91,9 @@ def show_matrix(
     that differ never look the same).
 
     Every column is as wide as its numbers and its whole name. A table wider than the steps column
-    (:data:`TABLE_PX`) is shown turned (rows as columns) when that makes fewer parts, e.g. one request
-    against three long book names; else split into parts of whole columns, each headed "Columns a–b of
-    n" (a 10-word sentence's 10 × 10 scores), so no number and no name is cut or hidden behind a
+    (:data:`TABLE_PX`) is split into parts of whole columns, each headed "Columns a–b of n" (a 10-word
+    sentence's 10 × 10 scores), or shown turned (rows as columns) when that is shorter on the page
+    (one request against three long book names), so no number and no name is cut or hidden behind a
     sideways scroll.
 
     ``key`` is the container around the table and its parts (``st-key-<key>`` in the page).
@@ -102,9 +107,9 @@ def show_matrix(
     widths = [w for w, _ in column_widths(cols, d, a, weights=weights)]
     budget = PRESENT_TABLE_PX if present.is_on() else TABLE_PX
     parts = table_parts(rows, cols, widths, budget)
-    if len(parts) > 1:  # turned, when that makes fewer parts (one, at best)
+    if len(parts) > 1:  # turned, when that is shorter on the page (a few rows of long names, at best)
         turned = table_parts(cols, rows, [w for w, _ in column_widths(rows, d, a.T, weights=weights)], budget)
-        if len(turned) < len(parts):
+        if _table_height(turned, len(cols)) < _table_height(parts, len(rows)):
             a, rows, cols, parts = a.T, cols, rows, turned
     with st.container(key=key) if key else st.container():  # the key names the table, all its parts
         for start, stop in parts:
