@@ -178,7 +178,7 @@ def tied_names(values: Sequence[float] | np.ndarray, names: Sequence[str], best:
 _PAGE_CSS = (
     "<style>"
     "[data-testid='stCaptionContainer'] :not(pre) > code{font-size:1em}"
-    "[data-testid='stMarkdownContainer'] :not(pre) > code{font-size:0.9em}"
+    "[data-testid='stMarkdownContainer'] :not(pre) > code{font-size:max(0.9em, 14px)}"
     "</style>"
 )
 

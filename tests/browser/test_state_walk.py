@@ -128,6 +128,20 @@ def assert_nothing_clipped(page: Page) -> None:
     assert short == [], f"{page.url}: column names wider than their columns: {short}"
 
 
+#: Code spans (a token, a book's name) against the size of the caption or paragraph around them.
+_CODE_SIZES_JS = """() => Array.from(document.querySelectorAll(
+    "[data-testid='stMain'] [data-testid='stCaptionContainer'] code, [data-testid='stMain'] [data-testid='stMarkdownContainer'] p code"))
+  .filter((c) => c.getClientRects().length > 0)
+  .map((c) => [c.innerText, parseFloat(getComputedStyle(c).fontSize), parseFloat(getComputedStyle(c.parentElement).fontSize)])"""
+
+
+def assert_code_spans_read_at_their_text_size(page: Page) -> None:
+    """A token in a caption is at least the caption's size (it was 10.5 px in a 14 px caption); in a
+    paragraph at least 14 px."""
+    small = [(t, c, p) for t, c, p in page.evaluate(_CODE_SIZES_JS) if c < min(p, 14.0) - 0.1]
+    assert small == [], small
+
+
 def expected_narration(weights: np.ndarray, d: int) -> tuple[list[int], list[int], str]:
     """The keys with the most and the least weight (ties: every one) and the most's weight as written."""
     row = np.asarray(weights, dtype=float)
@@ -278,6 +292,7 @@ def test_walk(page_factory, base_url: str, name: str) -> None:  # noqa: ANN001
     wait_for_live(page, 120_000)
     assert_whole(page)
     assert_nothing_clipped(page)
+    assert_code_spans_read_at_their_text_size(page)
     state = WALKS[name](page)
     assert_whole(page)
     if state:
@@ -411,3 +426,34 @@ def test_phone(page_factory, base_url: str, name: str) -> None:  # noqa: ANN001
     assert clipped == [], clipped
     screenshot(page, f"walk_phone_{name}_{lang}")
     assert page.locator(APP_IDLE).count() == 1
+
+
+# --------------------------------------------------------------------------- one rule for rounding
+def test_the_live_views_rounding_is_ui_formats(page_factory) -> None:  # noqa: ANN001
+    """The live view's honestDecimals/fmtHonest (its cells, narration, explanation) write every number
+    as ui.format.honest_decimals/fmt_honest do (tables and sentences): one rule, two languages."""
+    from pathlib import Path
+
+    from attention_core import softmax
+
+    js = (Path(__file__).resolve().parents[2] / "ui" / "live_attention" / "live_attention.js").read_text()
+    src = "\n".join(
+        re.search(rf"^(?:const {name} =.*?;|function {name}\(.*?^}})", js, re.S | re.M).group(0)
+        for name in ("HONEST_LIMIT", "TIE_RTOL", "NEAR_ZERO", "fmt", "honestDecimals", "fmtHonest")
+    )
+    rng = np.random.default_rng(7)
+    cases = []
+    for _ in range(120):
+        n = int(rng.integers(1, 7))
+        row = softmax(rng.normal(scale=4, size=n).round(int(rng.integers(0, 3))), temperature=float(rng.choice([0.05, 1, 5])))
+        vec = rng.normal(scale=float(rng.choice([0.01, 1, 100])), size=n)
+        cases += [(row.tolist(), int(d), True) for d in (0, 2, 4, 8)] + [(vec.tolist(), int(d), False) for d in (0, 4)]
+    page = page_factory()
+    got = page.evaluate(
+        f"(cases) => {{ {src}\n return cases.map(([v, d, distinct]) => {{ const p = honestDecimals(v, d, distinct);"
+        " return [p, v.map((x) => fmtHonest(x, p))]; }); }",
+        cases,
+    )
+    for (values, d, distinct), (p, shown) in zip(cases, got, strict=True):
+        want = honest_decimals(values, d, distinct=distinct)
+        assert (p, shown) == (want, [fmt_honest(x, want) for x in values]), (values, d, distinct)
