@@ -69,6 +69,11 @@ def table_parts(
             start, used = j, 0
         used += w
     parts.append((start, len(cols)))
+    # as many parts, as even as they fit (9 columns: 3 + 3 + 3, not 4 + 4 + 1)
+    per = -(-len(cols) // len(parts))
+    even = [(s, min(s + per, len(cols))) for s in range(0, len(cols), per)]
+    if len(even) == len(parts) and all(sum(widths[s:e]) <= room for s, e in even):
+        return even
     return parts
 
 
@@ -113,8 +118,10 @@ def show_matrix(
             a, rows, cols, parts = a.T, cols, rows, turned
     with st.container(key=key) if key else st.container():  # the key names the table, all its parts
         for start, stop in parts:
-            if len(parts) > 1:
+            if len(parts) > 1 and stop - start > 1:
                 st.caption(t("common.columns_part", first=start + 1, last=stop, total=len(cols)))
+            elif len(parts) > 1:
+                st.caption(t("common.column_part", n=stop, total=len(cols)))
             part = cols[start:stop]
             st.dataframe(
                 matrix_frame(a[:, start:stop], rows, part),

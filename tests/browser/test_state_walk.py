@@ -298,7 +298,8 @@ def test_walk(page_factory, base_url: str, name: str) -> None:  # noqa: ANN001
     if state:
         assert_narration(page, state["weights"], state["cols"], 4, state.get("output"))
     numbers = live_attr(page, "weights")
-    # another lesson, and back: the same whole lesson, the same numbers
+    colours = live(page).first.get_attribute("data-colour-mode")
+    # another lesson, and back: the same whole lesson, the same numbers, the same colour range
     other = "library" if name != "library" else "pooling"
     click_nav(page, locale_text("en", f"nav.{other}"))
     wait_for_live(page, 120_000)
@@ -307,6 +308,7 @@ def test_walk(page_factory, base_url: str, name: str) -> None:  # noqa: ANN001
     wait_until_idle(page, 120_000)
     assert_whole(page)
     assert live_attr(page, "weights") == numbers
+    assert live(page).first.get_attribute("data-colour-mode") == colours
     # Decimal places 0 and 8: never a contradiction, never a cut number
     for d in (0, 8):
         decimals(page, d)

@@ -462,16 +462,25 @@ class LiveView {
       label.querySelector("span").textContent = x["colour_" + input.value];
     }
     if (!this.mode) {
-      // decided once per view: the learner's last choice on this page, else the page's default for
-      // the size it opened with; a longer sentence later never switches it by itself
+      // decided once: the learner's last choice on this page, else the range this tab first showed on
+      // it (a return to the lesson keeps it), else the page's default for the size it opened with; a
+      // longer sentence later never switches it by itself
       let saved = null;
+      let shown = null;
       try {
         saved = localStorage.getItem("attention-lab.colour-mode." + h.id);
+        shown = sessionStorage.getItem("attention-lab.colour-shown." + h.id);
       } catch (err) {
-        saved = null;
+        saved = shown = null;
       }
       this.userMode = MODES.includes(saved);
-      this.mode = this.userMode ? saved : MODES.includes(h.colour_mode) ? h.colour_mode : "fixed";
+      const first = MODES.includes(shown) ? shown : MODES.includes(h.colour_mode) ? h.colour_mode : "fixed";
+      this.mode = this.userMode ? saved : first;
+      try {
+        sessionStorage.setItem("attention-lab.colour-shown." + h.id, this.mode);
+      } catch (err) {
+        /* private mode: decided for this page view */
+      }
     }
     for (const input of this.el.modes.querySelectorAll("input")) input.checked = input.value === this.mode;
     this.el.legendMask.hidden = !this.st.mask;
