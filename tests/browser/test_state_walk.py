@@ -327,7 +327,7 @@ def test_walk(page_factory, base_url: str, name: str) -> None:  # noqa: ANN001
     assert live_attr(page, "weights") == numbers
     top, low, _ = expected_narration(np.array(numbers[0]), 8)
     assert live(page).first.get_attribute("data-narration-top") == str(top).replace(" ", "")
-    screenshot(page, f"walk_{name}_{lang}")
+    screenshot(page, f"walk_{name}_{lang}", full_page=False)  # whole pages: test_lessons_layout.py
 
 
 # --------------------------------------------------------------------------- presentation mode
@@ -426,7 +426,7 @@ def test_phone(page_factory, base_url: str, name: str) -> None:  # noqa: ANN001
         assert grid["cw"] >= 60, grid
     clipped = [c for c in page.evaluate(_CLIPPED_JS) if c[0] != "table"]  # a wide table may scroll on a phone
     assert clipped == [], clipped
-    screenshot(page, f"walk_phone_{name}_{lang}")
+    screenshot(page, f"walk_phone_{name}_{lang}", full_page=False)
     assert page.locator(APP_IDLE).count() == 1
 
 
