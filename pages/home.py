@@ -7,6 +7,7 @@ import streamlit as st
 from attention_core import attention
 from attention_core.errors import AttentionLabError
 from attention_core.presets import LIBRARY
+from ui import present
 from ui.format import fmt_vec
 from ui.i18n import show_error, t
 from ui.lesson import finish, share_bar, start, weights_view
@@ -16,16 +17,19 @@ from ui.nav import LESSONS, PAGES
 SPEC = LESSONS["home"]
 start(SPEC)
 
-st.title(t("home.title"))
-share_bar(SPEC)
-st.write(t("home.intro"))
+# presentation mode: the analogy, the live example, the lessons (with the next one): a stage each
+with present.stage(0):
+    st.title(t("home.title"))
+    if not present.is_on():
+        share_bar(SPEC)
+    st.write(t("home.intro"))
 
-st.header(t("home.analogy_title"))
-cols = st.columns(3)
-for col, part in zip(cols, ("query", "key", "value"), strict=True):
-    with col.container(border=True):
-        st.subheader(t(f"home.{part}_title"))
-        st.write(t(f"home.{part}_text"))
+    st.header(t("home.analogy_title"))
+    cols = st.columns(3)
+    for col, part in zip(cols, ("query", "key", "value"), strict=True):
+        with col.container(border=True):
+            st.subheader(t(f"home.{part}_title"))
+            st.write(t(f"home.{part}_text"))
 
 
 @st.fragment
@@ -47,10 +51,12 @@ def live_example() -> None:
     )
 
 
-live_example()
+with present.stage(1):
+    live_example()
 
-st.header(t("home.lessons_title"))
-for page in PAGES[1:]:
-    st.page_link(page.path, label=t(page.title_key), icon=page.icon)
-    st.caption(t(page.summary_key))
+with present.stage(2):
+    st.header(t("home.lessons_title"))
+    for page in PAGES[1:]:
+        st.page_link(page.path, label=t(page.title_key), icon=page.icon)
+        st.caption(t(page.summary_key))
 finish(SPEC)

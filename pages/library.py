@@ -11,11 +11,13 @@ import streamlit as st
 
 from attention_core import AttentionResult, contributions
 from attention_core.presets import LIBRARY
-from ui.format import fmt, fmt_vec, md_code
+from ui import present
+from ui.format import fmt, fmt_vec, fmt_weight, md_code, ties
 from ui.i18n import t
 from ui.lesson import (
     finish,
     largest_share,
+    name_list,
     opening,
     output_card,
     qkv_inputs,
@@ -31,6 +33,7 @@ from ui.nav import LESSONS
 
 SPEC = LESSONS["library"]
 start(SPEC)
+CONCLUSION = 5  # presentation mode's last stage: "what the numbers say" and the notebook badge
 
 NOTEBOOK_CODE = """\
 define_query = torch.tensor([[1.0, 0.0, 1.0]])  # 고양이에 대한 책을 찾고 싶어요
@@ -79,13 +82,16 @@ def scores_step(r: AttentionResult, books: list[str]) -> None:
     """Step 1: one score per book, the largest one's dot product written out."""
     s = r.scores[0]
     best = int(np.argmax(s))
+    tied = ties(s, s[best])
+    key = "library.scores_explain" if len(tied) == 1 else "library.scores_explain_tie"
+    names = name_list([md_code(books[i]) for i in tied])
     with step_card(
         1,
         t("library.scores_title"),
         r"s_i = q \cdot k_i = \sum_{j=1}^{d_k} q_j \, k_{i,j}",
-        t("library.scores_explain", best=md_code(books[best]), score=fmt(s[best]), scores=fmt_vec(s)),
+        t(key, best=names, score=fmt(s[best]), scores=fmt_vec(s)),
     ):
-        show_matrix(r.scores, [request_label()], books)
+        show_matrix(r.scores, [request_label()], books, key=SPEC.key("scores_table"))
         with st.expander(t("library.dot_caption"), icon=":material/calculate:"):
             st.latex(dot_product_latex(r.q[0], r.k[best], best))
 
@@ -106,7 +112,8 @@ def scaling_step(r: AttentionResult, books: list[str], scale: bool) -> None:
     formula = r"z_i = \frac{s_i}{\sqrt{d_k}\; T}" if scale else r"z_i = \frac{s_i}{T}"
     with step_card(2, t("library.scale_title"), formula, explain), show_numbers():
         row = t("library.scaled_row") if scale else t("library.unscaled_row")
-        show_matrix(np.vstack([r.scaled[0], r.logits[0]]), [row, t("library.logits_row")], books)
+        rows = [row, t("library.logits_row")]
+        show_matrix(np.vstack([r.scaled[0], r.logits[0]]), rows, books, key=SPEC.key("scaled_table"))
 
 
 def weights_step(r: AttentionResult, v: np.ndarray | None, books: list[str], scale: bool) -> None:
@@ -123,19 +130,25 @@ def lesson_text(r: AttentionResult, v: np.ndarray, books: list[str]) -> None:
     supplies most of the output, which differ when a book's contents are larger numbers."""
     w = r.weights[0]
     top_w = int(np.argmax(w))
+    tied = ties(w, w[top_w])
+    best, weight = name_list([md_code(books[i]) for i in tied]), fmt_weight(w[top_w], w)
     top, percent = largest_share(contributions(w, v))
     st.subheader(t("library.lesson_title"))
-    others = ", ".join(f"{md_code(books[i])} {fmt(w[i])}" for i in range(len(w)) if i != top_w)
-    st.markdown(t("library.lesson_weights", best=md_code(books[top_w]), weight=fmt(w[top_w]), others=others or "—"))
-    if top == top_w:
+    others = ", ".join(f"{md_code(books[i])} {fmt_weight(w[i], w)}" for i in range(len(w)) if i not in tied)
+    if len(tied) == len(w):
+        st.markdown(t("library.lesson_weights_even", weight=weight))
+    else:
+        key = "library.lesson_weights" if len(tied) == 1 else "library.lesson_weights_tie"
+        st.markdown(t(key, best=best, weight=weight, others=others))
+    if top in tied:
         st.markdown(
             t("library.lesson_output", output=fmt_vec(r.output), top=md_code(books[top]), value=fmt_vec(v[top]))
         )
     else:
         differs = t(
-            "library.lesson_output_differs",
-            best=md_code(books[top_w]),
-            weight=fmt(w[top_w]),
+            "library.lesson_output_differs" if len(tied) == 1 else "library.lesson_output_differs_tie",
+            best=best,
+            weight=weight,
             top=md_code(books[top]),
             percent=fmt(percent, 1),
             value=fmt_vec(v[top]),
@@ -147,8 +160,8 @@ def notebook(r: AttentionResult, v: np.ndarray | None) -> None:
     """The notebook's words, code and printout (in the "compare with the notebook" expander)."""
     st.caption(t("library.notebook_words", request=LIBRARY.query_label, books="; ".join(LIBRARY.book_labels)))
     st.caption(t("library.notebook_code"))
-    st.code(NOTEBOOK_CODE, language="python")
-    st.code(NOTEBOOK_PRINTOUT, language="text")
+    st.code(NOTEBOOK_CODE, language="python", wrap_lines=True)
+    st.code(NOTEBOOK_PRINTOUT, language="text", wrap_lines=True)
 
 
 def steps(r: AttentionResult, v: np.ndarray | None, scale: bool) -> None:
@@ -159,7 +172,8 @@ def steps(r: AttentionResult, v: np.ndarray | None, scale: bool) -> None:
     weights_step(r, v, books, scale)
     output_card(4, SPEC, r, v, books, formula=r"o = \sum_i w_i \, v_i", label_name=t("library.book"))
     if v is not None:
-        lesson_text(r, v, books)
+        with present.stage(CONCLUSION):  # the conclusion: its own last stage of presentation mode
+            lesson_text(r, v, books)
 
 
 # --------------------------------------------------------------------------- the page
@@ -177,5 +191,5 @@ with controls:
         help=t("library.editor_help"),
     )
 with lesson:
-    qkv_live(SPEC, LIBRARY, *inputs, steps=steps, details=notebook)
+    qkv_live(SPEC, LIBRARY, *inputs, steps=steps, details=notebook, scale_stage=2, badge_stage=CONCLUSION)
 finish(SPEC)

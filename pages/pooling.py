@@ -9,8 +9,10 @@ from attention_core import PoolingResult, attention_pooling
 from attention_core.errors import AttentionLabError
 from attention_core.limits import SEED_LIMIT
 from attention_core.presets import POOLING
+from ui import present
+from ui.editors import sized_shape
 from ui.figures import contributions_chart
-from ui.format import dim_labels, fmt, fmt_vec
+from ui.format import dim_labels, fmt, fmt_vec, fmt_weight, ties
 from ui.i18n import show_error, t
 from ui.lesson import (
     bound,
@@ -22,6 +24,7 @@ from ui.lesson import (
     show_matrix,
     start,
     step_card,
+    tied_names,
     token_label,
     weighted_terms,
     workbench,
@@ -32,6 +35,7 @@ from ui.nav import LESSONS
 
 SPEC = LESSONS["pooling"]
 start(SPEC)
+CONCLUSION = 4  # presentation mode's last stage: pooling versus self-attention, and the notebook badge
 
 W_MIN, W_MAX = -3.0, 3.0
 SLIDER_STEP = 0.01  # dragging; the number box next to each slider takes exact values
@@ -53,8 +57,8 @@ def w_number_key(i: int) -> str:
 
 
 def n_features() -> int:
-    """Width of X, i.e. the number of components of w (the size input of the X editor)."""
-    return int(st.session_state.get(SPEC.key("x_cols"), len(POOLING.w)))
+    """Width of X, i.e. the number of components of w (the X editor's matrix, whatever its size inputs hold)."""
+    return sized_shape(SPEC.key("x"), np.shape(POOLING.x))[1]
 
 
 def random_w(seed: int, d: int) -> np.ndarray:
@@ -149,16 +153,21 @@ def weight_controls(d: int) -> np.ndarray:
 def scores_step(r: PoolingResult, labels: list[str]) -> None:
     """Step 1: one score per token, x_i · w."""
     s = r.scores
-    hi, lo = int(np.argmax(s)), int(np.argmin(s))
-    explain = t("pool.scores_explain", top=labels[hi], top_s=fmt(s[hi]), low=labels[lo], low_s=fmt(s[lo]))
+    hi, lo = float(s.max()), float(s.min())
+    if len(ties(s, lo)) == len(s):
+        explain = t("pool.scores_explain_even", top_s=fmt(hi))
+    else:
+        top, low = tied_names(s, labels, hi), tied_names(s, labels, lo)
+        explain = t("pool.scores_explain", top=top, top_s=fmt(hi), low=low, low_s=fmt(lo))
     with step_card(1, t("pool.step_scores"), r"s_i = x_i \cdot w \qquad s = X w", explain):
         show_matrix(s[:, np.newaxis], labels, [t("common.score")], key="pool_scores")
 
 
 def weights_step(r: PoolingResult, x: np.ndarray, w: np.ndarray, labels: list[str], temperature: float) -> None:
     """Step 2: the softmax weights (the live view: w is its one query, the tokens its keys)."""
-    hi = int(np.argmax(r.scores))
-    explain = t("pool.weights_explain", top=labels[hi], top_w=fmt(r.weights[hi]), temp=fmt(temperature, 2))
+    a = r.weights
+    top = tied_names(a, labels, float(a.max()))
+    explain = t("pool.weights_explain", top=top, top_w=fmt_weight(a.max(), a), temp=fmt(temperature, 2))
     formula = r"a = \mathrm{softmax}\!\left(\frac{s}{T}\right), \qquad \sum_i a_i = 1"
     with step_card(2, t("pool.step_weights"), formula, explain):
         view = AttentionView(
@@ -170,10 +179,11 @@ def weights_step(r: PoolingResult, x: np.ndarray, w: np.ndarray, labels: list[st
             cols=labels,
             row_title=t("pool.w_title"),
             col_title=t("common.token"),
+            output_line=t("pool.live_output", output="{output}"),  # the context vector c, not "output of w"
         )
         live_view(SPEC, view)
         with st.expander(t("live.weights_table")):
-            show_matrix(r.weights[:, np.newaxis], labels, [t("common.weight")], key="pool_weights_table")
+            show_matrix(r.weights[:, np.newaxis], labels, [t("common.weight")], key="pool_weights_table", weights=True)
 
 
 def context_step(r: PoolingResult, labels: list[str]) -> None:
@@ -197,7 +207,7 @@ def context_step(r: PoolingResult, labels: list[str]) -> None:
 
 def versus_self_attention(n: int, d: int) -> None:
     """Pooling makes one vector; self-attention one per token."""
-    with st.container(border=True):
+    with present.stage(CONCLUSION), st.container(border=True):
         st.markdown(f"**{t('pool.vs_title')}**")
         lines = [t("pool.vs_self", n=n, d=d), t("pool.vs_pool", n=n, d=d), t("pool.vs_w")]
         st.markdown("\n".join("- " + line for line in lines))
@@ -230,7 +240,8 @@ def live() -> None:
         except AttentionLabError as exc:
             show_error(exc)
             return
-        notebook_badge(POOLING.is_input(x, w, temperature=temperature), details=printout)
+        with present.stage(CONCLUSION, "badge"):
+            notebook_badge(POOLING.is_input(x, w, temperature=temperature), details=printout)
         labels = [token_label(SPEC, i) for i in range(x.shape[0])]
         scores_step(r, labels)
         weights_step(r, x, w, labels, temperature)

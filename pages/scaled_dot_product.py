@@ -11,7 +11,7 @@ import streamlit as st
 
 from attention_core import AttentionResult, attention
 from attention_core.presets import SCALED_DOT_PRODUCT
-from ui.format import fmt, fmt_vec, md_code
+from ui.format import fmt, fmt_vec, fmt_weights, md_code
 from ui.i18n import t
 from ui.lesson import (
     finish,
@@ -23,6 +23,7 @@ from ui.lesson import (
     show_numbers,
     start,
     step_card,
+    tied_names,
     weights_view,
     workbench,
 )
@@ -91,18 +92,16 @@ def dk_step(r: AttentionResult, scale: bool) -> None:
         else t("scaled_dot_product.dk_explain_off", d_k=r.d_k)
     )
     with step_card(1, t("scaled_dot_product.dk_title"), rf"d_k = {r.d_k}, \qquad \sqrt{{d_k}} = {sqrt_dk}", explain):
-        st.code("d_k = key.shape[-1]  # dimension of key", language="python")
+        st.code("d_k = key.shape[-1]  # dimension of key", language="python", wrap_lines=True)
 
 
 def scores_step(r: AttentionResult, query_rows: list[str], key_rows: list[str]) -> None:
     """Step 2: the raw scores Q·Kᵀ."""
     s = r.scores[0]
-    best = int(np.argmax(s))
-    explain = t(
-        "scaled_dot_product.scores_explain", best=md_code(key_rows[best]), score=fmt(s[best]), scores=fmt_vec(s)
-    )
+    best = tied_names(s, [md_code(k) for k in key_rows], float(s.max()))
+    explain = t("scaled_dot_product.scores_explain", best=best, score=fmt(s.max()), scores=fmt_vec(s))
     with step_card(2, t("scaled_dot_product.scores_title"), r"S = Q K^\top, \qquad s_i = q \cdot k_i", explain):
-        st.code("np.dot(query, key.T)", language="python")
+        st.code("np.dot(query, key.T)", language="python", wrap_lines=True)
         show_matrix(r.scores, query_rows, key_rows)
 
 
@@ -121,7 +120,7 @@ def scaled_step(r: AttentionResult, key_rows: list[str], scale: bool) -> None:
         explain = t("scaled_dot_product.scaled_explain_off", temperature=t_shown, logits=fmt_vec(r.logits))
     formula = r"Z = \frac{Q K^\top}{\sqrt{d_k}\; T}" if scale else r"Z = \frac{Q K^\top}{T}"
     with step_card(3, t("scaled_dot_product.scaled_title"), formula, explain):
-        st.code(scores_line(scale, r.temperature), language="python")
+        st.code(scores_line(scale, r.temperature), language="python", wrap_lines=True)
         row = t("scaled_dot_product.scaled_row") if scale else t("scaled_dot_product.unscaled_row")
         with show_numbers():
             show_matrix(np.vstack([r.scaled[0], r.logits[0]]), [row, t("scaled_dot_product.logits_row")], key_rows)
@@ -135,12 +134,13 @@ def weights_step(r: AttentionResult, v: np.ndarray | None, rows: tuple[list[str]
         st.code(
             "attention_weights = np.exp(scores) / np.sum(np.exp(scores), axis=-1, keepdims=True)",
             language="python",
+            wrap_lines=True,  # whole, "axis=-1" included, at any width
         )
         axes = (t("common.query"), t("common.key"))
         weights_view(SPEC, r, query_rows, key_rows, values=v, scale=scale, row_title=axes[0], col_title=axes[1])
         other = attention(r.q, r.k, r.v, scale=not scale, temperature=r.temperature)
         compare = "scaled_dot_product.weights_compare_on" if scale else "scaled_dot_product.weights_compare_off"
-        st.caption(t(compare, other=fmt_vec(other.weights)))
+        st.caption(t(compare, other=fmt_weights(other.weights)))
 
 
 def steps(r: AttentionResult, v: np.ndarray | None, scale: bool) -> None:
@@ -165,9 +165,9 @@ def steps(r: AttentionResult, v: np.ndarray | None, scale: bool) -> None:
 def notebook(r: AttentionResult, v: np.ndarray | None) -> None:
     """The notebook's function and printout beside this page's numbers (the "compare" expander)."""
     st.caption(t("scaled_dot_product.code_caption"))
-    st.code(NOTEBOOK_FUNCTION, language="python")
+    st.code(NOTEBOOK_FUNCTION, language="python", wrap_lines=True)
     st.caption(t("scaled_dot_product.printed_title"))
-    st.code(NOTEBOOK_PRINTOUT, language="text")
+    st.code(NOTEBOOK_PRINTOUT, language="text", wrap_lines=True)
     if v is not None:
         weights = fmt_vec(r.weights[0], 8)
         st.caption(t("scaled_dot_product.page_numbers", weights=weights, output=fmt_vec(r.output, 8)))
@@ -192,5 +192,5 @@ with controls:
         help=t("scaled_dot_product.editor_help"),
     )
 with lesson:
-    qkv_live(SPEC, P, *inputs, steps=steps, details=notebook)
+    qkv_live(SPEC, P, *inputs, steps=steps, details=notebook, scale_stage=3, badge_stage=5)
 finish(SPEC)

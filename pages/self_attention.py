@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import streamlit as st
 
 from attention_core import AttentionResult, self_attention
 from attention_core.errors import AttentionLabError
 from attention_core.presets import SELF_ATTENTION_3X3, SELF_ATTENTION_5X4, SelfAttentionPreset
+from ui import present
 from ui.editors import load_matrix
-from ui.format import dim_labels, fmt, fmt_vec
+from ui.format import dim_labels, fmt, fmt_vec, fmt_weight, fmt_weights, ties
 from ui.i18n import show_error, t
 from ui.lesson import (
     bound,
@@ -23,6 +22,7 @@ from ui.lesson import (
     show_matrix,
     start,
     step_card,
+    tied_names,
     token_label,
     weighted_terms,
     weights_view,
@@ -34,16 +34,11 @@ from ui.nav import LESSONS
 
 SPEC = LESSONS["self_attention"]
 start(SPEC)
+CONCLUSION = 5  # presentation mode's last stage: why the weights are n × n, and the notebook badge
 
 PRESETS: dict[str, SelfAttentionPreset] = {"3x3": SELF_ATTENTION_3X3, "5x4": SELF_ATTENTION_5X4}
 #: Language-neutral labels (a format_func must not depend on the session).
 PRESET_LABELS = {"3x3": "3×3", "5x4": "5×4"}
-
-
-def ties(row: np.ndarray, labels: list[str], pick: Callable[[np.ndarray], float]) -> str:
-    """The labels whose value equals ``pick(row)`` (e.g. every token tied for the largest weight)."""
-    best = pick(row)
-    return ", ".join(lab for v, lab in zip(row, labels, strict=True) if np.isclose(v, best, rtol=1e-12, atol=0.0))
 
 
 def _load_preset() -> None:
@@ -61,9 +56,9 @@ def printout(preset: SelfAttentionPreset) -> None:
     with st.expander(t("self.printout_title")):
         st.caption(t("self.printout_caption"))
         st.text(t("self.printout_weights"))
-        st.code(_printout(preset.printed["weights"]), language=None)
+        st.code(_printout(preset.printed["weights"]), language=None, wrap_lines=True)
         st.text(t("self.printout_output"))
-        st.code(_printout(preset.printed["output"]), language=None)
+        st.code(_printout(preset.printed["output"]), language=None, wrap_lines=True)
 
 
 # ----------------------------------------------------------------------------- the steps
@@ -71,8 +66,10 @@ def scores_step(r: AttentionResult, labels: list[str]) -> None:
     """Step 1: S = X·Xᵀ, and how the first token scores itself against its best other match."""
     s, n = r.scores, len(labels)
     if n > 1:
-        j = int(np.argmax(np.where(np.arange(n) == 0, -np.inf, s[0])))
-        explain = t("self.scores_explain", a=labels[0], b=labels[j], self_score=fmt(s[0, 0]), score=fmt(s[0, j]))
+        others = s[0, 1:]
+        best = float(others.max())
+        b = tied_names(others, labels[1:], best)
+        explain = t("self.scores_explain", a=labels[0], b=b, self_score=fmt(s[0, 0]), score=fmt(best))
     else:
         explain = t("self.scores_explain_one", a=labels[0], self_score=fmt(s[0, 0]))
     with step_card(1, t("self.step_scores"), r"S = Q K^\top = X X^\top", explain):
@@ -101,15 +98,19 @@ def scaled_step(r: AttentionResult, labels: list[str], scale: bool) -> None:
 
 def weights_step(r: AttentionResult, labels: list[str], scale: bool) -> None:
     """Step 3: the weights, row by row (the live view)."""
-    w = r.weights
-    explain = t(
-        "self.weights_explain",
-        a=labels[0],
-        top=ties(w[0], labels, np.max),
-        top_w=fmt(w[0].max()),
-        low=ties(w[0], labels, np.min),
-        low_w=fmt(w[0].min()),
-    )
+    w = r.weights[0]
+    top, low = float(w.max()), float(w.min())
+    if len(ties(w, low)) == len(w):  # every token the same weight
+        explain = t("self.weights_explain_even", a=labels[0], top_w=fmt_weight(top, w))
+    else:
+        explain = t(
+            "self.weights_explain",
+            a=labels[0],
+            top=tied_names(w, labels, top),
+            top_w=fmt_weight(top, w),
+            low=tied_names(w, labels, low),
+            low_w=fmt_weight(low, w),
+        )
     with step_card(3, t("self.step_weights"), r"A = \mathrm{softmax}_{\text{row}}(\tilde S)", explain):
         axes = (t("common.queries"), t("common.keys"))
         weights_view(SPEC, r, labels, labels, values=r.v, scale=scale, row_title=axes[0], col_title=axes[1])
@@ -123,10 +124,10 @@ def why_n_by_n(r: AttentionResult, labels: list[str]) -> None:
         t("self.why_qkv", n=n, d=d),
         t("self.why_scores", n=n, d=d),
         t("self.why_weights", n=n, d=d),
-        t("self.why_row", a=labels[0], row=fmt_vec(r.weights[0]), n=n),
+        t("self.why_row", a=labels[0], row=fmt_weights(r.weights[0]), n=n),
         t("self.why_output", n=n, d=d),
     ]
-    with st.container(border=True):
+    with present.stage(CONCLUSION), st.container(border=True):
         st.markdown(f"**{t('self.why_title', n=n)}**")
         st.markdown("\n".join("- " + line for line in lines))
 
@@ -141,8 +142,11 @@ def output_step(r: AttentionResult, labels: list[str]) -> None:
 
 @st.fragment
 def live(x: np.ndarray | None, preset: SelfAttentionPreset) -> None:
-    """Scaling switch and the four steps; the live view's temperature reruns this once per gesture."""
-    scale = scale_toggle(SPEC, note=t("self.scale_note"))
+    """Scaling switch and the four steps; the live view's temperature reruns this once per gesture.
+    In presentation mode the switch goes with step 2 (what it scales), and why the weights are n × n
+    closes the lesson with the notebook badge."""
+    with present.stage(2, "scale"):
+        scale = scale_toggle(SPEC, note=t("self.scale_note"))
     if x is None:
         st.info(t("self.fix_above"))
         return
@@ -152,7 +156,8 @@ def live(x: np.ndarray | None, preset: SelfAttentionPreset) -> None:
     except AttentionLabError as exc:
         show_error(exc)
         return
-    notebook_badge(preset.is_input(x, scale=scale, temperature=temperature), details=lambda: printout(preset))
+    with present.stage(CONCLUSION, "badge"):
+        notebook_badge(preset.is_input(x, scale=scale, temperature=temperature), details=lambda: printout(preset))
     labels = [token_label(SPEC, i) for i in range(x.shape[0])]
     scores_step(r, labels)
     scaled_step(r, labels, scale)

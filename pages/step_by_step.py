@@ -28,6 +28,7 @@ from attention_core.embeddings import RandomTables
 from attention_core.errors import AttentionLabError, LimitError
 from attention_core.limits import MAX_HEADS, MAX_MODEL_DIM, MAX_SEQUENCE_TOKENS, SEED_LIMIT
 from attention_core.presets import STEP_BY_STEP
+from ui import present
 from ui.editors import matrix_editor, reset_editor
 from ui.format import dim_labels, fmt, fmt_vec, md_code, unique_labels
 from ui.i18n import error_text, show_error, t
@@ -252,9 +253,11 @@ def first_pair(n: int) -> tuple[int, int]:
 
 @st.fragment
 def score_steps(live: Live | None) -> None:
-    """Heads and scaling, then step 3; the softmax fragment below it reruns with it."""
-    c_heads, c_scale = st.columns(2, vertical_alignment="bottom")
-    c_head = st.container()
+    """Heads and scaling, then step 3; the softmax fragment below it reruns with it. In presentation
+    mode the heads and the switch belong to step 3's stage (the scores they change)."""
+    with present.stage(3, "opts"):
+        c_heads, c_scale = st.columns(2, vertical_alignment="bottom")
+        c_head = st.container()
     help_heads = t("sbs.heads_help", limit=MAX_HEADS)
     h = int(c_heads.number_input(t("sbs.heads"), step=1, **bound(SPEC, "heads"), help=help_heads, persist_state=KEEP))
     with c_scale:
@@ -275,7 +278,11 @@ def score_steps(live: Live | None) -> None:
         if h > 1:  # the options are the head numbers: language-neutral, a language switch keeps the choice
             options = list(range(1, h + 1))
             radio = c_head.radio(
-                t("sbs.head_select"), options=options, horizontal=True, **bound(SPEC, "head", default_as=None)
+                t("sbs.head_select"),
+                options=options,
+                horizontal=True,
+                **bound(SPEC, "head", default_as=None),
+                persist_state=KEEP,
             )
             head = int(radio) - 1
         attn = Attn(live, h, scale, head)
@@ -315,8 +322,10 @@ def step3(live: Live, res: AttentionResult, h: int, head: int, scale: bool) -> N
 
 @st.fragment
 def softmax_steps(a: Attn | None) -> None:
-    """Causal mask, then steps 4 and 5: the live view's temperature reruns only this, once per gesture."""
-    causal = st.toggle(t("sbs.causal"), **bound(SPEC, "causal"), help=t("sbs.causal_help"), persist_state=KEEP)
+    """Causal mask, then steps 4 and 5: the live view's temperature reruns only this, once per gesture.
+    In presentation mode the mask belongs to step 4 (the weights it hides), the badge to step 5."""
+    with present.stage(4, "mask"):
+        causal = st.toggle(t("sbs.causal"), **bound(SPEC, "causal"), help=t("sbs.causal_help"), persist_state=KEEP)
     if a is None:
         return
     temperature = current_temperature(SPEC.temperature_key)
@@ -328,7 +337,8 @@ def softmax_steps(a: Attn | None) -> None:
         show_error(exc)
         return
     notebook = live.matches and h == 1 and a.scale == P.scale and not causal and TEMPERATURE.is_default(temperature)
-    notebook_badge(notebook, details=lambda: st.caption(t("sbs.notebook_terms")))
+    with present.stage(5, "badge"):
+        notebook_badge(notebook, details=lambda: st.caption(t("sbs.notebook_terms")))
     step4(live, r.heads[head], a, causal)
     step5(live, r.output, h)
 
@@ -344,6 +354,10 @@ def step4(live: Live, res: AttentionResult, a: Attn, causal: bool) -> None:
             st.caption(t("sbs.weights_heatmap") + f" · {t('sbs.head_n', n=a.head + 1)}")
         axes = (t("common.query"), t("common.key"))
         labels = live.labels
+        d_k = res.d_k
+        span = {"n": a.head + 1, "start": a.head * d_k + 1, "end": (a.head + 1) * d_k}
+        # with heads, the view's output is the shown head's (d_k numbers), not step 5's whole row
+        line = t("sbs.live_output_head", **span, row="{row}", output="{output}") if a.heads > 1 else None
         weights_view(
             SPEC,
             res,
@@ -355,13 +369,14 @@ def step4(live: Live, res: AttentionResult, a: Attn, causal: bool) -> None:
             col_title=axes[1],
             focus_row=qi,
             table=False,
+            output_line=line,
         )
         if causal:
             st.caption(t("sbs.masked_note"))
         # on demand: a 128×128 table on every slider move would cost more than everything else here
-        if st.toggle(t("sbs.weights_table"), key="sbs_weights_table"):
+        if st.toggle(t("sbs.weights_table"), key="sbs_weights_table", persist_state=KEEP):
             with boxed("weights"):
-                show_matrix(res.weights, labels, labels)
+                show_matrix(res.weights, labels, labels, weights=True)
 
 
 def step5(live: Live, output: np.ndarray, h: int) -> None:
@@ -379,8 +394,18 @@ def step5(live: Live, output: np.ndarray, h: int) -> None:
             show_matrix(output, live.labels, dim_labels(output.shape[1]))
 
 
+def intro() -> str:
+    """The lesson's first sentence names the sentence the steps are about now (user text as a code span)."""
+    sentence = str(st.session_state.get(SPEC.key("sentence")) or "")
+    tokens = tokenize(sentence)
+    if not tokens:
+        return t("sbs.intro_empty")
+    shown = md_code(" ".join(tokens), 60)
+    return t("sbs.intro" if tokens == tokenize(P.sentence) else "sbs.intro_own", sentence=shown)
+
+
 # --------------------------------------------------------------------------- the page
-opening(SPEC, t("sbs.title"), t("sbs.intro"))
+opening(SPEC, t("sbs.title"), intro())
 controls, lesson = workbench()
 with controls:
     tokens, seed, dim, tables = inputs()

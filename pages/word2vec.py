@@ -28,7 +28,7 @@ with controls:  # the sentences and the training beside what they make
         st.caption(t("w2v.not_reproducible"))
 with lesson:
     if model is not None:
-        space_section(model)
+        space_section(model, corpus)
         attention_lab(model, corpus)
     else:
         st.info(t("w2v.no_model"), icon="ℹ️")

@@ -10,7 +10,7 @@ import pytest
 
 from attention_core.presets import LIBRARY
 from tests.apptest_helpers import figures, open_page
-from ui.format import number_columns
+from ui.format import honest_decimals, number_columns
 from ui.i18n import catalog
 from ui.nav import LESSONS, PAGES
 
@@ -105,22 +105,34 @@ def test_table_columns_are_wide_enough_for_every_decimal(d: int) -> None:
         assert config[col]["type_config"]["format"] == f"%.{d}f"
 
 
-def test_a_long_header_does_not_widen_its_column_and_hovers_its_full_name() -> None:
-    name = "Book 2: animals in general"
-    config = number_columns(["d1", name], 4, values=np.array([[1.0, 2.0]]))
-    assert config[name]["width"] <= 130
-    assert config[name]["help"] == f"`{name}`"  # the tooltip is markdown: the label as a code span (issue 19)
+def test_a_long_header_gets_a_column_wide_enough_for_it() -> None:
+    """The grid cuts a header wider than its column ("Book 2: animals in gen…", issue 20): a column is
+    as wide as its whole name (Chromium draws these 165 and 134 px wide, semi-bold 14 px, 8.5 px padding)."""
+    name, korean = "Book 2: animals in general", "책 2: 동물 일반 관련 책"
+    config = number_columns(["d1", name, korean], 4, values=np.array([[1.0, 2.0, 3.0]]))
+    assert config[name]["width"] >= 165 + 17
+    assert config[korean]["width"] >= 134 + 17
+    assert not config[name].get("help"), "a label never becomes a markdown tooltip (issue 19)"
     assert not config["d1"].get("help")
 
 
 @pytest.mark.parametrize("d", [0, 8])
 def test_decimals_reach_every_table(d: int) -> None:
+    """Every table follows Decimal places, made honest (ui.format.honest_decimals): at 8 exactly 8; at 0,
+    as many as keep each number's first significant digit (the step's numbers are below 1 and above)."""
     at = open_page("step_by_step", run=False)
     at.session_state["decimals"] = d
     at.run()
     assert not at.exception
-    config = [df.proto.columns for df in at.dataframe if df.proto.editing_mode == 0]
-    assert config and all(f'"%.{d}f"' in c for c in config if "NumberColumn" in c or "format" in c)
+    shown = [df for df in at.dataframe if df.proto.editing_mode == 0 and "format" in df.proto.columns]
+    assert shown
+    for df in shown:
+        numbers = df.value.select_dtypes("number").to_numpy()
+        assert f'"%.{honest_decimals(numbers, d)}f"' in df.proto.columns
+    if d == 8:
+        assert all('"%.8f"' in df.proto.columns for df in shown)
+    else:
+        assert any('"%.0f"' not in df.proto.columns for df in shown)  # 0.3745 is not "0"
 
 
 # --------------------------------------------------------------------------- next lesson, presentation

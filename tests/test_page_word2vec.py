@@ -319,11 +319,12 @@ def test_query_word_not_in_vocabulary() -> None:
     assert "`zebra` is not in the vocabulary" in messages(at)
     assert at.selectbox(key="w2v_query").value == "fox"
 
-    # Editing the text so that the query word disappears: a message, then another word.
+    # Editing the text so that the query word disappears: a message, then another word: a word worth
+    # watching (ui.word2vec.space.watch_words), not "the"
     at.text_area(key="w2v_text").input("the hare leaps over the dog").run()
     assert not at.exception
     assert "`fox` is not in the vocabulary" in messages(at)
-    assert at.selectbox(key="w2v_query").value == "the"
+    assert at.selectbox(key="w2v_query").value in {"hare", "leaps", "dog"}  # gensim's order of equal counts
 
 
 def test_one_word_sentences_and_one_key() -> None:

@@ -7,9 +7,14 @@ Session keys, for an editor called ``key``:
 - ``{key}__text``: the text box; ``{key}__text_base`` the matrix a valid text put in the grid;
   ``{key}__synced`` the numbers the text box last agreed with.
 - ``{key}__value``: the last valid matrix it returned (what a link or an export carries);
-  ``{key}__load``: a matrix to start from at its next draw (:func:`queue_matrix`, e.g. from a link).
-- :func:`sized_matrix_editor` adds ``{key}_rows``, ``{key}_cols`` (size inputs), ``{key}_reset``,
-  ``{key}__base`` (the matrix it starts from) and ``{key}__last`` (the last valid edit).
+  ``{key}__load``: a matrix to start from at its next draw (:func:`queue_matrix`, e.g. from a link);
+  ``{key}__grid``: the grid's widget key at its last draw, the numbers it started from and the
+  numbers it held. A grid's edits are widget state, which Streamlit drops after a run that does not
+  draw it (a visit to another lesson): the same grid, from the same numbers, then starts over from
+  what it held (:func:`_matrix_input`).
+- :func:`sized_matrix_editor` adds ``{key}_rows``, ``{key}_cols`` (size inputs, kept across pages and
+  always set from the matrix's shape before they are drawn), ``{key}_reset``, ``{key}__base`` (the
+  matrix it starts from) and ``{key}__last`` (the last valid edit); :func:`sized_shape` reads the size.
 - :func:`qkv_editors` makes ``{key}_q``, ``{key}_k``, ``{key}_v`` and the button ``{key}_reset``.
 
 An editor's return value is never fed back in as its data (that would lose every second edit).
@@ -28,7 +33,8 @@ from attention_core.errors import AttentionLabError
 from attention_core.limits import MAX_MATRIX_SIZE
 from attention_core.matrix_text import format_matrix, parse_matrix
 
-from .format import decimals, dim_labels, matrix_frame, md_code, number_columns, shorten
+from . import present
+from .format import column_widths, decimals, dim_labels, label_width, matrix_frame, md_code, number_columns, shorten
 from .i18n import show_error, t
 from .values import check_text
 
@@ -91,7 +97,8 @@ def matrix_editor(
             matrix_frame(data, rows, cols),
             key=widget_key,
             num_rows="fixed",
-            column_config=number_columns(cols, max(decimals(), 2), help, values=data),  # st.data_editor has no help=
+            # st.data_editor has no help=: it is on the columns
+            column_config=number_columns(cols, editor_decimals(data, rows, cols), help, values=data),
         )
 
     return _matrix_input(key, shape_sig, a, grid, rows, cols, name=name)
@@ -176,10 +183,26 @@ def _matrix_input(
         st.session_state[f"{key}__text_base"] = (sig, pending)
     override = st.session_state.get(f"{key}__text_base")
     data = override[1] if override is not None and override[0] == sig and override[1].shape == shape else default
-    edited = grid(data, f"{key}__{sig}__v{editor_version(key)}")
+    widget_key = f"{key}__{sig}__v{editor_version(key)}"
+    last = st.session_state.get(f"{key}__grid")
+    if (
+        last is not None
+        and last[0] == widget_key
+        and widget_key not in st.session_state
+        and np.array_equal(last[1], data)
+        and not np.array_equal(last[2], data)
+    ):
+        # the same grid, from the same numbers, was not drawn in the last run (another lesson was
+        # open): Streamlit dropped its edits; it starts over, under a new key, from what it held
+        _restart_grid(key)
+        data = last[2]
+        st.session_state[f"{key}__text_base"] = (sig, data)
+        widget_key = f"{key}__{sig}__v{editor_version(key)}"
+    edited = grid(data, widget_key)
     values = _grid_check(edited, rows, cols, name)
     if values is not None:
         st.session_state[f"{key}__value"] = values
+        st.session_state[f"{key}__grid"] = (widget_key, data, values)
     if max(shape) > MAX_MATRIX_SIZE:
         return values  # a large matrix: the grid only (its text would be too long to read)
 
@@ -218,6 +241,48 @@ def _matrix_input(
     return None if problem is not None else values
 
 
+#: The widest an editor in a lesson's controls column may be: that column at 1400 px with the sidebar
+#: open (392 px measured; on a phone the grid scrolls).
+EDITOR_PX = 385
+#: The same at 1280 × 720 in presentation mode, in the grid's own pixels (grids are zoomed 1.35 ×).
+PRESENT_EDITOR_PX = 340
+#: The row labels' column is at least this wide; longer labels wrap onto two lines in it.
+_LABEL_MIN_PX = 110
+#: A grid row tall enough for two lines of text (the grid wraps text only in rows over 64 px).
+_TWO_LINES_PX = 66
+
+
+def editor_budget() -> int:
+    """How wide an editor in the controls column may be (:data:`EDITOR_PX`, or on a projector
+    :data:`PRESENT_EDITOR_PX`)."""
+    return PRESENT_EDITOR_PX if present.is_on() else EDITOR_PX
+
+
+def editor_decimals(data: np.ndarray, rows: Sequence[str], cols: Sequence[str]) -> int:
+    """The decimals an editor shows: the page's Decimal places (at least 2), fewer (never below 2)
+    when its columns would not fit the controls column with them (Decimal places 8 would push a
+    3 × 3 table's last column out of view). Every digit stays in the cell, shown when it is edited,
+    and in the "type or paste the numbers as text" box."""
+    d = max(decimals(), 2)
+    label = min(label_width(rows), _LABEL_MIN_PX)
+    if data.shape[1] > MAX_MATRIX_SIZE:
+        return d
+    while d > 2 and label + sum(w for w, _ in column_widths(cols, d, data)) > editor_budget():
+        d -= 1
+    return d
+
+
+def _label_column(labels: Sequence[str], numbers: Sequence[int], header: str) -> tuple[int, int | None]:
+    """The row labels' column width and the rows' height: the labels' own width when the grid fits
+    :data:`EDITOR_PX` with it, else what is left (at least :data:`_LABEL_MIN_PX`), the labels wrapping
+    onto two lines ("Sách 2: về động vật nói chung" was cut, and pushed the last numbers out of view)."""
+    whole = label_width([*labels, header])
+    room = editor_budget() - sum(numbers)
+    if whole <= room:
+        return whole, None
+    return max(_LABEL_MIN_PX, room, label_width([header])), _TWO_LINES_PX
+
+
 def labelled_matrix_editor(
     key: str,
     default: np.ndarray,
@@ -245,11 +310,18 @@ def labelled_matrix_editor(
         raise ValueError(f"{a.shape} needs {a.shape[0]} row and {a.shape[1]} column labels")
 
     def grid(data: np.ndarray, widget_key: str) -> pd.DataFrame:
-        config: dict[str, object] = {"_row": st.column_config.TextColumn(row_header or " ", disabled=True)}
-        config.update(number_columns(cols, max(decimals(), 2), help, values=data))
+        labels = [shorten(r, 40) for r in rows]
+        numbers = number_columns(cols, editor_decimals(data, labels, cols), help, values=data)
+        width, row_height = _label_column(labels, [int(c["width"]) for c in numbers.values()], row_header)
+        config: dict[str, object] = {
+            "_row": st.column_config.TextColumn(row_header or " ", disabled=True, width=width)
+        }
+        config.update(numbers)
         frame = pd.DataFrame(data, columns=list(cols))
-        frame.insert(0, "_row", [shorten(r, 40) for r in rows])
-        return st.data_editor(frame, key=widget_key, num_rows="fixed", hide_index=True, column_config=config)
+        frame.insert(0, "_row", labels)
+        return st.data_editor(
+            frame, key=widget_key, num_rows="fixed", hide_index=True, column_config=config, row_height=row_height
+        )
 
     return _matrix_input(key, f"{a.shape[0]}x{a.shape[1]}", a, grid, rows, cols, name=name, resize=resize)
 
@@ -332,6 +404,14 @@ def load_matrix(key: str, x: np.ndarray) -> None:
     reset_editor(key)
 
 
+def sized_shape(key: str, default: tuple[int, int]) -> tuple[int, int]:
+    """The size of :func:`sized_matrix_editor` ``key`` (rows, columns): its matrix's shape, ``default``
+    before its first draw. Read this, not the size inputs' widget state (which a page can read before
+    they are drawn)."""
+    base = st.session_state.get(f"{key}__base")
+    return (int(base.shape[0]), int(base.shape[1])) if base is not None else default
+
+
 def sized_matrix_editor(
     key: str,
     default: np.ndarray,
@@ -365,6 +445,13 @@ def sized_matrix_editor(
     if base_key not in st.session_state:
         load_matrix(key, default)
     rows_key, cols_key = f"{key}_rows", f"{key}_cols"
+    # the size inputs say the matrix's size, whatever path led here (a return from another lesson,
+    # a link, a reset): their callbacks resize the matrix before the run, so this changes nothing else
+    n, d = st.session_state[base_key].shape
+    if st.session_state.get(rows_key) != n:
+        st.session_state[rows_key] = int(n)
+    if st.session_state.get(cols_key) != d:
+        st.session_state[cols_key] = int(d)
 
     def _resize() -> None:
         src = st.session_state.get(last_key)
@@ -391,6 +478,7 @@ def sized_matrix_editor(
             on_change=_resize,
             help=rows_help,
             width=140,
+            persist_state="session",
         )
         st.number_input(
             cols_label,
@@ -401,6 +489,7 @@ def sized_matrix_editor(
             on_change=_resize,
             help=cols_help,
             width=140,
+            persist_state="session",
         )
         st.button(
             reset_label or t("common.reset"),

@@ -23,11 +23,63 @@ from attention_core.presets import LibraryPreset, ScaledDotProductPreset
 from . import present
 from .editors import qkv_editors, sized_matrix_editor
 from .figures import contributions_chart
-from .format import decimals, dim_labels, fmt, fmt_vec, matrix_frame, md_code, number_columns
+from .format import (
+    column_widths,
+    dim_labels,
+    fmt,
+    fmt_vec,
+    fmt_weight,
+    honest_decimals,
+    label_width,
+    matrix_frame,
+    md_code,
+    number_columns,
+    ties,
+    weight_decimals,
+)
 from .i18n import show_error, t
 from .live_attention import AttentionView, current_temperature, live_attention
 from .nav import PAGES, PageSpec, require_app_navigation
 from .share import bound, import_pending, load_link, share_bar, show_notice, sync  # noqa: F401 - share_bar: for the pages
+
+
+#: The widest a table of the steps may be: the steps column inside a step card at 1400 px with the
+#: sidebar open (538 px measured). A wider table is turned or split so that no column hides behind a
+#: sideways scroll (:func:`show_matrix`).
+TABLE_PX = 530
+#: The same at 1280 × 720 in presentation mode, in the table's own pixels (tables are zoomed 1.35 ×).
+PRESENT_TABLE_PX = 500
+#: Tables with more columns than this are not split (a 128 × 128 matrix scrolls, as its heatmap does).
+SPLIT_MAX_COLS = 16
+
+
+def table_parts(
+    rows: Sequence[str], cols: Sequence[str], widths: Sequence[int], budget: int = TABLE_PX
+) -> list[tuple[int, int]]:
+    """The column ranges ``[(start, stop), …]`` of a table whose row labels and columns (``widths``,
+    px) fit ``budget`` each: one range when it fits whole (or has more than :data:`SPLIT_MAX_COLS`
+    columns), else as many columns per part as fit (at least one)."""
+    room = budget - label_width(rows)
+    if sum(widths) <= room or len(cols) > SPLIT_MAX_COLS:
+        return [(0, len(cols))]
+    parts, start, used = [], 0, 0
+    for j, w in enumerate(widths):
+        if j > start and used + w > room:
+            parts.append((start, j))
+            start, used = j, 0
+        used += w
+    parts.append((start, len(cols)))
+    # as many parts, as even as they fit (9 columns: 3 + 3 + 3, not 4 + 4 + 1)
+    per = -(-len(cols) // len(parts))
+    even = [(s, min(s + per, len(cols))) for s in range(0, len(cols), per)]
+    if len(even) == len(parts) and all(sum(widths[s:e]) <= room for s, e in even):
+        return even
+    return parts
+
+
+def _table_height(parts: Sequence[tuple[int, int]], rows: int) -> int:
+    """About how tall a table of ``rows`` rows is, in ``parts`` (a header row each, a caption when split)."""
+    return len(parts) * (35 * (rows + 1) + (30 if len(parts) > 1 else 0))
 
 
 def show_matrix(
@@ -37,33 +89,64 @@ def show_matrix(
     *,
     key: str | None = None,
     height: int | str = "auto",
+    weights: bool = False,
 ) -> None:
-    """A read-only table of numbers with row and column labels, at the current decimals.
+    """A read-only table of numbers with row and column labels, at the current decimals made honest
+    (:func:`ui.format.honest_decimals`: no nonzero number reads as 0; with ``weights``, a row's weights
+    that differ never look the same).
+
+    Every column is as wide as its numbers and its whole name. A table wider than the steps column
+    (:data:`TABLE_PX`) is split into parts of whole columns, each headed "Columns a–b of n" (a 10-word
+    sentence's 10 × 10 scores), or shown turned (rows as columns) when that is shorter on the page
+    (one request against three long book names), so no number and no name is cut or hidden behind a
+    sideways scroll.
+
+    ``key`` is the container around the table and its parts (``st-key-<key>`` in the page).
 
     Shapes: (n, d) or (d,) -> table n × d (the full-precision values stay in the table's data).
     """
-    d = decimals()
-    st.dataframe(
-        matrix_frame(arr, rows, cols),
-        column_config=number_columns(cols, d, values=arr),
-        key=key,
-        height=height,
-    )
+    a = np.atleast_2d(np.asarray(arr, dtype=float))
+    rows, cols = list(rows), list(cols)
+    # weights: one row of weights per query (a column vector is one query's weights too)
+    d = max(weight_decimals(line) for line in (a if a.shape[1] > 1 else a.T)) if weights else honest_decimals(a)
+    widths = [w for w, _ in column_widths(cols, d, a, weights=weights)]
+    budget = PRESENT_TABLE_PX if present.is_on() else TABLE_PX
+    parts = table_parts(rows, cols, widths, budget)
+    if len(parts) > 1:  # turned, when that is shorter on the page (a few rows of long names, at best)
+        turned = table_parts(cols, rows, [w for w, _ in column_widths(rows, d, a.T, weights=weights)], budget)
+        if _table_height(turned, len(cols)) < _table_height(parts, len(rows)):
+            a, rows, cols, parts = a.T, cols, rows, turned
+    with st.container(key=key) if key else st.container():  # the key names the table, all its parts
+        for start, stop in parts:
+            if len(parts) > 1 and stop - start > 1:
+                st.caption(t("common.columns_part", first=start + 1, last=stop, total=len(cols)))
+            elif len(parts) > 1:
+                st.caption(t("common.column_part", n=stop, total=len(cols)))
+            part = cols[start:stop]
+            st.dataframe(
+                matrix_frame(a[:, start:stop], rows, part),
+                column_config=number_columns(part, d, values=a[:, start:stop], weights=weights),
+                height=height,
+            )
 
 
-def step_card(number: int | str, title: str, formula: str | None, explanation: str | None = None):
+def step_card(
+    number: int | str, title: str, formula: str | None, explanation: str | None = None, *, stage: int | None = None
+):
     """A bordered card: "Step n · title", the formula (LaTeX), then whatever the caller draws
     inside the returned container, with the one-sentence ``explanation`` (markdown; pass user
-    text through :func:`md_code`) under it. A numbered card is stage n of presentation mode.
+    text through :func:`md_code`) under it. A numbered card is stage n of presentation mode
+    (``stage``: another stage, e.g. when the lesson shows something else first).
 
     Usage::
 
         with step_card(3, t("step.scores"), r"S = QK^\\top", t("step.scores_explain", ...)):
             show_matrix(...)
     """
-    holder = st.container(key=f"stage_{number}") if isinstance(number, int) else st.container()
-    if isinstance(number, int):
-        present.note_stage(number)
+    n = stage if stage is not None else number if isinstance(number, int) else None
+    holder = st.container(key=present.stage_key(n)) if n is not None else st.container()
+    if n is not None:
+        present.note_stage(n)
     box = holder.container(border=True)
     box.markdown(f"**{t('common.step', n=number)} · {title}**")
     if formula:
@@ -74,7 +157,39 @@ def step_card(number: int | str, title: str, formula: str | None, explanation: s
     return body
 
 
+#: Names written out in a list of tied keys; the rest are counted ("and 3 more").
+LIST_NAMES = 6
+
+
+def name_list(names: Sequence[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C`` in the UI's language (at most :data:`LIST_NAMES`, then
+    "and n more"). The names must already be safe for markdown (labels, or :func:`md_code` spans)."""
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    if len(names) > LIST_NAMES:
+        return t("common.list_more", names=", ".join(names[:LIST_NAMES]), n=len(names) - LIST_NAMES)
+    return t("common.list_and", names=", ".join(names[:-1]), last=names[-1])
+
+
+def tied_names(values: Sequence[float] | np.ndarray, names: Sequence[str], best: float) -> str:
+    """The names of every value equal to ``best``: one name, or the list of a tie, said to be one
+    ("token 1, token 3 and token 5 (a tie)"). Ties: :func:`ui.format.ties`."""
+    hit = [names[i] for i in ties(values, best)]
+    return name_list(hit) if len(hit) == 1 else t("common.tied", names=name_list(hit))
+
+
 # --------------------------------------------------------------------------- a lesson's frame
+#: Every lesson's type: a token or a book's name in a code span reads at its sentence's size (Streamlit
+#: draws inline code at 0.75 em: 10.5 px in a 14 px caption). Styles only, no user text.
+_PAGE_CSS = (
+    "<style>"
+    "[data-testid='stCaptionContainer'] :not(pre) > code{font-size:1em}"
+    "[data-testid='stMarkdownContainer'] :not(pre) > code{font-size:max(0.9em, 14px)}"
+    "</style>"
+)
+
+
 def start(spec: PageSpec) -> None:
     """A lesson's first line: run inside ``app.py``'s navigation, and put every widget's default
     (from the page registry) where the widgets, the reset buttons and the tests find it.
@@ -84,6 +199,7 @@ def start(spec: PageSpec) -> None:
     with one notice for what a link brought that was ignored.
     """
     require_app_navigation()
+    st.html(_PAGE_CSS)
     for key, value in spec.defaults.items():
         st.session_state.setdefault(key, value)
     load_link(spec)
@@ -91,9 +207,19 @@ def start(spec: PageSpec) -> None:
     show_notice(spec)
 
 
+_OPENING = "_lesson_opening"  # presentation mode: (page, title, intro) that workbench() draws beside the inputs
+
+
 def opening(spec: PageSpec, title: str, intro: str) -> None:
     """The lesson's opening, stage 0 of presentation mode: its title, the share bar (outside every
-    fragment: an imported file is read at the start of a full run) and the intro (markdown)."""
+    fragment: an imported file is read at the start of a full run) and the intro (markdown).
+
+    In presentation mode the question stands beside the inputs: :func:`workbench` draws the title
+    and the intro at the top of the steps column (kept for a fragment's rerun), without the share bar.
+    """
+    if present.is_on():
+        st.session_state[_OPENING] = (spec.name, title, intro)
+        return
     with present.stage(0):
         st.title(title)
         share_bar(spec)
@@ -123,6 +249,11 @@ def workbench(ratio: tuple[float, float] = (2, 3)) -> tuple[DeltaGenerator, Delt
     """
     st.html(_WORKBENCH_CSS)
     left, right = st.columns(list(ratio), gap="medium")
+    opened = st.session_state.get(_OPENING)
+    if present.is_on() and opened is not None:  # stage 0: the question beside the inputs
+        with right, present.stage(0):
+            st.title(opened[1])
+            st.markdown(opened[2])
     return left.container(key="lesson_controls"), right
 
 
@@ -131,10 +262,13 @@ def finish(spec: PageSpec) -> None:
     presentation mode's stage bar."""
     i = next(k for k, p in enumerate(PAGES) if p.path == spec.path)
     nxt = PAGES[(i + 1) % len(PAGES)]
-    with present.stage(present.last_stage() + 1) if present.is_on() else st.container():
-        st.divider()
-        key = "lesson.next" if i + 1 < len(PAGES) else "lesson.back_to_start"
-        st.page_link(nxt.path, label=t(key, title=t(nxt.title_key)), icon=":material/arrow_forward:")
+    key = "lesson.next" if i + 1 < len(PAGES) else "lesson.back_to_start"
+    label = t(key, title=t(nxt.title_key))
+    if present.is_on():  # in the stage bar at the last stage: never a slide of its own
+        present.controls(next_page=(nxt.path, label))
+        return
+    st.divider()
+    st.page_link(nxt.path, label=label, icon=":material/arrow_forward:")
     present.controls()
 
 
@@ -192,7 +326,7 @@ def weights_table(weights: np.ndarray, rows: Sequence[str], cols: Sequence[str],
     Shapes: weights (n_q, n_k) with n_q row labels and n_k column labels.
     """
     with st.expander(t("live.weights_table")):
-        show_matrix(weights, rows, cols, key=key)
+        show_matrix(weights, rows, cols, key=key, weights=True)
 
 
 def inputs_fit(q: np.ndarray | None, k: np.ndarray | None, v: np.ndarray | None) -> bool:
@@ -234,7 +368,7 @@ def output_card(
     if values is None:
         with step_card(number, t(f"{p}.output_title"), formula):
             if code:
-                st.code(code, language="python")
+                st.code(code, language="python", wrap_lines=True)
             st.warning(t(f"{p}.fix_values"), icon="✏️")
         return
     parts = contributions(r.weights[0], values)
@@ -248,7 +382,7 @@ def output_card(
     )
     with step_card(number, t(f"{p}.output_title"), formula, explain):
         if code:
-            st.code(code, language="python")
+            st.code(code, language="python", wrap_lines=True)
         cols = dim_labels(parts.shape[1])
         contributions_chart(
             parts,
@@ -262,7 +396,8 @@ def output_card(
             dim_name=t(f"{p}.dimension"),
         )
         with show_numbers():
-            show_matrix(np.vstack([parts, r.output]), [*rows, t(f"{p}.output_row")], cols)
+            table = np.vstack([parts, r.output])
+            show_matrix(table, [*rows, t(f"{p}.output_row")], cols, key=spec.key("parts_table"))
             st.caption(t(f"{p}.contrib_table_caption"))
 
 
@@ -278,9 +413,11 @@ def weights_view(
     col_title: str,
     focus_row: int = 0,
     table: bool = True,
+    output_line: str | None = None,
 ) -> float:
     """The live view of ``r`` (its raw scores, Q and K; ``values`` may be None while a cell is bad),
     then the weights as a table one click away (``table``). Returns the temperature to compute with.
+    ``output_line``: what the output is, when not "Output of {row}" (see :class:`AttentionView`).
     """
     view = AttentionView(
         scores=r.scores,
@@ -295,10 +432,11 @@ def weights_view(
         row_title=row_title,
         col_title=col_title,
         focus_row=focus_row,
+        output_line=output_line,
     )
     temperature = live_view(spec, view)
     if table:
-        weights_table(r.weights, rows, cols)
+        weights_table(r.weights, rows, cols, key=spec.key("weights_table"))
     return temperature
 
 
@@ -346,13 +484,19 @@ def qkv_live(
     *,
     steps: Callable[[AttentionResult, np.ndarray | None, bool], None],
     details: Callable[[AttentionResult, np.ndarray | None], None] | None = None,
+    scale_stage: int = 1,
+    badge_stage: int = 1,
 ) -> None:
     """A query/key/value lesson's live part, a fragment (a switch or the live view's temperature
     reruns only this): its scaling switch, the attention at the live view's temperature,
     the notebook badge, then ``steps(result, values, scale)`` draws the lesson's steps. While an
     input is bad it says so instead (V may be None: the weights are still drawn).
+
+    In presentation mode the switch belongs to the stage it drives (``scale_stage``) and the badge to
+    the conclusion (``badge_stage``).
     """
-    scale = scale_toggle(spec)
+    with present.stage(scale_stage, "scale"):
+        scale = scale_toggle(spec)
     if q is None or k is None:
         st.warning(t(f"{spec.prefix}.fix_inputs"), icon="✏️")
         return
@@ -363,7 +507,8 @@ def qkv_live(
         show_error(exc)
         return
     badge_details = None if details is None else (lambda: details(r, v))
-    notebook_badge(preset.is_input(q, k, v, scale=scale, temperature=temperature), details=badge_details)
+    with present.stage(badge_stage, "badge"):
+        notebook_badge(preset.is_input(q, k, v, scale=scale, temperature=temperature), details=badge_details)
     steps(r, v, scale)
 
 
@@ -416,5 +561,7 @@ def weighted_terms(weights: np.ndarray, labels: Sequence[str], shown: int = 4) -
 
     Shapes: weights (n,) with n labels.
     """
-    terms = " + ".join(f"{fmt(w)}·{label}" for w, label in zip(weights[:shown], labels[:shown], strict=True))
+    terms = " + ".join(
+        f"{fmt_weight(w, weights)}·{label}" for w, label in zip(weights[:shown], labels[:shown], strict=True)
+    )
     return terms + (" + …" if len(weights) > shown else "")

@@ -21,6 +21,7 @@ from browser_helpers import (
 from live_helpers import live, live_output, live_shown_temperature, live_slider, live_weights, move_live
 from playwright.sync_api import expect
 
+from ui.format import fmt_honest, honest_decimals, weight_decimals
 from ui.i18n import LANGUAGES, catalog
 from ui.nav import PAGES
 
@@ -56,8 +57,9 @@ def check_numbers(page, temperature: float, decimals: int = 4, lang: str = "en")
     np.testing.assert_allclose(live_weights(page)[0], weights, rtol=1e-12)
     np.testing.assert_allclose(live_output(page)[0], output, rtol=1e-12)
     view = live(page).inner_text()
-    assert "[" + ", ".join(f"{x:.{decimals}f}" for x in output) + "]" in view  # the output line
-    assert f"{weights.max():.{decimals}f}" in view  # the narration's largest weight
+    p = honest_decimals(output, decimals)  # numbers at the honest decimals (ui.format)
+    assert "[" + ", ".join(fmt_honest(x, p) for x in output) + "]" in view  # the output line
+    assert fmt_honest(weights.max(), weight_decimals(weights, decimals)) in view  # the narration's largest weight
 
 
 def en(key: str) -> str:

@@ -27,6 +27,7 @@ from live_helpers import live_cell_texts, wait_for_live
 from playwright.sync_api import expect
 
 from tests.numpy_ref import seed_000
+from ui.format import fmt_honest, honest_decimals, weight_decimals
 from ui.nav import PAGES
 
 pytestmark = pytest.mark.browser
@@ -37,6 +38,11 @@ PHONE = {"width": 390, "height": 844}
 #: lab 4. Measured 2.13-2.96 (step by step and scaled dot-product the longest) and 3.81.
 MAX_SCREENS = {p.name: 4.0 if p.name == "word2vec" else 3.0 for p in PAGES}
 LOCALES = {"en": "en-US", "vi": "vi-VN", "ko": "ko-KR"}
+
+
+def honest_rows(weights: np.ndarray, d: int) -> list[list[str]]:
+    """Each row of weights as the page writes it: at its honest decimals (ui.format.weight_decimals)."""
+    return [[fmt_honest(w, weight_decimals(row, d)) for w in row] for row in weights]
 
 
 def path_of(name: str) -> str:
@@ -112,9 +118,11 @@ def test_decimals_are_shown_whole(page_factory, base_url, decimals: int) -> None
     # where the page writes numbers as text, they read back at exactly the places asked for
     ref = seed_000()
     weights = ref["heads"][0]["weights"]
-    assert live_cell_texts(page) == [[f"{w:.{decimals}f}" for w in row] for row in weights]
+    # weights at the honest decimals (ui.format.weight_decimals: at 0, as many as tell them apart)
+    assert live_cell_texts(page) == honest_rows(weights, decimals)
     step1 = page.locator(".st-key-stage_1").inner_text()
-    assert f"[{ref['emb'][0, 0]:.{decimals}f}," in step1, step1
+    p = honest_decimals(ref["emb"][0], decimals)
+    assert f"[{fmt_honest(ref['emb'][0, 0], p)}," in step1, step1
     # the grid's columns (drawn on a canvas, laid out in its scroll area) hold their longest number:
     # the grid keeps a column's width from its first draw, so this is what used to cut numbers
     longest = max(len(f"{x:.{decimals}f}") for x in scaled.ravel())
@@ -127,7 +135,7 @@ def test_decimals_are_shown_whole(page_factory, base_url, decimals: int) -> None
     assert slider_value(page, "decimals_select") == str(decimals)
     find_table(reveal(page, "sbs_tbl_scaled"), index=tokens, columns=tokens)
     assert grid_width(page, "sbs_tbl_scaled") >= len(tokens) * longest * 8
-    assert live_cell_texts(page) == [[f"{w:.{decimals}f}" for w in row] for row in weights]
+    assert live_cell_texts(page) == honest_rows(weights, decimals)
 
 
 def test_presentation_mode_steps_with_the_keyboard(page_factory, base_url) -> None:  # noqa: ANN001

@@ -32,8 +32,9 @@ REQUEST = locale_text("en", "library.request_row")
 def check(page, k: np.ndarray, temperature: float) -> None:  # noqa: ANN001 - playwright Page
     """Scores table, the live view's weights and output, and the contributions chart's total agree with numpy."""
     scores, weights, output = attend(Q, k, V, scale=LIBRARY.scale, temperature=temperature)
-    shown = find_table(page, index=[REQUEST], columns=BOOKS)  # step 1: the scores
-    np.testing.assert_allclose(shown.numbers(), scores, rtol=0, atol=1e-12)
+    # step 1: the scores, one row per book (turned: the long book names fit the steps column so)
+    shown = find_table(page, index=BOOKS, columns=[REQUEST])
+    np.testing.assert_allclose(shown.numbers().T, scores, rtol=0, atol=1e-12)
     np.testing.assert_allclose(live_weights(page), weights, rtol=1e-12)
     rows, cols = live_labels(page)
     assert labels_match(cols, BOOKS) and labels_match(rows, [REQUEST])

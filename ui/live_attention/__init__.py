@@ -150,9 +150,16 @@ _TEXT_KEYS = (
     "masked_legend",
     "click_hint",
     "summary",
-    "narration",
+    "narration_most",
+    "narration_most_tie",
+    "narration_least",
+    "narration_least_tie",
+    "narration_even",
     "narration_one",
     "narration_only",
+    "list_and",
+    "list_more",
+    "tap_hint",
     "output_line",
     "explain_title",
     "explain_score",
@@ -229,7 +236,8 @@ class AttentionView:
     be attended to. ``rows``/``cols`` label queries and keys (user text is safe: the view never
     parses it as HTML); ``row_title``/``col_title`` name the axes. ``d_k`` defaults to k's width;
     ``scale`` divides by √d_k; ``focus_row`` is the query the narration talks about until the
-    learner clicks another.
+    learner clicks another. ``output_line`` (translated, with ``{row}`` and ``{output}``) says what the
+    output is when "Output of {row}" would not (pooling's context vector c, one head of several).
     """
 
     scores: np.ndarray
@@ -244,6 +252,7 @@ class AttentionView:
     scale: bool = False
     mask: np.ndarray | None = None
     focus_row: int = 0
+    output_line: str | None = None
 
 
 def payload(key: str, view: AttentionView, *, temperature: float, gesture: str | None) -> bytes:
@@ -271,6 +280,7 @@ def payload(key: str, view: AttentionView, *, temperature: float, gesture: str |
         "focus_row": int(min(max(view.focus_row, 0), n_q - 1)),
         "texts": _texts(view.row_title, view.col_title),
         "font_scale": present.scale(),
+        "output_line": view.output_line,
     }
     return encode_payload(header, {"scores": s, "values": view.values, "q": view.q, "k": view.k})
 

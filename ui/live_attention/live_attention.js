@@ -16,6 +16,7 @@
 const instances = new WeakMap();
 const FONT_PX = 15; // text on the canvas (≥ 14 px: readable from the back of a classroom; larger on a projector)
 const CELL_TEXT_MAX = 16; // numbers on the cells up to 16 × 16
+const CELL_DECIMALS_MAX = 4; // more digits do not fit a cell; the hover, the table and the panel have them all
 const BAR_ROWS_MAX = 16; // the explainer draws every key's bar up to this many keys
 const TERMS_MAX = 8; // terms written out in a sum
 const MODES = ["fixed", "row", "auto"];
@@ -48,24 +49,101 @@ function fmt(x, d) {
   return s === "-" + (0).toFixed(d) ? (0).toFixed(d) : s;
 }
 
+// Honest rounding: the rule of ui.format.honest_decimals (Python), the same numbers on both sides.
+// Decimal places d, raised up to max(d, limit) until every nonzero number keeps its first
+// significant digit and (distinct) numbers that differ do not look the same; ties (within
+// TIE_RTOL) are one number. A nonzero number too small even at the limit is written "≈0".
+const HONEST_LIMIT = 6;
+const TIE_RTOL = 1e-12;
+const NEAR_ZERO = "≈0";
+
+function honestDecimals(values, d, distinct, limit) {
+  const top = Math.max(d, limit === undefined ? HONEST_LIMIT : limit);
+  const floor = 0.5 * Math.pow(10, -top);
+  let p = d;
+  let smallest = Infinity;
+  const seen = [];
+  for (const x of values) {
+    if (!Number.isFinite(x)) continue;
+    const a = Math.abs(x);
+    if (a !== 0 && a < floor) continue; // "≈0" whatever the decimals
+    if (a !== 0 && a < smallest) smallest = a;
+    seen.push(x);
+  }
+  if (smallest !== Infinity) p = Math.max(p, Math.min(top, -Math.floor(Math.log10(smallest))));
+  if (distinct && seen.length > 1) {
+    seen.sort((a, b) => a - b);
+    const keep = [seen[0]];
+    for (const x of seen.slice(1)) {
+      const last = keep[keep.length - 1];
+      if (Math.abs(x - last) > TIE_RTOL * Math.max(Math.abs(x), Math.abs(last))) keep.push(x);
+    }
+    const clash = (q) => keep.some((x, k) => k > 0 && keep[k - 1].toFixed(q) === x.toFixed(q));
+    while (p < top && clash(p)) p++;
+  }
+  return p;
+}
+
+function fmtHonest(x, p) {
+  if (!Number.isFinite(x)) return fmt(x, p);
+  const s = x.toFixed(p);
+  if (Number(s) === 0) return x !== 0 ? NEAR_ZERO : (0).toFixed(p);
+  return s;
+}
+
+function tiesOf(values, best, skip) {
+  // the positions of values equal to best (within TIE_RTOL), skipping those skip(j) says
+  const out = [];
+  for (let j = 0; j < values.length; j++) {
+    if (skip && skip(j)) continue;
+    if (Math.abs(values[j] - best) <= TIE_RTOL * Math.max(Math.abs(values[j]), Math.abs(best))) out.push(j);
+  }
+  return out;
+}
+
 function fill(template, params) {
   // "{name}" placeholders → text (plain strings: the caller puts them in textContent)
   return String(template).replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
 }
 
-function fillNodes(el, template, params) {
+function fillNodes(el, template, params, texts) {
   // Like fill(), but each value becomes its own <b> element (user words stay text, never HTML).
+  // An array value is a list of names, each bold: "a, b and c" (texts.list_and / list_more).
   el.textContent = "";
+  const bold = (parent, text) => {
+    const b = document.createElement("b");
+    b.textContent = String(text);
+    parent.appendChild(b);
+  };
   const parts = String(template).split(/(\{\w+\})/);
   for (const part of parts) {
     const m = /^\{(\w+)\}$/.exec(part);
     if (m && m[1] in params) {
-      const b = document.createElement("b");
-      b.textContent = String(params[m[1]]);
-      el.appendChild(b);
+      const value = params[m[1]];
+      if (Array.isArray(value)) listNodes(el, value, texts || {}, bold);
+      else bold(el, value);
     } else if (part) {
       el.appendChild(document.createTextNode(part));
     }
+  }
+}
+
+const LIST_NAMES = 6; // names written out in a list of ties; the rest are counted
+
+function listNodes(el, names, x, bold) {
+  // "a", "a and b", "a, b and c", "a, b, … and 3 more" with each name bold
+  const shown = names.length > LIST_NAMES ? names.slice(0, LIST_NAMES) : names;
+  const head = names.length > LIST_NAMES ? shown : shown.slice(0, -1);
+  const template = names.length > LIST_NAMES ? x.list_more || "{names} +{n}" : names.length > 1 ? x.list_and || "{names}, {last}" : "{last}";
+  for (const part of String(template).split(/(\{\w+\})/)) {
+    if (part === "{names}") {
+      head.forEach((name, k) => {
+        if (k) el.appendChild(document.createTextNode(", "));
+        bold(el, name);
+      });
+    } else if (part === "{last}") bold(el, shown[shown.length - 1]);
+    else if (part === "{n}") el.appendChild(document.createTextNode(String(names.length - LIST_NAMES)));
+    else if (part) el.appendChild(document.createTextNode(part));
   }
 }
 
@@ -323,6 +401,9 @@ class LiveView {
     }
     const dv = values ? values.cols : 0;
     const sameShape = this.st && this.st.nq === nq && this.st.nk === nk;
+    // the same queries and keys (a new temperature, an edited number): an open explanation follows
+    // the new numbers; other words or another size (a new sentence): it closes, never stale
+    const sameWords = sameShape && sameList(this.st.rows, rows) && sameList(this.st.cols, cols);
     this.st = {
       nq,
       nk,
@@ -342,11 +423,8 @@ class LiveView {
       cols,
       valueCols: header.value_cols || [],
     };
-    if (!sameShape) {
-      this.selected = null;
-      this.focusRow = 0;
-    }
-    if (this.selected && (this.selected[0] >= nq || this.selected[1] >= nk)) this.selected = null;
+    if (!sameShape) this.focusRow = 0;
+    if (!sameWords && this.selected) this.closeExplain();
     if (Number.isInteger(header.focus_row) && header.focus_row < nq && !this.selected) this.focusRow = header.focus_row;
     this.lut = buildLut(header.colorscale);
     this.layoutCache = null;
@@ -377,6 +455,7 @@ class LiveView {
     const h = this.h;
     const { slider } = this.el;
     this.root.style.setProperty("--la-scale", String(Number(h.font_scale) || 1));
+    this.root.dataset.present = Number(h.font_scale) > 1 ? "1" : "0"; // a projector: the compact layout
     this.el.tname.textContent = x.temperature;
     slider.min = String(h.t_min);
     slider.max = String(h.t_max);
@@ -392,21 +471,34 @@ class LiveView {
       const input = label.querySelector("input");
       label.querySelector("span").textContent = x["colour_" + input.value];
     }
-    if (!this.userMode) {
-      // the learner's last choice on this page wins; else the page's default for this size
+    if (!this.mode) {
+      // decided once: the learner's last choice on this page, else the range this tab first showed on
+      // it (a return to the lesson keeps it), else the page's default for the size it opened with; a
+      // longer sentence later never switches it by itself
       let saved = null;
+      let shown = null;
       try {
         saved = localStorage.getItem("attention-lab.colour-mode." + h.id);
+        shown = sessionStorage.getItem("attention-lab.colour-shown." + h.id);
       } catch (err) {
-        saved = null;
+        saved = shown = null;
       }
       this.userMode = MODES.includes(saved);
-      this.mode = this.userMode ? saved : MODES.includes(h.colour_mode) ? h.colour_mode : "fixed";
+      const first = MODES.includes(shown) ? shown : MODES.includes(h.colour_mode) ? h.colour_mode : "fixed";
+      this.mode = this.userMode ? saved : first;
+      try {
+        sessionStorage.setItem("attention-lab.colour-shown." + h.id, this.mode);
+      } catch (err) {
+        /* private mode: decided for this page view */
+      }
     }
     for (const input of this.el.modes.querySelectorAll("input")) input.checked = input.value === this.mode;
     this.el.legendMask.hidden = !this.st.mask;
     this.el.legendMask.querySelector("span").textContent = x.masked_legend;
-    this.el.hint.textContent = x.click_hint;
+    // a touch screen or a phone has no hover: it says "tap"
+    const touch = (window.matchMedia && window.matchMedia("(hover: none)").matches) || window.innerWidth < 640;
+    this.el.hint.textContent = touch ? x.tap_hint || x.click_hint : x.click_hint;
+    this.root.dataset.hint = touch ? "tap" : "hover";
     this.el.exportBox.setAttribute("aria-label", x.download_title || "");
     for (const b of this.el.exportBox.querySelectorAll("button")) b.textContent = x["download_" + b.dataset.format] || b.dataset.format;
     this.el.canvas.setAttribute("aria-label", fill(x.summary, { rows: this.st.nq, cols: this.st.nk }));
@@ -516,26 +608,39 @@ class LiveView {
     ctx.font = bold;
     const titleW = textW((this.texts().row_title || "") + " ↓") + 4;
     ctx.font = font;
-    const rowW = Math.max(titleW, ...rowLabels.map((s) => textW(s.text)));
+    // the labels decide the left margin; the rows' title may stand on the top line from the left edge
+    // when it is wider (drawGrid): on a phone the cells keep the width
+    const rowW = Math.max(W < 500 ? 0 : titleW, ...rowLabels.map((s) => textW(s.text)));
     const left = Math.ceil(Math.min(maxRowLabel, rowW) + 14);
-    // column labels: horizontal, on up to two lines, when every label fits its cell so;
-    // otherwise turned 45° (never 90°: Hangul and Vietnamese stay readable), shortened, with
-    // room on the right for the last one
+    // column labels: horizontal, on up to two lines (four for a few keys: three long book names on
+    // a phone keep cells wide enough to read), when every label fits its cell so; otherwise turned
+    // 45° (never 90°: Hangul and Vietnamese stay readable), shortened, with room on the right
     ctx.font = font;
     let cw = (W - left - 6) / st.nk;
-    const wrapped = st.cols.map((s) => wrapLines(ctx, s, cw - 6, 2));
+    const colMaxLines = st.nk <= 4 ? 4 : 2;
+    const wrapped = st.cols.map((s) => wrapLines(ctx, s, cw - 6, colMaxLines));
     const horizontal = wrapped.every((lines) => lines !== null);
     const colMax = 150;
     const colLabels = horizontal ? wrapped : st.cols.map((s) => [ellipsize(ctx, s, colMax).text]);
     const widest = Math.max(...colLabels.map((l) => textW(l[0])));
     const right = horizontal ? 6 : Math.ceil(widest * Math.SQRT1_2) + 6;
     cw = (W - left - right) / st.nk;
-    // cells: square-ish, one row at least 44 px tall, the whole grid at most ~720 px tall
-    let ch = Math.min(cw, Math.max(3, 720 / st.nq));
+    // cells: square-ish, one row at least 44 px tall, the whole grid at most ~720 px tall (on a
+    // projector, what the screen has room for under the slider)
+    const lineH = Math.round(this.fontPx * 1.35);
+    const tallest = Number(this.h.font_scale) > 1 ? Math.max(200, (window.innerHeight || 720) - 420) : 720;
+    let ch = Math.min(cw, Math.max(3, tallest / st.nq));
     if (st.nq <= 2) ch = Math.max(44, Math.min(cw * 0.7, 72));
     else ch = Math.max(ch, Math.min(cw, 28));
     ch = Math.min(ch, 52);
-    const lineH = Math.round(this.fontPx * 1.35);
+    // a cut row label (one or two queries: "I want a book about cats" on a phone) wraps onto two lines
+    if (st.nq <= 2 && rowLabels.some((r) => r.cut)) {
+      ch = Math.max(ch, 2 * lineH + 4);
+      rowLabels.forEach((r, i) => {
+        const two = r.cut ? wrapLines(ctx, st.rows[i], maxRowLabel, 2) : null;
+        if (two) r.lines = two;
+      });
+    }
     const colLines = horizontal ? Math.max(...colLabels.map((l) => l.length)) : 1;
     const colStride = horizontal ? 1 : Math.max(1, Math.ceil((lineH * 1.05) / cw));
     const rowStride = Math.max(1, Math.ceil(lineH / ch));
@@ -550,20 +655,20 @@ class LiveView {
       canvas.style.width = W + "px";
       canvas.style.height = H + "px";
     }
-    // numbers on the cells: the page's decimals when they fit, fewer (≥ 1) when not
-    let cellDecimals = -1;
+    // numbers on the cells: the most decimals (≤ CELL_DECIMALS_MAX) a cell has room for; each frame
+    // then writes the weights' honest decimals when they fit, fewer (≥ 1) when not (cellDecimals())
+    let cellFit = -1;
     if (st.nq <= CELL_TEXT_MAX && st.nk <= CELL_TEXT_MAX && ch >= this.fontPx + 4) {
-      const floor = Math.min(this.h.decimals, 1); // 0 decimals when the page asks for none
-      for (let dd = Math.min(this.h.decimals, 4); dd >= floor; dd--) {
+      for (let dd = CELL_DECIMALS_MAX; dd >= 0; dd--) {
         if (textW((0).toFixed(dd)) <= cw - 6) {
-          cellDecimals = dd;
+          cellFit = dd;
           break;
         }
       }
     }
     this.layoutCache = {
       W, H, dpr, font, bold, left, top, cw, ch, lineH, titleH, colBand, horizontal, colStride, rowStride,
-      rowLabels, colLabels, cellDecimals, color: cs.color || "#31333f",
+      rowLabels, colLabels, cellFit, color: cs.color || "#31333f",
       border: cs.getPropertyValue("--st-border-color") || "rgba(49,51,63,0.2)",
       accent: cs.getPropertyValue("--st-primary-color") || "#ff4b4b",
     };
@@ -572,6 +677,26 @@ class LiveView {
     this.root.dataset.fontPx = String(this.fontPx);
     this.root.dataset.labelsRotated = horizontal ? "0" : "45";
     return this.layoutCache;
+  }
+
+  rowDecimals(i) {
+    // the honest decimals of row i's weights (masked keys left out: their weight is exactly 0)
+    const st = this.st;
+    const vals = [];
+    for (let j = 0; j < st.nk; j++) if (!st.mask || st.mask[i * st.nk + j]) vals.push(st.weights[i * st.nk + j]);
+    return honestDecimals(vals, this.h.decimals, true);
+  }
+
+  cellDecimals(L) {
+    // the decimals every cell is written with this frame: the rows' honest decimals, or as many as fit
+    // (at least 1 when the weights need any: never "1 | 0 | 0"); -1 when no number fits
+    if (L.cellFit < 0) return -1;
+    let need = 0;
+    for (let i = 0; i < this.st.nq; i++) need = Math.max(need, this.rowDecimals(i));
+    need = Math.min(need, CELL_DECIMALS_MAX);
+    const dd = need <= L.cellFit ? need : L.cellFit >= 1 ? L.cellFit : -1;
+    this.root.dataset.cellDecimals = String(dd);
+    return dd;
   }
 
   ensureMaskLayer(L) {
@@ -641,7 +766,8 @@ class LiveView {
     for (let i = 0; i < st.nq; i += L.rowStride) {
       ctx.textAlign = "right";
       ctx.font = this.focusRow === i ? L.bold : L.font;
-      ctx.fillText(L.rowLabels[i].text, left - 8, top + (i + 0.5) * ch);
+      const lines = L.rowLabels[i].lines || [L.rowLabels[i].text];
+      lines.forEach((line, k) => ctx.fillText(line, left - 8, top + (i + 0.5) * ch + (k - (lines.length - 1) / 2) * L.lineH));
     }
     // column labels
     ctx.fillStyle = L.color;
@@ -714,8 +840,9 @@ class LiveView {
       }
       ctx.stroke();
     }
-    // numbers on the cells
-    if (L.cellDecimals >= 0) {
+    // numbers on the cells (masked cells: weight 0, the hatching says why)
+    const cellD = this.cellDecimals(L);
+    if (cellD >= 0) {
       ctx.textAlign = "center";
       ctx.font = L.font;
       for (let i = 0; i < st.nq; i++)
@@ -725,12 +852,12 @@ class LiveView {
           const cy = top + (i + 0.5) * ch;
           if (st.mask && !st.mask[idx]) {
             ctx.fillStyle = "#333";
-            ctx.fillText("−∞", cx, cy);
+            ctx.fillText("0", cx, cy); // exactly 0: no decimals to round
             continue;
           }
           const p = idx * 4;
           ctx.fillStyle = darkText(px[p], px[p + 1], px[p + 2]) ? "#111" : "#fff";
-          ctx.fillText(fmt(st.weights[idx], L.cellDecimals), cx, cy);
+          ctx.fillText(fmtHonest(st.weights[idx], cellD), cx, cy);
         }
     }
     // outlines: hovered and selected cells
@@ -785,34 +912,51 @@ class LiveView {
   }
 
   narrate(d) {
+    // The query in focus: who gets the most and the least weight, ties named as ties (identical
+    // keys, a repeated word, give identical weights), every weight at the row's honest decimals.
     const st = this.st;
     const x = this.texts();
     const i = Math.min(this.focusRow, st.nq - 1);
-    let best = 0;
-    let low = -1;
+    const row = st.weights.subarray(i * st.nk, (i + 1) * st.nk);
+    const hidden = (j) => Boolean(st.mask && !st.mask[i * st.nk + j]);
+    let hi = -Infinity;
+    let lo = Infinity;
     let visible = 0;
+    const shown = [];
     for (let j = 0; j < st.nk; j++) {
-      const idx = i * st.nk + j;
-      if (st.weights[idx] > st.weights[i * st.nk + best]) best = j;
-      if (st.mask && !st.mask[idx]) continue;
+      if (hidden(j)) continue;
       visible++;
-      if (low < 0 || st.weights[idx] < st.weights[i * st.nk + low]) low = j;
+      shown.push(row[j]);
+      if (row[j] > hi) hi = row[j];
+      if (row[j] < lo) lo = row[j];
     }
-    const w = st.weights[i * st.nk + best];
-    const params = {
-      t: fmt(this.T, 2),
-      row: st.rows[i],
-      col: st.cols[best],
-      weight: fmt(w, d),
-      percent: fmt(100 * w, 1),
-      low_col: st.cols[low],
-      low_weight: fmt(st.weights[i * st.nk + low], d),
-    };
-    const template = st.nk === 1 ? x.narration_one : visible === 1 ? x.narration_only : x.narration;
-    fillNodes(this.el.narration, template, params);
+    const p = honestDecimals(shown, d, true);
+    const top = tiesOf(row, hi, hidden);
+    const low = tiesOf(row, lo, hidden);
+    const names = (js) => js.map((j) => st.cols[j]);
+    const params = { t: fmt(this.T, 2), row: st.rows[i], weight: fmtHonest(hi, p), percent: fmt(100 * hi, 1) };
+    const el = this.el.narration;
+    this.root.dataset.narrationTop = JSON.stringify(top);
+    this.root.dataset.narrationLow = JSON.stringify(top.length === visible ? [] : low);
+    if (st.nk === 1) fillNodes(el, x.narration_one, params, x);
+    else if (visible === 1) fillNodes(el, x.narration_only, { ...params, col: st.cols[top[0]] }, x);
+    else if (top.length === visible) fillNodes(el, x.narration_even, { ...params, n: visible }, x);
+    else {
+      const most = top.length > 1 ? x.narration_most_tie : x.narration_most;
+      const least = low.length > 1 ? x.narration_least_tie : x.narration_least;
+      fillNodes(el, most + " " + least, {
+        ...params,
+        col: st.cols[top[0]],
+        cols: names(top),
+        low_col: st.cols[low[0]],
+        low_cols: names(low),
+        low_weight: fmtHonest(lo, p),
+      }, x);
+    }
     if (st.values) {
-      const vec = vector(st.output.subarray(i * st.dv, (i + 1) * st.dv), d, 16);
-      fillNodes(this.el.output, x.output_line, { row: st.rows[i], output: vec });
+      const out = st.output.subarray(i * st.dv, (i + 1) * st.dv);
+      const vec = vector(out, honestDecimals(out, d, false), 16);
+      fillNodes(this.el.output, this.h.output_line || x.output_line, { row: st.rows[i], output: vec }, x);
     } else {
       this.el.output.textContent = "";
     }
@@ -850,7 +994,7 @@ class LiveView {
       const idx = cell.i * st.nk + cell.j;
       lines.push([x.row_title, st.rows[cell.i]], [x.col_title, st.cols[cell.j]]);
       if (st.mask && !st.mask[idx]) lines.push([x.weight, x.masked]);
-      else lines.push([x.weight, fmt(st.weights[idx], this.h.decimals)]);
+      else lines.push([x.weight, fmtHonest(st.weights[idx], this.rowDecimals(cell.i))]);
       const h = [cell.i, cell.j];
       if (!this.hover || this.hover[0] !== h[0] || this.hover[1] !== h[1]) {
         this.hover = h;
@@ -907,13 +1051,20 @@ class LiveView {
     this.schedule();
   }
 
-  renderExplain(d) {
+  renderExplain(d0) {
     const st = this.st;
     const x = this.texts();
     const [i, j] = this.selected;
     const box = this.el.explain;
     box.textContent = "";
     const idx = i * st.nk + j;
+    const rowW = st.weights.subarray(i * st.nk, (i + 1) * st.nk);
+    const hiddenKey = (c) => Boolean(st.mask && !st.mask[i * st.nk + c]);
+    const pw = honestDecimals(Array.from(rowW).filter((_, c) => !hiddenKey(c)), d0, true); // the row's weights
+    const s0 = st.scores[idx];
+    const scaled0 = st.divisor !== 1 ? s0 / st.divisor : s0;
+    const e0 = Math.exp((scaled0 - st.rowMax[i]) / this.T);
+    const d = honestDecimals([s0, scaled0, st.logits[idx], st.rowMax[i], e0, st.rowSum[i]], d0, false);
     const add = (tag, cls, text) => {
       const el = document.createElement(tag);
       if (cls) el.className = cls;
@@ -948,28 +1099,29 @@ class LiveView {
       const qv = st.q.data.subarray(i * st.q.cols, (i + 1) * st.q.cols);
       const kv = st.k.data.subarray(j * st.k.cols, (j + 1) * st.k.cols);
       const terms = [];
-      for (let c = 0; c < Math.min(qv.length, TERMS_MAX); c++) terms.push(num(qv[c], d) + "×" + num(kv[c], d));
+      const dq = honestDecimals([...qv.subarray(0, TERMS_MAX), ...kv.subarray(0, TERMS_MAX)], d0, false);
+      for (let c = 0; c < Math.min(qv.length, TERMS_MAX); c++) terms.push(num(qv[c], dq) + "×" + num(kv[c], dq));
       if (qv.length > TERMS_MAX) terms.push("… (" + qv.length + ")");
-      step(x.explain_score, "q·k = " + terms.join(" + ") + " = " + fmt(s, d));
+      step(x.explain_score, "q·k = " + terms.join(" + ") + " = " + fmtHonest(s, d));
     } else {
-      step(x.explain_score, "s = " + fmt(s, d));
+      step(x.explain_score, "s = " + fmtHonest(s, d));
     }
     const masked = st.mask && !st.mask[idx];
     const scaled = st.divisor !== 1 ? s / st.divisor : s;
     step(
       x.explain_scale,
-      this.h.scale ? fmt(s, d) + " ÷ √" + this.h.d_k + " = " + fmt(scaled, d) : x.explain_no_scale + " → " + fmt(scaled, d),
+      this.h.scale ? fmtHonest(s, d) + " ÷ √" + this.h.d_k + " = " + fmtHonest(scaled, d) : x.explain_no_scale + " → " + fmtHonest(scaled, d),
     );
     if (masked) {
       step(x.explain_mask, x.masked);
     } else {
-      step(x.explain_temperature, fmt(scaled, d) + " ÷ " + fmt(this.T, 2) + " = " + fmt(st.logits[idx], d));
+      step(x.explain_temperature, fmtHonest(scaled, d) + " ÷ " + fmt(this.T, 2) + " = " + fmtHonest(st.logits[idx], d));
       const e = Math.exp((scaled - st.rowMax[i]) / this.T);
       step(
         x.explain_exp,
-        "exp((" + fmt(scaled, d) + " − " + fmt(st.rowMax[i], d) + ") ÷ " + fmt(this.T, 2) + ") = " + fmt(e, d),
+        "exp((" + fmtHonest(scaled, d) + " − " + fmtHonest(st.rowMax[i], d) + ") ÷ " + fmt(this.T, 2) + ") = " + fmtHonest(e, d),
       );
-      step(x.explain_norm, fmt(e, d) + " ÷ " + fmt(st.rowSum[i], d) + " = " + fmt(st.weights[idx], d));
+      step(x.explain_norm, fmtHonest(e, d) + " ÷ " + fmtHonest(st.rowSum[i], d) + " = " + fmtHonest(st.weights[idx], pw));
     }
     // the row's weights as bars (all keys up to 16, else the largest 12 and this one)
     const bars = add("div", "la-bars");
@@ -1004,15 +1156,16 @@ class LiveView {
       track.appendChild(fillEl);
       const val = document.createElement("span");
       val.className = "la-bar-value";
-      val.textContent = st.mask && !st.mask[i * st.nk + c] ? x.masked_short : fmt(w, d);
+      val.textContent = hiddenKey(c) ? x.masked_short : fmtHonest(w, pw);
       row.append(lab, track, val);
       bars.appendChild(row);
     }
     if (st.values) {
       const terms = [];
-      for (let c = 0; c < Math.min(st.nk, 4); c++) terms.push(fmt(st.weights[i * st.nk + c], d) + "·v" + (c + 1));
+      for (let c = 0; c < Math.min(st.nk, 4); c++) terms.push(fmtHonest(st.weights[i * st.nk + c], pw) + "·v" + (c + 1));
       if (st.nk > 4) terms.push("…");
-      const out = vector(st.output.subarray(i * st.dv, (i + 1) * st.dv), d, 16);
+      const outRow = st.output.subarray(i * st.dv, (i + 1) * st.dv);
+      const out = vector(outRow, honestDecimals(outRow, d0, false), 16);
       add("p", "la-explain-out", x.explain_output + " " + terms.join(" + ") + " = " + out);
     }
   }
@@ -1065,7 +1218,8 @@ class LiveView {
       `<text x="0" y="${n(L.titleH / 2)}" font-weight="600">${esc((x.row_title || "") + " ↓ · " + (x.col_title || "") + " →")}</text>`,
     ];
     for (let i = 0; i < st.nq; i += L.rowStride)
-      out.push(`<text x="${n(L.left - 8)}" y="${n(L.top + (i + 0.5) * L.ch)}" text-anchor="end">${esc(L.rowLabels[i].text)}</text>`);
+      (L.rowLabels[i].lines || [L.rowLabels[i].text]).forEach((line, k, all) =>
+        out.push(`<text x="${n(L.left - 8)}" y="${n(L.top + (i + 0.5) * L.ch + (k - (all.length - 1) / 2) * L.lineH)}" text-anchor="end">${esc(line)}</text>`));
     for (let j = 0; j < st.nk; j += L.colStride) {
       const cx = n(L.left + (j + 0.5) * L.cw);
       const lines = L.colLabels[j];
@@ -1077,7 +1231,7 @@ class LiveView {
       }
     }
     out.push("</g>", '<g class="cells">');
-    const d = L.cellDecimals;
+    const d = this.cellDecimals(L);
     for (let i = 0; i < st.nq; i++)
       for (let j = 0; j < st.nk; j++) {
         const idx = i * st.nk + j;
@@ -1086,11 +1240,11 @@ class LiveView {
         const fill = masked ? "#d9d9d9" : `rgb(${px[p]},${px[p + 1]},${px[p + 2]})`;
         const cx = L.left + j * L.cw;
         const cy = L.top + i * L.ch;
-        const value = masked ? x.masked : fmt(st.weights[idx], this.h.decimals);
+        const value = masked ? x.masked : fmtHonest(st.weights[idx], this.rowDecimals(i));
         out.push(`<rect x="${n(cx)}" y="${n(cy)}" width="${n(L.cw)}" height="${n(L.ch)}" fill="${fill}"><title>${esc(st.rows[i] + " · " + st.cols[j] + ": " + value)}</title></rect>`);
         if (d >= 0) {
           const ink = masked ? "#333" : darkText(px[p], px[p + 1], px[p + 2]) ? "#111" : "#fff";
-          const label = masked ? "−∞" : fmt(st.weights[idx], d);
+          const label = masked ? "0" : fmtHonest(st.weights[idx], d);
           out.push(`<text x="${n(cx + L.cw / 2)}" y="${n(cy + L.ch / 2)}" fill="${ink}" text-anchor="middle" dominant-baseline="middle">${label}</text>`);
         }
       }
@@ -1104,7 +1258,7 @@ class LiveView {
     const sr = this.el.sr;
     sr.textContent = "";
     if (st.nq > CELL_TEXT_MAX || st.nk > CELL_TEXT_MAX || st.fault) return;
-    const d = this.h.decimals;
+    const x = this.texts();
     const cap = document.createElement("caption");
     cap.textContent = fill(this.texts().summary, { rows: st.nq, cols: st.nk }) + " · T = " + fmt(this.T, 2);
     sr.appendChild(cap);
@@ -1123,9 +1277,10 @@ class LiveView {
       th.scope = "row";
       th.textContent = st.rows[i];
       tr.appendChild(th);
+      const pr = this.rowDecimals(i);
       for (let j = 0; j < st.nk; j++) {
         const td = document.createElement("td");
-        td.textContent = st.mask && !st.mask[i * st.nk + j] ? "−∞" : fmt(st.weights[i * st.nk + j], d);
+        td.textContent = st.mask && !st.mask[i * st.nk + j] ? x.masked_short : fmtHonest(st.weights[i * st.nk + j], pr);
         tr.appendChild(td);
       }
       sr.appendChild(tr);
@@ -1133,12 +1288,16 @@ class LiveView {
   }
 }
 
+function sameList(a, b) {
+  return a.length === b.length && a.every((v, k) => v === b[k]);
+}
+
 function num(v, d) {
-  return v < 0 ? "(" + fmt(v, d) + ")" : fmt(v, d);
+  return v < 0 ? "(" + fmtHonest(v, d) + ")" : fmtHonest(v, d);
 }
 
 function vector(arr, d, max) {
-  const shown = Array.from(arr.subarray(0, max), (v) => fmt(v, d));
+  const shown = Array.from(arr.subarray(0, max), (v) => fmtHonest(v, d));
   if (arr.length > max) shown.push("… (" + arr.length + ")");
   return "[" + shown.join(", ") + "]";
 }

@@ -1,14 +1,19 @@
 """Presentation mode: a teacher projects a lesson and shows it one step at a time.
 
 One switch (``?present=true`` in the URL, so a link opens straight into it) hides the sidebar,
-enlarges the type and the figures, and shows one *stage* of the lesson at a time: stage 0 is the
-lesson's opening (title, intro, inputs), stage n its step n. Next and previous buttons sit at the
-bottom right; the arrow keys (and Page Up / Page Down) move too, unless the focus is in a field or
-on a slider, which keeps its own arrow keys. A lesson marks its stages with :func:`stage` (the kit's
-``step_card`` does it for every step).
+enlarges the type, the inputs, the tables and the figures, and shows one *stage* of the lesson at a
+time, built for a 1280 × 720 projector: stage 0 is the question (title and intro) beside the inputs,
+stage n step n (with the switches that drive it), and the last stage the conclusion with the way to
+the next lesson. The inputs stay on screen at every stage. Next and previous buttons sit at the
+bottom right, and the page keeps their height free under every stage.
 
-The keys listen through a tiny v2 component (``present_keys.js`` beside this file): no library, no
-network; it only turns a key press into a "go" trigger for Python.
+Keys (``present_keys.js``, a tiny v2 component: no library, no network; it turns a key press into a
+"go" trigger for Python): Page Up / Page Down always step, even on a slider or in a field (a presenter
+remote sends them); ← and → step too, except in a field where they move the caret (a focused slider
+gives them up); Escape leaves any control, so the next arrow steps.
+
+A lesson marks what belongs to stage n with :func:`stage` (the kit's ``step_card`` does it for every
+step); ``stage(n, part)`` adds another piece to stage n elsewhere on the page (a switch above its card).
 """
 
 from __future__ import annotations
@@ -69,11 +74,17 @@ def last_stage() -> int:
     return int(st.session_state.get(_STAGES_KEY, 0))
 
 
+def stage_key(n: int, part: str = "") -> str:
+    """The container key of stage ``n`` (``stage_3``), or of another ``part`` of it (``stage_3_opts``)."""
+    return f"stage_{n}_{part}" if part else f"stage_{n}"
+
+
 @contextmanager
-def stage(n: int) -> Iterator[None]:
-    """Mark what is drawn inside as stage ``n`` of the lesson (hidden in presentation mode unless current)."""
+def stage(n: int, part: str = "") -> Iterator[None]:
+    """Mark what is drawn inside as stage ``n`` of the lesson (hidden in presentation mode unless current);
+    ``part`` names another piece of the same stage (each container key is used once)."""
     note_stage(n)
-    with st.container(key=f"stage_{n}"):
+    with st.container(key=stage_key(n, part)):
         yield
 
 
@@ -92,9 +103,51 @@ def _on_key() -> None:
         _go(int(go))
 
 
-def controls() -> None:
+#: The stage bar's height (its buttons at the larger type, its padding, the gap under it): the page
+#: keeps this much free under every stage, so the bar never covers a table row or an axis.
+BAR_REM = 5.5
+
+
+def _css(cur: int) -> str:
+    """Presentation mode's styles for stage ``cur``: no sidebar; only the current stage (every part of it);
+    text, captions, widget labels and values, buttons and tables at :data:`SCALE` (tables are drawn on a
+    canvas: zoomed); room for the bar under the page and under the inputs' column."""
+    k = f"{SCALE:.2f}"
+    main = "[data-testid='stMain']"
+    other = f"[class*='st-key-stage_']:not(.st-key-stage_{cur}):not([class*='st-key-stage_{cur}_'])"
+    return (
+        "<style>"
+        "[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl'],"
+        "[data-testid='stExpandSidebarButton']{display:none !important}"
+        # another stage, and the empty wrapper Streamlit puts around it (its gap would stay)
+        f"{other},[data-testid='stLayoutWrapper']:has(> {other}){{display:none !important}}"
+        f"{main}{{font-size:{k}rem}}"
+        f"{main} [data-testid='stMarkdownContainer'] p,{main} li,"
+        f"{main} [data-testid='stCaptionContainer'],{main} [data-testid='stWidgetLabel'] p,"
+        f"{main} button p,{main} input,{main} textarea,{main} [data-testid='stExpander'] summary p{{font-size:{k}rem}}"
+        f"{main} [data-testid='stCaptionContainer'] p{{font-size:inherit}}"
+        # tables are drawn on a canvas: zoomed, with the width they are given shrunk by as much, so that
+        # they keep their column's width
+        f"{main} [data-testid='stElementContainer']"
+        ":has(> [data-testid='stFullScreenFrame'] > [data-testid='stDataFrame'])"
+        f"{{zoom:{k};width:calc(100% / {k}) !important;max-width:calc(100% / {k}) !important}}"
+        f"[data-testid='stMainBlockContainer']{{padding-top:1.25rem !important;padding-bottom:{BAR_REM}rem !important}}"
+        "@media (min-width: 900px) {"
+        "[data-testid='stColumn']:has(.st-key-lesson_controls){"
+        f"top:1rem !important;max-height:calc(100vh - {BAR_REM + 1.25}rem) !important}}"
+        "}"
+        ".st-key-present_bar{position:fixed;bottom:1rem;right:1.5rem;z-index:1000;width:auto;"
+        "background:var(--st-background-color, #fff);padding:.4rem .6rem;border-radius:.6rem;"
+        "box-shadow:0 2px 10px rgba(0,0,0,.2)}"
+        f".st-key-present_bar button p{{font-size:1rem}}"
+        "</style>"
+    )
+
+
+def controls(next_page: tuple[str, str] | None = None) -> None:
     """In presentation mode: the page's styles, the stage bar (previous, "n / N", next, exit) and the
-    keys. Call it once at the end of a lesson (the kit's ``finish`` does)."""
+    keys. Call it once at the end of a lesson (the kit's ``finish`` does). ``next_page`` (path, label):
+    the way to the next lesson, in the bar at the last stage (in place of "Next")."""
     last = last_stage()
     st.session_state[_STAGES_KEY] = 0  # counted afresh in the next run
     if not is_on():
@@ -104,26 +157,18 @@ def controls() -> None:
     if cur > last:
         cur = st.session_state[STAGE_KEY] = last
     # Styles only (no user text): hide the sidebar and every stage but the current one, larger type.
-    st.html(
-        "<style>"
-        "[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl'],"
-        "[data-testid='stExpandSidebarButton']{display:none !important}"
-        f"[class*='st-key-stage_']:not(.st-key-stage_{cur}){{display:none !important}}"
-        f"[data-testid='stMain']{{font-size:{SCALE:.2f}rem}}"
-        "[data-testid='stMain'] [data-testid='stMarkdownContainer'] p,"
-        f"[data-testid='stMain'] li{{font-size:{SCALE:.2f}rem}}"
-        ".st-key-present_bar{position:fixed;bottom:1rem;right:1.5rem;z-index:1000;width:auto;"
-        "background:var(--st-background-color, #fff);padding:.4rem .6rem;border-radius:.6rem;"
-        "box-shadow:0 2px 10px rgba(0,0,0,.2)}"
-        "</style>"
-    )
+    st.html(_css(cur))
     with st.container(key="present_bar", horizontal=True, vertical_alignment="center"):
         st.button(t("present.previous"), key="present_prev", on_click=_go, args=(-1,), disabled=cur == 0, icon="⬅️")
         st.markdown(f"**{t('present.stage', n=cur + 1, total=last + 1)}**")
-        st.button(t("present.next"), key="present_next", on_click=_go, args=(1,), disabled=cur >= last, icon="➡️")
+        if next_page is not None and cur >= last:
+            with st.container(key="present_next_lesson", width="content"):
+                st.page_link(next_page[0], label=next_page[1], icon=":material/arrow_forward:")
+        else:
+            st.button(t("present.next"), key="present_next", on_click=_go, args=(1,), disabled=cur >= last, icon="➡️")
         st.button(
             t("present.exit"),
             key="present_exit",
             on_click=lambda: st.session_state.update({PRESENT_KEY: False, STAGE_KEY: 0}),
         )
-    _KEYS(key="present_keys", on_go_change=_on_key)
+    _KEYS(key="present_keys", data={"stage": cur}, on_go_change=_on_key)

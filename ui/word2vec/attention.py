@@ -12,13 +12,15 @@ from attention_core import attention, project, random_tables, vectors_for
 from attention_core.errors import AttentionLabError
 from attention_core.limits import MAX_SEQUENCE_TOKENS, SEED_LIMIT
 from attention_core.presets import WORD2VEC_PRESETS
+from ui import present
 from ui.format import dim_labels, fmt, fmt_vec, md_code, shorten, unique_labels
-from ui.i18n import show_error, t
-from ui.lesson import live_view, show_matrix, show_numbers, step_card
+from ui.i18n import error_text, show_error, t
+from ui.lesson import live_view, show_matrix, show_numbers, step_card, tied_names
 from ui.live_attention import TEMPERATURE, AttentionView, current_temperature
 from ui.nav import LESSONS
 from ui.word2vec_cache import TrainedModel
 
+from .space import watch_words
 from .state import KEEP, PRESETS
 from .state import single_key_words as _single_key_words
 from .state import valid_choice as _valid_choice
@@ -103,35 +105,45 @@ def _projections(d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     return tables.w_q, tables.w_k, tables.w_v
 
 
+#: Presentation mode: watching the model learn takes stages 1 and 2 (ui.word2vec.space); attention step n
+#: is stage n + 2, and the single-key example the last.
+STAGE_OFFSET = 2
+
+
 @st.fragment
 def attention_lab(trained: TrainedModel, sentences: list[list[str]]) -> None:
     """Query word, keys/values, temperature, scaling, projections → scores, weights, context vector."""
-    st.header(t("w2v.attn_title"))
-    st.caption(t("w2v.attn_caption"))
-    words = list(trained.words)
-    d = trained.vectors.shape[1]
+    # presentation mode: the choices with step 1 (stage 3: watching it learn took stages 1 and 2)
+    with present.stage(STAGE_OFFSET + 1, "setup"):
+        st.header(t("w2v.attn_title"))
+        st.caption(t("w2v.attn_caption"))
+        words = list(trained.words)
+        d = trained.vectors.shape[1]
 
-    preset = PRESETS.get(st.session_state.get("w2v_preset", ""), WORD2VEC_PRESETS[0])
-    stale_query = st.session_state.get("w2v_query")
-    fallback = preset.query_word if preset.query_word in trained.index else words[0]
-    _valid_choice("w2v_query", words, fallback)
-    query = st.selectbox(
-        t("w2v.query_word"),
-        options=words,
-        key="w2v_query",
-        help=t("w2v.query_word_help"),
-        persist_state=KEEP,
-    )
-    if stale_query is not None and stale_query != query:
-        try:
-            vectors_for(trained.model, [str(stale_query)])
-        except AttentionLabError as exc:
-            show_error(exc)
-            st.caption(t("w2v.query_fallback", word=md_code(query)))
+        preset = PRESETS.get(st.session_state.get("w2v_preset", ""), WORD2VEC_PRESETS[0])
+        stale_query = st.session_state.get("w2v_query")
+        # a corpus without the preset's query word: its first word to watch (a content word, not "the")
+        first = watch_words(trained.model.wv.index_to_key, sentences)[:1] or words[:1]
+        fallback = preset.query_word if preset.query_word in trained.index else first[0]
+        _valid_choice("w2v_query", words, fallback)
+        query = st.selectbox(
+            t("w2v.query_word"),
+            options=words,
+            key="w2v_query",
+            help=t("w2v.query_word_help"),
+            persist_state=KEEP,
+        )
+        if stale_query is not None and stale_query != query:
+            try:
+                vectors_for(trained.model, [str(stale_query)])
+            except AttentionLabError as exc:  # the corpus changed under the query: said, not an error
+                st.info(error_text(exc) + " " + t("w2v.query_fallback", word=md_code(query)), icon="ℹ️")
 
-    tokens = _key_tokens(trained, sentences)
-    w = _projections(d)
-    scale = st.toggle(t("common.scale") + f" (√{d})", key="w2v_scale", help=t("common.scale_help"), persist_state=KEEP)
+        tokens = _key_tokens(trained, sentences)
+        w = _projections(d)
+        scale = st.toggle(
+            t("common.scale") + f" (√{d})", key="w2v_scale", help=t("common.scale_help"), persist_state=KEEP
+        )
     temperature = current_temperature(SPEC.temperature_key)
 
     if not tokens:
@@ -139,7 +151,8 @@ def attention_lab(trained: TrainedModel, sentences: list[list[str]]) -> None:
     else:
         _attend(trained, query, tokens, w, scale=scale, temperature=temperature)
 
-    single_key_example(trained, w, scale=scale, temperature=temperature)
+    with present.stage(STAGE_OFFSET + 5):  # the lesson's end: one key always gets all the weight
+        single_key_example(trained, w, scale=scale, temperature=temperature)
 
 
 def _attend(
@@ -177,6 +190,7 @@ def _attend(
             if w is None
             else r"q = \mathrm{wv}[\text{query}]\,W_q,\; K = X W_k,\; V = X W_v",
             t("w2v.step_vectors_explain", query=q_name, n=len(tokens), d=d),
+            stage=STAGE_OFFSET + 1,
         ),
         show_numbers(key="w2v_vectors_box"),
     ):
@@ -195,7 +209,7 @@ def _attend(
                     st.caption(name)
                     show_matrix(m, cols, cols, key=f"w2v_{name}_table")
 
-    best = int(np.argmax(r.scores))
+    best = tied_names(r.scores, [md_code(w) for w in labels], float(r.scores.max()))
     formula = r"s_i = q \cdot k_i"
     if scale:
         formula += r"\;/\sqrt{d_k}"
@@ -213,14 +227,16 @@ def _attend(
         2,
         t("w2v.step_scores"),
         formula,
-        t("w2v.step_scores_explain", query=q_name, best=md_code(tokens[best]), score=fmt(float(r.scores[best]))),
+        t("w2v.step_scores_explain", query=q_name, best=best, score=fmt(float(r.scores.max()))),
+        stage=STAGE_OFFSET + 2,
     ):
         left, _ = st.columns([1, 1])
         with left:
             show_matrix(np.stack(score_vals, axis=1), labels, score_cols, key="w2v_scores_table")
 
     # the live view says in words which token gets the most weight
-    with step_card(3, t("w2v.step_weights"), r"a_i = \mathrm{softmax}(s)_i = \frac{e^{s_i}}{\sum_j e^{s_j}}"):
+    formula = r"a_i = \mathrm{softmax}(s)_i = \frac{e^{s_i}}{\sum_j e^{s_j}}"
+    with step_card(3, t("w2v.step_weights"), formula, stage=STAGE_OFFSET + 3):
         live_view(
             SPEC,
             AttentionView(
@@ -236,7 +252,7 @@ def _attend(
             ),
         )
         with st.expander(t("live.weights_table")):
-            show_matrix(r.weights[:, None], labels, [t("common.weight")], key="w2v_weights_table")
+            show_matrix(r.weights[:, None], labels, [t("common.weight")], key="w2v_weights_table", weights=True)
         if len(tokens) == 1:
             st.info(t("w2v.one_key"), icon="ℹ️")
         elif float(r.weights.max() - r.weights.min()) < FLAT_WEIGHTS:
@@ -247,6 +263,7 @@ def _attend(
         t("w2v.step_context"),
         r"c = \sum_i a_i\, v_i",
         t("w2v.step_context_explain", context=fmt_vec(r.output)),
+        stage=STAGE_OFFSET + 4,
     ):
         show_matrix(r.output, [t("w2v.context")], cols, key="w2v_context_table")
 

@@ -201,8 +201,9 @@ def lines(
         # the legend at the bottom of the figure, below the horizontal axis' title, with room for
         # as many rows as a phone needs
         "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "font": font()},
-        "height": 290 + 24 * rows,
-        "margin": {"l": 10, "r": 10, "t": 80, "b": 10 + (40 + 24 * rows if rows else 0)},
+        "height": (290 if title else 254) + 24 * rows,
+        # without a title (page text above the figure) only the vertical axis' title needs room
+        "margin": {"l": 10, "r": 10, "t": 80 if title else 44, "b": 10 + (40 + 24 * rows if rows else 0)},
         "hoverlabel": {"font": font()},
     }
     return traces, layout

@@ -19,8 +19,8 @@ from .state import KEEP, PRESETS, apply_preset, chosen_preset, fit_epochs
 def corpus_section() -> list[list[str]]:
     """Preset, text box, lower-case switch and the tokens; returns the (capped) sentences."""
     st.subheader(t("w2v.corpus_title"))
-    c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
-    c1.selectbox(
+    # the preset's name is long ("Tiếng Việt, soạn để học: con vật, xe cộ, món ăn"): the whole width
+    st.selectbox(
         t("w2v.preset"),
         options=list(PRESETS),
         format_func={pid: t(f"w2v.preset_{pid}") for pid in PRESETS}.__getitem__,
@@ -29,7 +29,7 @@ def corpus_section() -> list[list[str]]:
         help=t("w2v.preset_help"),
         persist_state=KEEP,
     )
-    c2.toggle(t("w2v.lowercase"), key="w2v_lower", help=t("w2v.lowercase_help"), persist_state=KEEP)
+    st.toggle(t("w2v.lowercase"), key="w2v_lower", help=t("w2v.lowercase_help"), persist_state=KEEP)
     text = st.text_area(
         t("w2v.text"),
         key="w2v_text",
@@ -48,9 +48,8 @@ def corpus_section() -> list[list[str]]:
     chosen = chosen_preset()
     edited = chosen is not None and text.strip() != chosen.text.strip()
     if chosen is not None and text.strip() and edited:
-        e1, e2 = st.columns([3, 1], vertical_alignment="center")
-        e1.caption(t("w2v.preset_edited"))
-        e2.button(t("w2v.preset_restore"), key="w2v_restore_preset", on_click=apply_preset)
+        st.caption(t("w2v.preset_edited"))
+        st.button(t("w2v.preset_restore"), key="w2v_restore_preset", on_click=apply_preset)
     elif chosen is not None and chosen.groups:
         groups = "; ".join(" · ".join(md_code(w) for w in g) for g in chosen.groups)
         st.info(t("w2v.expected_groups", groups=groups), icon="🎯")

@@ -4,6 +4,8 @@ honest note on whether they mean anything."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from itertools import combinations
 
 import numpy as np
@@ -11,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from attention_core import cosine_similarity, nearest_neighbours, pair_cosines
+from ui import present
 from ui.figures import show_figure
 from ui.format import decimals, fmt, md_code
 from ui.i18n import t
@@ -26,16 +29,61 @@ MAX_NEIGHBOURS = 10
 _VIEW_OF = "_w2v_view_of"  # the run the epoch slider was last set for
 
 
-def _default_look(trained: TrainedModel) -> list[str]:
-    """The most frequent words (gensim's order) that have snapshots."""
-    return [w for w in trained.model.wv.index_to_key if w in trained.snapshot_index][:8]
+#: Words to watch when the learner has not chosen any.
+DEFAULT_LOOK = 8
+#: A word on this share of the lines (or more) is on nearly every line: not a word to watch.
+EVERYWHERE = 0.8
+#: Function words of the three languages: frequent everywhere, they tell little about their neighbours
+#: (Korean particles are part of the word: 고양이가, so its list is short).
+FUNCTION_WORDS = frozenset(
+    "a an the and or but if of to in on at by for with from as is are was were be been am it its this that "
+    "these those he she they we you i me my your his her their our them us not no so than then there here "
+    "do does did has have had will would can could should very too also just".split()
+    + "và là của có một các những thì mà cho với ở trong được này đó đã sẽ đang rất cũng không".split()
+    + "그리고 그 이 저 것 수 등 또 더 및".split()
+)
 
 
-def _choose(trained: TrainedModel) -> tuple[list[str], list[tuple[str, str]]]:
+def watch_words(
+    by_frequency: Sequence[str], sentences: Sequence[Sequence[str]], groups: Sequence[Sequence[str]] = ()
+) -> list[str]:
+    """The words to watch when the learner has chosen none (at most :data:`DEFAULT_LOOK`), from the
+    corpus' words ``by_frequency`` (most frequent first, e.g. gensim's ``index_to_key``):
+
+    1. the designed groups' words the corpus holds (animals, vehicles, foods), group mates side by
+       side, so the first pairs followed are words that should grow close: when two or more are there;
+    2. else its most frequent *content* words: not a function word (:data:`FUNCTION_WORDS`: "the",
+       "to", "và") and, with four or more sentences, not on 80 % of the lines or more (a word on
+       every line, like "loudly" in a typed "the dog barks loudly to …", has the same neighbours as
+       everything else);
+    3. else, when fewer than two words pass, the most frequent words.
+    """
+    present = set(by_frequency)
+    grouped = [w for g in groups for w in g if w in present]
+    if len(grouped) >= 2:
+        return grouped[:MAX_LOOK_WORDS]
+    lines = Counter(w for s in sentences for w in set(s))
+    crowded = len(sentences) >= 4
+    content = [
+        w
+        for w in by_frequency
+        if w.lower() not in FUNCTION_WORDS and not (crowded and lines[w] >= EVERYWHERE * len(sentences))
+    ]
+    return (content if len(content) >= 2 else list(by_frequency))[:DEFAULT_LOOK]
+
+
+def _default_look(trained: TrainedModel, sentences: Sequence[Sequence[str]]) -> list[str]:
+    """:func:`watch_words` of this corpus (words with snapshots), the chosen preset's groups first."""
+    preset = chosen_preset()
+    words = [w for w in trained.model.wv.index_to_key if w in trained.snapshot_index]
+    return watch_words(words, sentences, preset.groups if preset is not None else ())
+
+
+def _choose(trained: TrainedModel, sentences: Sequence[Sequence[str]]) -> tuple[list[str], list[tuple[str, str]]]:
     """The words to look at and the pairs to follow (the learner's choice, kept valid)."""
     options = list(trained.run.snapshot_words)
     look = [w for w in st.session_state.get("w2v_look", []) if w in trained.snapshot_index][:MAX_LOOK_WORDS]
-    st.session_state["w2v_look"] = look or _default_look(trained)
+    st.session_state["w2v_look"] = look or _default_look(trained, sentences)
     look = st.multiselect(
         t("w2v.look_words"),
         options=options,
@@ -64,11 +112,12 @@ def _learning_charts(trained: TrainedModel, pairs: list[tuple[str, str]]) -> Non
     left, right = st.columns(2)
     with left:
         epochs = np.arange(1, run.epochs_done + 1)
+        st.markdown(f"**{t('w2v.loss_title')}**")  # page text: it wraps whole in a half-width column
         traces, layout = charts.lines(
             epochs,
             run.losses[:, None],
             [t("w2v.loss")],
-            title=t("w2v.loss_title"),
+            title="",
             x_title=t("w2v.epoch"),
             y_title=t("w2v.loss"),
         )
@@ -78,11 +127,12 @@ def _learning_charts(trained: TrainedModel, pairs: list[tuple[str, str]]) -> Non
             st.info(t("w2v.no_pairs"), icon="ℹ️")
             return
         idx = [(trained.snapshot_index[a], trained.snapshot_index[b]) for a, b in pairs]
+        st.markdown(f"**{t('w2v.pairs_title')}**")
         traces, layout = charts.lines(
             run.snapshot_epochs,
             pair_cosines(run.snapshots, idx),
             [f"{a} · {b}" for a, b in pairs],
-            title=t("w2v.pairs_title"),
+            title="",
             x_title=t("w2v.epoch"),
             y_title=t("w2v.cosine"),
             y_range=(-1.05, 1.05),
@@ -100,7 +150,9 @@ def _epoch_view(trained: TrainedModel, look: list[str]) -> None:
         st.session_state[_VIEW_OF] = id(run)
     d = run.vectors.shape[1]
     c1, c2 = st.columns([5, 1], vertical_alignment="bottom")
-    epoch = c1.select_slider(t("w2v.epoch"), options=options, key="w2v_epoch_view", help=t("w2v.epoch_help"))
+    epoch = c1.select_slider(
+        t("w2v.epoch"), options=options, key="w2v_epoch_view", help=t("w2v.epoch_help"), persist_state=KEEP
+    )
     c2.toggle(
         t("w2v.three_d"),
         key="w2v_3d",
@@ -157,9 +209,9 @@ def _honesty(trained: TrainedModel) -> None:
         st.caption(t("w2v.nn_stable", seed2=c.other_seed, agree=agree))
 
 
-def _neighbours(trained: TrainedModel) -> None:
+def _neighbours(trained: TrainedModel, sentences: Sequence[Sequence[str]]) -> None:
     words = list(trained.words)
-    valid_choice("w2v_nn_word", words, words[0])
+    valid_choice("w2v_nn_word", words, (_default_look(trained, sentences) or words)[0])
     c1, c2 = st.columns([2, 1])
     word = c1.selectbox(t("w2v.word"), options=words, key="w2v_nn_word", persist_state=KEEP)
     topn = c2.slider(
@@ -192,19 +244,22 @@ def _neighbours(trained: TrainedModel) -> None:
 
 
 @st.fragment
-def space_section(trained: TrainedModel) -> None:
+def space_section(trained: TrainedModel, sentences: Sequence[Sequence[str]] = ()) -> None:
     """Watch it learn, then look at the result: chosen words, per-epoch charts, the epoch slider
-    and the space, the cosine heatmap, the nearest neighbours."""
-    st.header(t("w2v.space_title"))
-    st.caption(t("w2v.space_intro"))
-    look, pairs = _choose(trained)
-    _learning_charts(trained, pairs)
+    and the space, the cosine heatmap, the nearest neighbours. ``sentences``: the corpus it learned
+    from (the default words to watch avoid words found on most lines)."""
+    with present.stage(1):  # presentation mode: watching it learn, then its result, one stage each
+        st.header(t("w2v.space_title"))
+        st.caption(t("w2v.space_intro"))
+        look, pairs = _choose(trained, sentences)
+        _learning_charts(trained, pairs)
     # three looks at the result, one click apart (the tabs switch in the browser, no rerun)
-    space, cosine, neighbours = st.tabs([t("w2v.tab_space"), t("w2v.cosine_title"), t("w2v.nn_title")])
-    with space:
-        _epoch_view(trained, look)
-    with cosine:
-        _heatmap(trained, look)
-    with neighbours:
-        _neighbours(trained)
+    with present.stage(2):
+        space, cosine, neighbours = st.tabs([t("w2v.tab_space"), t("w2v.cosine_title"), t("w2v.nn_title")])
+        with space:
+            _epoch_view(trained, look)
+        with cosine:
+            _heatmap(trained, look)
+        with neighbours:
+            _neighbours(trained, sentences)
     sync(LESSONS["word2vec"])  # the controls above rerun only this fragment: the URL follows them here

@@ -83,8 +83,9 @@ def _controls() -> None:
                 help=t(f"w2v.param_{name}_help", low=lo, limit=hi, passes=MAX_TRAINING_PASSES),
                 persist_state=KEEP,
             )
-    c_sg, c_reset = st.columns(2, vertical_alignment="bottom")
-    c_sg.radio(
+    # one row that wraps where the button's whole label does not fit (columns would cut it off)
+    row = st.container(horizontal=True, vertical_alignment="bottom")
+    row.radio(
         t("w2v.param_sg"),
         options=[0, 1],
         format_func={0: t("w2v.sg_cbow"), 1: t("w2v.sg_skipgram")}.__getitem__,
@@ -93,7 +94,7 @@ def _controls() -> None:
         help=t("w2v.param_sg_help"),
         persist_state=KEEP,
     )
-    c_reset.button(t("w2v.reset_params"), key="w2v_reset_params", on_click=reset_params)
+    row.button(t("w2v.reset_params"), key="w2v_reset_params", on_click=reset_params)
     st.caption(t("w2v.sample_line"))
 
 
@@ -130,10 +131,9 @@ def _train_with_progress(key: Key) -> TrainedModel:
                 else t("w2v.checking_epoch", seed=seed2, done=done - epochs, total=epochs)
             )
             if ui["bar"] is None:
-                with box.container():
-                    c1, c2 = st.columns([5, 1], vertical_alignment="bottom")
-                    ui["bar"] = c1.progress(0.0, text=text)
-                    c2.button(t("w2v.stop"), key="w2v_stop", on_click=request_stop, args=(key,), icon="⏹️")
+                with box.container(horizontal=True, vertical_alignment="bottom"):
+                    ui["bar"] = st.progress(0.0, text=text)
+                    st.button(t("w2v.stop"), key="w2v_stop", on_click=request_stop, args=(key,), icon="⏹️")
             ui["bar"].progress(done / total, text=text)  # type: ignore[union-attr]
             ui["last"] = now
         except BaseException as exc:  # noqa: BLE001 - Streamlit stopping this run (a click): re-raised below
@@ -163,12 +163,11 @@ def _status(trained: TrainedModel) -> None:
     run = trained.run
     total = run.params.epochs
     if run.stopped or trained.other_vectors is None:
-        c1, c2 = st.columns([3, 1], vertical_alignment="center")
         if run.stopped:
-            c1.warning(t("w2v.stopped", done=run.epochs_done, total=total), icon="⏹️")
+            st.warning(t("w2v.stopped", done=run.epochs_done, total=total), icon="⏹️")
         else:
-            c1.warning(t("w2v.check_stopped", seed=(run.params.seed + 1) % SEED_LIMIT), icon="⏹️")
-        c2.button(t("w2v.train_all", total=total), key="w2v_train_all", on_click=forget_stop)
+            st.warning(t("w2v.check_stopped", seed=(run.params.seed + 1) % SEED_LIMIT), icon="⏹️")
+        st.button(t("w2v.train_all", total=total), key="w2v_train_all", on_click=forget_stop)
         return
     st.success(
         t(
@@ -233,9 +232,9 @@ def _diagnosis(trained: TrainedModel, sentences: list[list[str]]) -> None:
     if already:
         st.caption(t("w2v.more_contexts"))
         return
-    c1, c2 = st.columns([1, 3], vertical_alignment="center")
-    c1.button(t("w2v.make_it_learn"), key="w2v_make_it_learn", on_click=make_it_learn, args=(tokens,), type="primary")
-    c2.caption(
+    # the button on its own line, its whole label (a quarter column cut it to "Train it s…")
+    st.button(t("w2v.make_it_learn"), key="w2v_make_it_learn", on_click=make_it_learn, args=(tokens,), type="primary")
+    st.caption(
         t(
             "w2v.make_it_learn_caption",
             epochs=learning.epochs,
