@@ -216,22 +216,26 @@ def test_container_command_starts_the_app_here(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- Kubernetes
-def manifests() -> dict[str, dict]:
-    docs: dict[str, dict] = {}
+def all_manifests() -> list[dict]:
+    """Every Kubernetes object of deploy/k8s (the app's and the class database's)."""
+    docs: list[dict] = []
     for path in sorted(K8S.glob("*.yaml")):
-        for doc in yaml.safe_load_all(path.read_text()):
-            if doc and doc.get("kind") != "Kustomization":
-                docs[doc["kind"]] = doc
+        docs += [doc for doc in yaml.safe_load_all(path.read_text()) if doc and doc.get("kind") != "Kustomization"]
     return docs
+
+
+def manifests(name: str = "attention-lab") -> dict[str, dict]:
+    """The objects named ``name``, by kind (the app's, or ``attention-lab-class-db``'s)."""
+    return {doc["kind"]: doc for doc in all_manifests() if doc["metadata"]["name"] == name}
 
 
 @pytest.mark.parametrize("version", K8S_VERSIONS)
 def test_manifests_validate_against_the_kubernetes_schemas(version: str) -> None:
     import kubernetes_validate
 
-    docs = manifests()
-    assert set(docs) == {"Deployment", "Service", "Ingress"}
-    for doc in docs.values():
+    assert set(manifests()) == {"Deployment", "Service", "Ingress"}
+    assert set(manifests("attention-lab-class-db")) == {"Secret", "Service", "StatefulSet"}
+    for doc in all_manifests():
         kubernetes_validate.validate(doc, version, strict=True)
     # the validator does reject a wrong manifest (strict: unknown fields too)
     bad = yaml.safe_load((K8S / "deployment.yaml").read_text())
@@ -296,6 +300,33 @@ def test_pods_run_unprivileged_read_only_and_bounded() -> None:
     assert "emptyDir" in volumes[mounts["/tmp"]] and set(mounts) == {"/tmp"}
     home = next(e["value"] for e in c["env"] if e["name"] == "HOME")
     assert home == env()["HOME"] and (home == "/tmp" or home.startswith("/tmp/"))
+
+
+def test_the_class_database_is_shared_through_a_secret() -> None:
+    """Every replica reads the class store's URL from one Secret; the bundled PostgreSQL runs
+    unprivileged like the app, and the Secret's URL names its Service and port (docs/classroom.md)."""
+    from urllib.parse import urlsplit
+
+    dep = manifests()["Deployment"]
+    (c,) = dep["spec"]["template"]["spec"]["containers"]
+    ref = next(e for e in c["env"] if e["name"] == "ATTENTION_LAB_CLASS_DB")["valueFrom"]["secretKeyRef"]
+    db = manifests("attention-lab-class-db")
+    secret, svc, sts = db["Secret"], db["Service"], db["StatefulSet"]
+    assert ref == {"name": secret["metadata"]["name"], "key": "url"}
+    url = urlsplit(secret["stringData"]["url"])
+    (port,) = svc["spec"]["ports"]
+    assert url.scheme == "postgresql+psycopg" and url.hostname == svc["metadata"]["name"] and url.port == port["port"]
+    assert svc["spec"]["selector"].items() <= sts["spec"]["template"]["metadata"]["labels"].items()
+    pod = sts["spec"]["template"]["spec"]
+    (pg_c,) = pod["containers"]
+    assert pod["automountServiceAccountToken"] is False and pod["securityContext"]["runAsNonRoot"] is True
+    sec = pg_c["securityContext"]
+    assert sec["readOnlyRootFilesystem"] is True and sec["allowPrivilegeEscalation"] is False
+    assert sec["capabilities"]["drop"] == ["ALL"] and pg_c["resources"]["limits"]["cpu"]
+    password = next(e for e in pg_c["env"] if e["name"] == "POSTGRES_PASSWORD")["valueFrom"]["secretKeyRef"]
+    assert password == {"name": secret["metadata"]["name"], "key": "password"}
+    assert url.password == secret["stringData"]["password"], "the URL and the server use one password"
+    assert "Replace the password" in (K8S / "class-db.yaml").read_text()
 
 
 def test_the_ingress_serves_tls_for_its_hosts() -> None:
