@@ -357,9 +357,10 @@ def ask(
     """The question of ``round`` (0, 1, 2, …) about these weights, or None when nothing fair can
     be asked.
 
-    Round r asks ``kinds[r % len(kinds)]`` about row ``(focus_row + r // len(kinds)) % n_q``; a kind
-    that would be ambiguous there gives way to the next kind, then to the next row. So round 0
-    asks "top key" about ``focus_row`` whenever that is clear. An estimate asks about key
+    Round r asks ``kinds[r % len(kinds)]`` about row ``(focus_row + r // len(kinds)) % n_q``; where it
+    would be ambiguous, the same kind about the next row, and only when no row has a clear answer,
+    the next kind. So round 0 asks "top key" about ``focus_row`` whenever that is clear, and a top
+    key question about another row before any other kind. An estimate asks about key
     ``(row + r) % n_k`` (a masked key is fair: its weight is exactly 0). A direction question
     tries each of ``changes`` in turn (none given: no direction question). ``mask`` (bool,
     broadcastable to the weights): keys a row may not see are never a top-key answer (their
@@ -376,17 +377,15 @@ def ask(
     n_q, n_k = w.shape
     keep = None if mask is None else np.broadcast_to(np.asarray(mask, dtype=bool), w.shape)
     n_kinds = len(kinds)
-    for shift in range(n_q):
-        row = (focus_row + round // n_kinds + shift) % n_q
-        for j in range(n_kinds):
-            kind = kinds[(round + j) % n_kinds]
+    start = (focus_row + round // n_kinds) % n_q
+    for j in range(n_kinds):  # the round's kind on any row first, then the next kind
+        kind = kinds[(round + j) % n_kinds]
+        for shift in range(n_q):
+            row = (start + shift) % n_q
             q = _one(kind, s, w, setting, row, round, changes)
             if q is not None and kind == "top_key" and keep is not None:
                 allowed = tuple(int(i) for i in np.flatnonzero(keep[row]))
-                if len(allowed) < 2:
-                    q = None
-                else:
-                    q = replace(q, choices=allowed)
+                q = replace(q, choices=allowed) if len(allowed) >= 2 else None
             if q is not None:
                 return q
     return None

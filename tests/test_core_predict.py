@@ -203,6 +203,8 @@ def test_ask_returns_a_fair_question_or_none_and_round_zero_prefers_top_key(
         ranked = np.sort(w[focus])[::-1]
         if s.shape[1] > 1 and ranked[0] - ranked[1] >= pr.MIN_GAP:
             assert q.kind == "top_key" and q.row == focus
+        clear = [i for i in range(s.shape[0]) if s.shape[1] > 1 and np.diff(np.sort(w[i]))[-1] >= pr.MIN_GAP]
+        assert (q.kind == "top_key") == bool(clear), "a clear top key on any row comes before any other kind"
 
 
 def test_ask_skips_masked_keys_as_top_key_choices() -> None:
@@ -210,8 +212,8 @@ def test_ask_skips_masked_keys_as_top_key_choices() -> None:
     mask = ac.causal_mask(3)
     r = ac.attention(s, np.eye(3), np.eye(3), scale=False, mask=mask)  # scores = s @ I = s
     q = pr.ask(r.scores, r.weights, pr.Setting(d_k=3, scale=False, causal=True), round=0, focus_row=0, mask=mask)
-    # row 0 sees one key only: no top-key question there, the estimate of round 0 comes instead
-    assert q is not None and not (q.kind == "top_key" and q.row == 0)
+    # row 0 sees one key only: no top-key question there; row 1's comes instead
+    assert q is not None and q.kind == "top_key" and q.row == 1
     q2 = pr.ask(r.scores, r.weights, pr.Setting(d_k=3, scale=False, causal=True), round=0, focus_row=1, mask=mask)
     assert q2 is not None and q2.kind == "top_key" and q2.choices == (0, 1) and q2.answer_key == 0
 
