@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import present
+from ui import predict, present
 from ui.format import DECIMALS_KEY, DEFAULT_DECIMALS
 from ui.i18n import language_selector, t
 from ui.nav import PAGES
@@ -35,6 +35,7 @@ st.sidebar.slider(
 )
 
 present.switch()
+predict.switch()
 
 pages = [st.Page(p.path, title=t(p.title_key), icon=p.icon, default=(i == 0)) for i, p in enumerate(PAGES)]
 st.navigation(pages).run()

@@ -8,9 +8,11 @@ from attention_core import attention
 from attention_core.errors import AttentionLabError
 from attention_core.presets import LIBRARY
 from ui import present
+from ui.classroom.panel import join_box
+from ui.classroom.session import role
 from ui.format import fmt_vec
 from ui.i18n import show_error, t
-from ui.lesson import finish, share_bar, start, weights_view
+from ui.lesson import finish, predict_for, share_bar, start, weights_view
 from ui.live_attention import current_temperature
 from ui.nav import LESSONS, PAGES
 
@@ -46,8 +48,18 @@ def live_example() -> None:
     st.write(t("home.scores_line", scores=fmt_vec(r.scores)))
     rows, books = [t("library.request_row")], [t(f"books.{b}") for b in LIBRARY.book_ids]
     axes = (t("library.request"), t("library.book"))
+    outcome = predict_for(SPEC, r, rows, books, stage=1, scale=LIBRARY.scale)
     weights_view(
-        SPEC, r, rows, books, values=r.v, scale=LIBRARY.scale, row_title=axes[0], col_title=axes[1], table=False
+        SPEC,
+        r,
+        rows,
+        books,
+        values=r.v,
+        scale=LIBRARY.scale,
+        row_title=axes[0],
+        col_title=axes[1],
+        table=False,
+        outcome=outcome,
     )
 
 
@@ -55,6 +67,9 @@ with present.stage(1):
     live_example()
 
 with present.stage(2):
+    if not present.is_on() and role() is None:  # a student who has a code joins here
+        with st.expander(t("home.join_class"), icon=":material/groups:"):
+            join_box("class_home", button_key="class-home-join")
     st.header(t("home.lessons_title"))
     for page in PAGES[1:]:
         st.page_link(page.path, label=t(page.title_key), icon=page.icon)

@@ -15,6 +15,7 @@ from ui import present
 from ui.format import fmt, fmt_vec, fmt_weight, md_code, ties
 from ui.i18n import t
 from ui.lesson import (
+    predict_for,
     finish,
     largest_share,
     name_list,
@@ -30,6 +31,7 @@ from ui.lesson import (
     workbench,
 )
 from ui.nav import LESSONS
+from ui.predict import Outcome
 
 SPEC = LESSONS["library"]
 start(SPEC)
@@ -116,13 +118,17 @@ def scaling_step(r: AttentionResult, books: list[str], scale: bool) -> None:
         show_matrix(np.vstack([r.scaled[0], r.logits[0]]), rows, books, key=SPEC.key("scaled_table"))
 
 
-def weights_step(r: AttentionResult, v: np.ndarray | None, books: list[str], scale: bool) -> None:
+def weights_step(
+    r: AttentionResult, v: np.ndarray | None, books: list[str], scale: bool, outcome: Outcome | None = None
+) -> None:
     """Step 3: the softmax weights, drawn by the live view (its slider moves the temperature; the view
     says in words which book gets the most and the least)."""
     with step_card(3, t("library.weights_title"), r"w_i = \mathrm{softmax}(z)_i = \frac{e^{z_i}}{\sum_j e^{z_j}}"):
         rows = [request_label()]
         title = (t("library.request"), t("library.book"))
-        weights_view(SPEC, r, rows, books, values=v, scale=scale, row_title=title[0], col_title=title[1])
+        weights_view(
+            SPEC, r, rows, books, values=v, scale=scale, row_title=title[0], col_title=title[1], outcome=outcome
+        )
 
 
 def lesson_text(r: AttentionResult, v: np.ndarray, books: list[str]) -> None:
@@ -164,16 +170,20 @@ def notebook(r: AttentionResult, v: np.ndarray | None) -> None:
     st.code(NOTEBOOK_PRINTOUT, language="text", wrap_lines=True)
 
 
-def steps(r: AttentionResult, v: np.ndarray | None, scale: bool) -> None:
-    """Every step the scaling switch and the temperature drive (inside the lesson's fragment)."""
+def steps(r: AttentionResult, v: np.ndarray | None, scale: bool) -> Outcome:
+    """Every step the scaling switch and the temperature drive (inside the lesson's fragment); the
+    question of "Predict first" stands before the weights."""
     books = book_labels()
     scores_step(r, books)
     scaling_step(r, books, scale)
-    weights_step(r, v, books, scale)
-    output_card(4, SPEC, r, v, books, formula=r"o = \sum_i w_i \, v_i", label_name=t("library.book"))
-    if v is not None:
+    outcome = predict_for(SPEC, r, [request_label()], books, stage=3, scale=scale)
+    weights_step(r, v, books, scale, outcome)
+    formula = r"o = \sum_i w_i \, v_i"
+    output_card(4, SPEC, r, v, books, formula=formula, label_name=t("library.book"), covered=outcome.covered)
+    if v is not None and not outcome.covered:
         with present.stage(CONCLUSION):  # the conclusion: its own last stage of presentation mode
             lesson_text(r, v, books)
+    return outcome
 
 
 # --------------------------------------------------------------------------- the page

@@ -15,6 +15,9 @@ from ui.figures import contributions_chart
 from ui.format import dim_labels, fmt, fmt_vec, fmt_weight, ties
 from ui.i18n import show_error, t
 from ui.lesson import (
+    covered_card,
+    explain_cell,
+    predict_panel,
     bound,
     finish,
     live_view,
@@ -32,6 +35,7 @@ from ui.lesson import (
 )
 from ui.live_attention import AttentionView, current_temperature
 from ui.nav import LESSONS
+from ui.predict import Outcome
 
 SPEC = LESSONS["pooling"]
 start(SPEC)
@@ -163,11 +167,16 @@ def scores_step(r: PoolingResult, labels: list[str]) -> None:
         show_matrix(s[:, np.newaxis], labels, [t("common.score")], key="pool_scores")
 
 
-def weights_step(r: PoolingResult, x: np.ndarray, w: np.ndarray, labels: list[str], temperature: float) -> None:
-    """Step 2: the softmax weights (the live view: w is its one query, the tokens its keys)."""
+def weights_step(
+    r: PoolingResult, x: np.ndarray, w: np.ndarray, labels: list[str], temperature: float, outcome: Outcome
+) -> None:
+    """Step 2: the softmax weights (the live view: w is its one query, the tokens its keys); its
+    sentence and the table wait for a prediction's answer."""
     a = r.weights
     top = tied_names(a, labels, float(a.max()))
-    explain = t("pool.weights_explain", top=top, top_w=fmt_weight(a.max(), a), temp=fmt(temperature, 2))
+    explain = None
+    if not outcome.covered:
+        explain = t("pool.weights_explain", top=top, top_w=fmt_weight(a.max(), a), temp=fmt(temperature, 2))
     formula = r"a = \mathrm{softmax}\!\left(\frac{s}{T}\right), \qquad \sum_i a_i = 1"
     with step_card(2, t("pool.step_weights"), formula, explain):
         view = AttentionView(
@@ -180,8 +189,12 @@ def weights_step(r: PoolingResult, x: np.ndarray, w: np.ndarray, labels: list[st
             row_title=t("pool.w_title"),
             col_title=t("common.token"),
             output_line=t("pool.live_output", output="{output}"),  # the context vector c, not "output of w"
+            covered=outcome.covered,
+            explain_cell=explain_cell(SPEC, outcome),
         )
         live_view(SPEC, view)
+        if outcome.covered:
+            return
         with st.expander(t("live.weights_table")):
             show_matrix(r.weights[:, np.newaxis], labels, [t("common.weight")], key="pool_weights_table", weights=True)
 
@@ -240,13 +253,30 @@ def live() -> None:
         except AttentionLabError as exc:
             show_error(exc)
             return
-        with present.stage(CONCLUSION, "badge"):
-            notebook_badge(POOLING.is_input(x, w, temperature=temperature), details=printout)
+        badge = st.container()  # filled after the steps: a prediction may cover what the printout shows
         labels = [token_label(SPEC, i) for i in range(x.shape[0])]
         scores_step(r, labels)
-        weights_step(r, x, w, labels, temperature)
-        context_step(r, labels)
-        versus_self_attention(*x.shape)
+        outcome = predict_panel(
+            SPEC,
+            stage=2,
+            scores=r.scores,
+            weights=r.weights,
+            rows=["w"],
+            cols=labels,
+            d_k=1,
+            scale=False,
+            temperature=temperature,
+        )
+        weights_step(r, x, w, labels, temperature, outcome)
+        if outcome.covered:
+            covered_card(3, t("pool.step_context"), r"c = \sum_i a_i\, x_i = a^\top X")
+        else:
+            context_step(r, labels)
+            versus_self_attention(*x.shape)
+        with badge, present.stage(CONCLUSION, "badge"):
+            notebook_badge(
+                POOLING.is_input(x, w, temperature=temperature), details=None if outcome.covered else printout
+            )
 
 
 # ----------------------------------------------------------------------------- the page

@@ -14,6 +14,7 @@ from attention_core.presets import SCALED_DOT_PRODUCT
 from ui.format import fmt, fmt_vec, fmt_weights, md_code
 from ui.i18n import t
 from ui.lesson import (
+    predict_for,
     finish,
     opening,
     output_card,
@@ -29,6 +30,7 @@ from ui.lesson import (
 )
 from ui.live_attention import TEMPERATURE
 from ui.nav import LESSONS
+from ui.predict import Outcome
 
 SPEC = LESSONS["scaled_dot_product"]
 start(SPEC)
@@ -126,7 +128,13 @@ def scaled_step(r: AttentionResult, key_rows: list[str], scale: bool) -> None:
             show_matrix(np.vstack([r.scaled[0], r.logits[0]]), [row, t("scaled_dot_product.logits_row")], key_rows)
 
 
-def weights_step(r: AttentionResult, v: np.ndarray | None, rows: tuple[list[str], list[str]], scale: bool) -> None:
+def weights_step(
+    r: AttentionResult,
+    v: np.ndarray | None,
+    rows: tuple[list[str], list[str]],
+    scale: bool,
+    outcome: Outcome | None = None,
+) -> None:
     """Step 4: the softmax weights (the live view), and the same weights with the other scaling."""
     query_rows, key_rows = rows
     formula = r"A = \mathrm{softmax}(Z), \qquad a_i = \frac{e^{z_i}}{\sum_j e^{z_j}}"
@@ -137,19 +145,25 @@ def weights_step(r: AttentionResult, v: np.ndarray | None, rows: tuple[list[str]
             wrap_lines=True,  # whole, "axis=-1" included, at any width
         )
         axes = (t("common.query"), t("common.key"))
-        weights_view(SPEC, r, query_rows, key_rows, values=v, scale=scale, row_title=axes[0], col_title=axes[1])
+        weights_view(
+            SPEC, r, query_rows, key_rows, values=v, scale=scale, row_title=axes[0], col_title=axes[1], outcome=outcome
+        )
+        if outcome is not None and outcome.covered:
+            return  # the other scaling's weights would give the answer away
         other = attention(r.q, r.k, r.v, scale=not scale, temperature=r.temperature)
         compare = "scaled_dot_product.weights_compare_on" if scale else "scaled_dot_product.weights_compare_off"
         st.caption(t(compare, other=fmt_weights(other.weights)))
 
 
-def steps(r: AttentionResult, v: np.ndarray | None, scale: bool) -> None:
-    """Every step the scaling switch and the temperature drive (inside the lesson's fragment)."""
+def steps(r: AttentionResult, v: np.ndarray | None, scale: bool) -> Outcome:
+    """Every step the scaling switch and the temperature drive (inside the lesson's fragment); the
+    question of "Predict first" stands before the weights."""
     query_rows, key_rows, value_rows = labels(r.k.shape[0])
     dk_step(r, scale)
     scores_step(r, query_rows, key_rows)
     scaled_step(r, key_rows, scale)
-    weights_step(r, v, (query_rows, key_rows), scale)
+    outcome = predict_for(SPEC, r, query_rows, key_rows, stage=4, scale=scale)
+    weights_step(r, v, (query_rows, key_rows), scale, outcome)
     output_card(
         5,
         SPEC,
@@ -159,7 +173,9 @@ def steps(r: AttentionResult, v: np.ndarray | None, scale: bool) -> None:
         formula=r"\mathrm{output} = A V = \sum_i a_i \, v_i",
         label_name=t("common.value"),
         code="attention_value = np.dot(attention_weights, value)",
+        covered=outcome.covered,
     )
+    return outcome
 
 
 def notebook(r: AttentionResult, v: np.ndarray | None) -> None:

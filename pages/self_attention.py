@@ -13,6 +13,8 @@ from ui.editors import load_matrix
 from ui.format import dim_labels, fmt, fmt_vec, fmt_weight, fmt_weights, ties
 from ui.i18n import show_error, t
 from ui.lesson import (
+    covered_card,
+    predict_for,
     bound,
     finish,
     notebook_badge,
@@ -31,6 +33,7 @@ from ui.lesson import (
 )
 from ui.live_attention import TEMPERATURE, current_temperature
 from ui.nav import LESSONS
+from ui.predict import Outcome
 
 SPEC = LESSONS["self_attention"]
 start(SPEC)
@@ -96,11 +99,13 @@ def scaled_step(r: AttentionResult, labels: list[str], scale: bool) -> None:
         show_matrix(r.logits, labels, labels, key="self_scaled")
 
 
-def weights_step(r: AttentionResult, labels: list[str], scale: bool) -> None:
-    """Step 3: the weights, row by row (the live view)."""
+def weights_step(r: AttentionResult, labels: list[str], scale: bool, outcome: Outcome) -> None:
+    """Step 3: the weights, row by row (the live view); its sentence waits for a prediction's answer."""
     w = r.weights[0]
     top, low = float(w.max()), float(w.min())
-    if len(ties(w, low)) == len(w):  # every token the same weight
+    if outcome.covered:
+        explain = None
+    elif len(ties(w, low)) == len(w):  # every token the same weight
         explain = t("self.weights_explain_even", a=labels[0], top_w=fmt_weight(top, w))
     else:
         explain = t(
@@ -113,7 +118,9 @@ def weights_step(r: AttentionResult, labels: list[str], scale: bool) -> None:
         )
     with step_card(3, t("self.step_weights"), r"A = \mathrm{softmax}_{\text{row}}(\tilde S)", explain):
         axes = (t("common.queries"), t("common.keys"))
-        weights_view(SPEC, r, labels, labels, values=r.v, scale=scale, row_title=axes[0], col_title=axes[1])
+        weights_view(
+            SPEC, r, labels, labels, values=r.v, scale=scale, row_title=axes[0], col_title=axes[1], outcome=outcome
+        )
 
 
 def why_n_by_n(r: AttentionResult, labels: list[str]) -> None:
@@ -156,14 +163,20 @@ def live(x: np.ndarray | None, preset: SelfAttentionPreset) -> None:
     except AttentionLabError as exc:
         show_error(exc)
         return
-    with present.stage(CONCLUSION, "badge"):
-        notebook_badge(preset.is_input(x, scale=scale, temperature=temperature), details=lambda: printout(preset))
+    badge = st.container()  # filled after the steps: a prediction may cover what the printout shows
     labels = [token_label(SPEC, i) for i in range(x.shape[0])]
     scores_step(r, labels)
     scaled_step(r, labels, scale)
-    weights_step(r, labels, scale)
-    why_n_by_n(r, labels)
-    output_step(r, labels)
+    outcome = predict_for(SPEC, r, labels, labels, stage=3, scale=scale)
+    weights_step(r, labels, scale, outcome)
+    if outcome.covered:
+        covered_card(4, t("self.step_output"), r"O = A V = A X")
+    else:
+        why_n_by_n(r, labels)
+        output_step(r, labels)
+    details = None if outcome.covered else (lambda: printout(preset))
+    with badge, present.stage(CONCLUSION, "badge"):
+        notebook_badge(preset.is_input(x, scale=scale, temperature=temperature), details=details)
 
 
 # ----------------------------------------------------------------------------- the page

@@ -34,6 +34,8 @@ from ui.format import dim_labels, fmt, fmt_vec, md_code, unique_labels
 from ui.i18n import error_text, show_error, t
 from ui.lesson import (
     bound,
+    covered_card,
+    predict_panel,
     finish,
     notebook_badge,
     opening,
@@ -48,6 +50,7 @@ from ui.lesson import (
 )
 from ui.live_attention import TEMPERATURE, current_temperature
 from ui.nav import LESSONS
+from ui.predict import Outcome
 from ui.values import BadValue, check_text
 
 SPEC = LESSONS["step_by_step"]
@@ -339,11 +342,26 @@ def softmax_steps(a: Attn | None) -> None:
     notebook = live.matches and h == 1 and a.scale == P.scale and not causal and TEMPERATURE.is_default(temperature)
     with present.stage(5, "badge"):
         notebook_badge(notebook, details=lambda: st.caption(t("sbs.notebook_terms")))
-    step4(live, r.heads[head], a, causal)
-    step5(live, r.output, h)
+    shown = r.heads[head]
+    outcome = predict_panel(
+        SPEC,
+        stage=4,
+        scores=shown.scores,
+        weights=shown.weights,
+        rows=live.labels,
+        cols=live.labels,
+        d_k=shown.d_k,
+        scale=a.scale,
+        temperature=temperature,
+        causal=causal,
+        mask=mask,
+        focus_row=first_pair(n)[0],
+    )
+    step4(live, shown, a, causal, outcome)
+    step5(live, r.output, h, outcome.covered)
 
 
-def step4(live: Live, res: AttentionResult, a: Attn, causal: bool) -> None:
+def step4(live: Live, res: AttentionResult, a: Attn, causal: bool, outcome: Outcome) -> None:
     """Step 4: the softmax weights of the head shown (the live view)."""
     qi, _ = first_pair(len(live.tokens))
     formula = r"A = \mathrm{softmax}\!\left(\frac{S}{T}\right),\quad T = " + f"{res.temperature:.2f}"  # as the slider
@@ -370,18 +388,22 @@ def step4(live: Live, res: AttentionResult, a: Attn, causal: bool) -> None:
             focus_row=qi,
             table=False,
             output_line=line,
+            outcome=outcome,
         )
         if causal:
             st.caption(t("sbs.masked_note"))
         # on demand: a 128×128 table on every slider move would cost more than everything else here
-        if st.toggle(t("sbs.weights_table"), key="sbs_weights_table", persist_state=KEEP):
+        if not outcome.covered and st.toggle(t("sbs.weights_table"), key="sbs_weights_table", persist_state=KEEP):
             with boxed("weights"):
                 show_matrix(res.weights, labels, labels, weights=True)
 
 
-def step5(live: Live, output: np.ndarray, h: int) -> None:
-    """Step 5: the output (the heads' outputs side by side)."""
+def step5(live: Live, output: np.ndarray, h: int, covered: bool = False) -> None:
+    """Step 5: the output (the heads' outputs side by side); while a prediction is open, covered."""
     q = md_code(live.tokens[first_pair(len(live.tokens))[0]])
+    if covered:
+        covered_card(5, t("sbs.step5_title"), r"\text{output} = A\,V")
+        return
     if h == 1:
         formula, explain = r"\text{output} = A\,V", t("sbs.step5_explain", q=q, vec=vec(output[0]))
     else:

@@ -20,7 +20,8 @@ from attention_core.errors import AttentionLabError
 from attention_core.limits import MAX_MATRIX_SIZE
 from attention_core.presets import LibraryPreset, ScaledDotProductPreset
 
-from . import present
+from . import predict, present
+from .classroom import panel as classroom
 from .editors import qkv_editors, sized_matrix_editor
 from .figures import contributions_chart
 from .format import (
@@ -200,11 +201,14 @@ def start(spec: PageSpec) -> None:
     """
     require_app_navigation()
     st.html(_PAGE_CSS)
+    classroom.enter()  # a class link (?class=...) or a tab's place in a class after a reload
     for key, value in spec.defaults.items():
         st.session_state.setdefault(key, value)
     load_link(spec)
     import_pending(spec)
     show_notice(spec)
+    classroom.sidebar(spec)  # start or join a class; the teacher's dashboard
+    classroom.bar(spec)  # a student's class bar, whose poll brings the teacher's changes (before any widget)
 
 
 _OPENING = "_lesson_opening"  # presentation mode: (page, title, intro) that workbench() draws beside the inputs
@@ -264,6 +268,7 @@ def finish(spec: PageSpec) -> None:
     nxt = PAGES[(i + 1) % len(PAGES)]
     key = "lesson.next" if i + 1 < len(PAGES) else "lesson.back_to_start"
     label = t(key, title=t(nxt.title_key))
+    classroom.publish(spec)  # a teacher's position (lesson, stage, experiment) for the class
     if present.is_on():  # in the stage bar at the last stage: never a slide of its own
         present.controls(next_page=(nxt.path, label))
         return
@@ -311,6 +316,7 @@ def live_view(spec: PageSpec, view: AttentionView) -> float:
     """
     temperature = live_attention(spec.live_key, view, temperature_key=spec.temperature_key)
     sync(spec)
+    classroom.publish(spec)  # a teacher's change reaches the class from here too (a fragment's rerun)
     return temperature
 
 
@@ -355,6 +361,7 @@ def output_card(
     formula: str,
     label_name: str,
     code: str | None = None,
+    covered: bool = False,
 ) -> None:
     """The output as the weighted sum of the values: a step card with each value's share wᵢ·vᵢ stacked
     per dimension (chart), and the same numbers with the output as the last row one click away (table).
@@ -363,8 +370,12 @@ def output_card(
     ``fix_values``, ``contrib_title``, ``share``, ``dimension``, ``output_row``,
     ``contrib_table_caption``); ``code`` is the notebook's line for this step.
     Shapes: r.weights (1, n_k) for one query; values (n_k, d_v) or None while a cell is bad.
+    ``covered``: a prediction question is open: the card shows its formula and a notice only.
     """
     p = spec.prefix
+    if covered:
+        covered_card(number, t(f"{p}.output_title"), formula)
+        return
     if values is None:
         with step_card(number, t(f"{p}.output_title"), formula):
             if code:
@@ -414,11 +425,15 @@ def weights_view(
     focus_row: int = 0,
     table: bool = True,
     output_line: str | None = None,
+    outcome: predict.Outcome | None = None,
 ) -> float:
     """The live view of ``r`` (its raw scores, Q and K; ``values`` may be None while a cell is bad),
     then the weights as a table one click away (``table``). Returns the temperature to compute with.
     ``output_line``: what the output is, when not "Output of {row}" (see :class:`AttentionView`).
+    ``outcome``: the predict panel's (:func:`predict_panel`): covered weights draw no numbers, and a
+    reveal opens the worked calculation of the cell it is about.
     """
+    covered = bool(outcome and outcome.covered)
     view = AttentionView(
         scores=r.scores,
         values=values,
@@ -433,11 +448,128 @@ def weights_view(
         col_title=col_title,
         focus_row=focus_row,
         output_line=output_line,
+        covered=covered,
+        explain_cell=explain_cell(spec, outcome),
     )
     temperature = live_view(spec, view)
-    if table:
+    if table and not covered:
         weights_table(r.weights, rows, cols, key=spec.key("weights_table"))
     return temperature
+
+
+# --------------------------------------------------------------------------- predict, then reveal
+_EXPLAIN = "_predict_explain"  # lesson -> (row, key, n): the reveal asked for that cell's worked calculation
+
+
+def predict_panel(
+    spec: PageSpec,
+    *,
+    stage: int,
+    scores: np.ndarray,
+    weights: np.ndarray,
+    rows: Sequence[str],
+    cols: Sequence[str],
+    d_k: int,
+    scale: bool,
+    temperature: float,
+    causal: bool = False,
+    mask: np.ndarray | None = None,
+    focus_row: int = 0,
+) -> predict.Outcome:
+    """The question before the weights (stage ``stage`` of presentation mode): the class's, when a
+    teacher posed one for this lesson, else the lesson's own with "Predict first" on. Returns whether
+    the weights are covered, and the cell a reveal is about.
+
+    Direction questions may move the controls this lesson has: the temperature (halved, or doubled
+    at its lowest), the √d_k switch (``{prefix}_scale``) and the causal mask (``{prefix}_causal``).
+    Shapes: scores, weights (n_q, n_k) or (n_k,) for one query; mask broadcastable to them.
+    """
+    from attention_core.predict import Change, Setting
+
+    from .live_attention import TEMPERATURE
+
+    fields = {f.name for f in (spec.experiment or ())}
+    lower = TEMPERATURE.clean(temperature / 2)
+    new_t = lower if lower < temperature else TEMPERATURE.clean(temperature * 2)
+    changes: list[tuple[Change, str, object]] = []
+    if new_t != temperature:
+        changes.append((Change("temperature", new_t), spec.temperature_key, new_t))
+    if "scale" in fields:
+        changes.append((Change("scale", not scale), spec.key("scale"), not scale))
+    if "causal" in fields and not causal:
+        changes.append((Change("causal", True), spec.key("causal"), True))
+    source = predict.Source(
+        scores=np.atleast_2d(np.asarray(scores, dtype=float)),
+        weights=np.atleast_2d(np.asarray(weights, dtype=float)),
+        setting=Setting(d_k=int(d_k), scale=bool(scale), temperature=float(temperature), causal=bool(causal)),
+        labels=predict.Labels(list(rows), list(cols)),
+        focus_row=int(focus_row),
+        mask=mask,
+        changes=tuple(changes),
+    )
+    with present.stage(stage, "predict"):
+        outcome = classroom.class_step(spec, source)
+        if outcome is None:
+            outcome = predict.step(spec.name, source, key=spec.key("predict"))
+        if outcome.cell is not None and not outcome.covered:
+            cell = outcome.cell
+
+            def explain() -> None:
+                n = int(st.session_state.get(_EXPLAIN, {}).get(spec.name, (0, 0, 0))[2]) + 1
+                st.session_state.setdefault(_EXPLAIN, {})[spec.name] = (cell[0], cell[1], n)
+
+            st.button(
+                t("predict.explain_cell", row=md_code(str(rows[cell[0]])), col=md_code(str(cols[cell[1]]))),
+                key=spec.key("predict_explain"),
+                on_click=explain,
+                icon=":material/calculate:",
+            )
+    return outcome
+
+
+def predict_for(
+    spec: PageSpec,
+    r: AttentionResult,
+    rows: Sequence[str],
+    cols: Sequence[str],
+    *,
+    stage: int,
+    scale: bool,
+    causal: bool = False,
+    focus_row: int = 0,
+) -> predict.Outcome:
+    """:func:`predict_panel` for an attention result ``r`` (its raw scores, weights, d_k, temperature
+    and mask)."""
+    return predict_panel(
+        spec,
+        stage=stage,
+        scores=r.scores,
+        weights=r.weights,
+        rows=rows,
+        cols=cols,
+        d_k=r.d_k,
+        scale=scale,
+        temperature=r.temperature,
+        causal=causal,
+        mask=r.mask,
+        focus_row=focus_row,
+    )
+
+
+def explain_cell(spec: PageSpec, outcome: predict.Outcome | None) -> tuple[int, int, int] | None:
+    """The cell whose worked calculation the reveal's button asked for (row, key, a counter that
+    makes each click open it again), or None."""
+    if outcome is None or outcome.covered:
+        return None
+    got = st.session_state.get(_EXPLAIN, {}).get(spec.name)
+    return None if got is None else (int(got[0]), int(got[1]), int(got[2]))
+
+
+def covered_card(number: int, title: str, formula: str | None, *, stage: int | None = None) -> None:
+    """A step that would show what the open question asks about: its title and formula, and a
+    notice instead of its numbers (no weight, output or narration reaches the page)."""
+    with step_card(number, title, formula, **({} if stage is None else {"stage": stage})):
+        predict.covered_notice()
 
 
 # --------------------------------------------------------------------------- query / key / value lessons
@@ -482,15 +614,17 @@ def qkv_live(
     k: np.ndarray | None,
     v: np.ndarray | None,
     *,
-    steps: Callable[[AttentionResult, np.ndarray | None, bool], None],
+    steps: Callable[[AttentionResult, np.ndarray | None, bool], predict.Outcome | None],
     details: Callable[[AttentionResult, np.ndarray | None], None] | None = None,
     scale_stage: int = 1,
     badge_stage: int = 1,
 ) -> None:
     """A query/key/value lesson's live part, a fragment (a switch or the live view's temperature
     reruns only this): its scaling switch, the attention at the live view's temperature,
-    the notebook badge, then ``steps(result, values, scale)`` draws the lesson's steps. While an
-    input is bad it says so instead (V may be None: the weights are still drawn).
+    the notebook badge, then ``steps(result, values, scale)`` draws the lesson's steps and returns its
+    predict panel's outcome: while a question covers the weights, the badge's notebook details (which
+    print them) wait too. While an input is bad it says so instead (V may be None: the weights are
+    still drawn).
 
     In presentation mode the switch belongs to the stage it drives (``scale_stage``) and the badge to
     the conclusion (``badge_stage``).
@@ -506,10 +640,12 @@ def qkv_live(
     except AttentionLabError as exc:
         show_error(exc)
         return
-    badge_details = None if details is None else (lambda: details(r, v))
-    with present.stage(badge_stage, "badge"):
+    badge = st.container()  # filled after the steps: their question may cover what the details print
+    outcome = steps(r, v, scale)
+    covered = bool(outcome and outcome.covered)
+    badge_details = None if details is None or covered else (lambda: details(r, v))
+    with badge, present.stage(badge_stage, "badge"):
         notebook_badge(preset.is_input(q, k, v, scale=scale, temperature=temperature), details=badge_details)
-    steps(r, v, scale)
 
 
 def largest_share(parts: np.ndarray) -> tuple[int, float]:

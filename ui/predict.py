@@ -1,7 +1,7 @@
 """Predict, then reveal: a lesson asks before it shows (the widgets; the questions come from
 :mod:`attention_core.predict`).
 
-With the "Predict first" switch on (``?predict=true`` in a link), a lesson's live part covers the
+With the "Predict first" switch on (``?predict_first=true`` in a link), a lesson's live part covers the
 weights, the output and their narration until the learner has answered a question generated from
 the numbers on screen. The inputs stay visible and editable: changing them before answering asks
 the question again about the new numbers. The reveal says whether the guess was right and why, in
@@ -34,7 +34,7 @@ from attention_core import predict as pr
 from .format import fmt, md_code
 from .i18n import t
 
-PREDICT_KEY = "predict"  # the switch (bound to ?predict=true; app-level, every lesson shares it)
+PREDICT_KEY = "predict_first"  # the switch (bound to ?predict_first=true; app-level, every lesson shares it)
 STATE_KEY = "_predict"
 SCORE_KEY = "_predict_score"
 CURRENT_KEY = "_predict_current"  # lesson -> (question dict, labels) on screen now (a teacher poses it)
@@ -98,22 +98,39 @@ class Source:
         )
 
 
+@dataclass(frozen=True)
+class NearestSource:
+    """The Word2Vec lab's question: which of ``candidates`` (word indices) ends up nearest to word
+    ``row`` in the trained ``vectors`` (n_words, d). Labels name the words."""
+
+    vectors: np.ndarray
+    row: int
+    candidates: Sequence[int]
+    labels: Labels
+    changes: Sequence[tuple[pr.Change, str, Any]] = ()
+
+    def signature(self) -> str:
+        h = hashlib.blake2b(digest_size=12)
+        arr = np.ascontiguousarray(np.asarray(self.vectors, dtype="<f8"))
+        h.update(str(arr.shape).encode())
+        h.update(arr.tobytes())
+        h.update(repr((self.row, list(self.candidates))).encode())
+        h.update("\x1f".join(map(str, self.labels.cols)).encode("utf-8", "replace"))
+        return h.hexdigest()
+
+    def ask(self, round_: int) -> pr.Question | None:
+        return pr.nearest_question(self.vectors, self.row, self.candidates)
+
+
 # --------------------------------------------------------------------------- the switch and the score
 def is_on() -> bool:
     return bool(st.session_state.get(PREDICT_KEY, False))
 
 
-def switch() -> bool:
-    """The "Predict first" toggle, remembered in the URL and across lessons."""
-    return bool(
-        st.toggle(
-            "🤔 " + t("predict.switch"),
-            key=PREDICT_KEY,
-            help=t("predict.switch_help"),
-            bind="query-params",
-            persist_state="session",
-        )
-    )
+def switch() -> None:
+    """The "Predict first" toggle in the sidebar (``app.py`` draws it on every page, beside the
+    presentation switch), remembered in the URL: one setting for every lesson."""
+    st.sidebar.toggle("🤔 " + t("predict.switch"), key=PREDICT_KEY, help=t("predict.switch_help"), bind="query-params")
 
 
 def score() -> pr.Score:
@@ -137,7 +154,7 @@ def question_text(q: pr.Question, labels: Labels) -> str:
     if q.kind == "top_key":
         return t("predict.ask_top_key", row=row)
     if q.kind == "estimate":
-        return t("predict.ask_estimate", row=row, key=labels.col(int(q.key or 0)))
+        return t("predict.ask_estimate", row=row, col=labels.col(int(q.key or 0)))
     if q.kind == "nearest":
         return t("predict.ask_nearest", word=row)
     change = q.change
@@ -161,15 +178,15 @@ def _lower(q: pr.Question) -> bool:
 def answer_text(q: pr.Question, labels: Labels) -> str:
     """The true answer, in words."""
     if q.kind == "top_key":
-        return t("predict.answer_top_key", row=labels.row(q.row), key=labels.col(int(q.answer_key or 0)),
+        return t("predict.answer_top_key", row=labels.row(q.row), col=labels.col(int(q.answer_key or 0)),
                  weight=fmt(q.weights[int(q.answer_key or 0)]))
     if q.kind == "estimate":
-        return t("predict.answer_estimate", row=labels.row(q.row), key=labels.col(int(q.key or 0)),
+        return t("predict.answer_estimate", row=labels.row(q.row), col=labels.col(int(q.key or 0)),
                  weight=fmt(float(q.answer_value or 0.0)))
     if q.kind == "nearest":
         return t("predict.answer_nearest", word=labels.row(q.row), answer=labels.col(int(q.answer_key or 0)))
     trend = t("predict.sharper") if q.answer_trend == pr.SHARPER else t("predict.flatter")
-    return t("predict.answer_direction", trend=trend, key=labels.col(int(q.answer_key or 0)))
+    return t("predict.answer_direction", trend=trend, col=labels.col(int(q.answer_key or 0)))
 
 
 def reason_text(q: pr.Question, labels: Labels) -> str:
@@ -180,7 +197,7 @@ def reason_text(q: pr.Question, labels: Labels) -> str:
         return t(
             "predict.reason_top_key",
             row=labels.row(q.row),
-            key=labels.col(k),
+            col=labels.col(k),
             score=fmt(q.scores[k]),
             weight=fmt(q.weights[k]),
             runner=labels.col(int(r)) if r is not None else "—",
@@ -192,7 +209,7 @@ def reason_text(q: pr.Question, labels: Labels) -> str:
         n = len(q.weights)
         return t(
             "predict.reason_estimate",
-            key=labels.col(k),
+            col=labels.col(k),
             score=fmt(q.scores[k]),
             weight=fmt(q.weights[k]),
             n=n,
@@ -224,7 +241,7 @@ def reason_text(q: pr.Question, labels: Labels) -> str:
     return t(
         why,
         row=labels.row(q.row),
-        key=labels.col(k),
+        col=labels.col(k),
         before=fmt(q.weights[k]),
         after=fmt(q.after[k]),
         h0=fmt(float(q.entropy or 0.0), 3),
@@ -233,8 +250,9 @@ def reason_text(q: pr.Question, labels: Labels) -> str:
 
 
 def choice_label(labels: Labels, j: int) -> str:
-    """A choice button's label: the key's own word (buttons show it as plain text, not markdown)."""
-    return str(labels.cols[j])
+    """A choice button's label: the key's own word, as a code span (a button's label is markdown:
+    user text must not become a link or an image)."""
+    return md_code(str(labels.cols[j]))
 
 
 # --------------------------------------------------------------------------- drawing
@@ -272,7 +290,7 @@ def draw_question(
             grow = st.pills(
                 t("predict.grow_label"),
                 options=list(q.choices),
-                format_func=lambda j: str(labels.cols[j]),
+                format_func=lambda j: choice_label(labels, j),
                 key=f"{key}_grow",
             )
             st.button(
@@ -343,7 +361,7 @@ class Outcome:
     cell: tuple[int, int] | None = None
 
 
-def step(lesson: str, source: Source | None, *, key: str) -> Outcome:
+def step(lesson: str, source: Source | NearestSource | None, *, key: str) -> Outcome:
     """The lesson's predict panel (call it in the live part, before the live view): asks, takes the
     answer, reveals. Returns whether the weights are covered now. Does nothing while the switch is
     off (the question on screen is still kept for a teacher to pose: :data:`CURRENT_KEY`)."""

@@ -218,6 +218,7 @@ def _leave() -> None:
         except cs.ClassError:
             pass
     cls.set_role(None)
+    present.follow(None)
     st.session_state["_class_clear"] = True
 
 
@@ -273,6 +274,7 @@ def _move_control(lesson: str, q: pr.Question) -> None:
 def _end() -> None:
     _teacher_call(_store().end)
     cls.set_role(None)
+    present.follow(None)
     st.session_state["_class_clear"] = True
     _notice("info", t("class.ended_by_you"))
 
@@ -455,12 +457,22 @@ def bar(spec: Any) -> None:
     with st.container(border=True, horizontal=True, vertical_alignment="center", key="class_bar"):
         if cls.following():
             st.markdown("👥 " + t("class.following", code=r.code))
-            st.button(t("class.explore"), key="class-explore", on_click=cls.set_following, args=(False,),
+            st.button(t("class.explore"), key="class-explore", on_click=_explore, args=(True,),
                       icon=":material/explore:", help=t("class.explore_help"))
         else:
             st.markdown("🧭 " + t("class.exploring", code=r.code))
-            st.button(t("class.back"), key="class-back", on_click=cls.set_following, args=(True,),
+            st.button(t("class.back"), key="class-back", on_click=_explore, args=(False,),
                       icon=":material/group:", type="primary")
+
+
+def _explore(on: bool) -> None:
+    """Leave follow mode (explore on my own: my own presentation switch again), or come back."""
+    cls.set_following(not on)
+    if on:
+        present.follow(None)
+    else:
+        st.session_state.pop(_APPLIED, None)
+        st.session_state.pop(_SEEN, None)  # the next poll catches up with the teacher at once
 
 
 @st.fragment(run_every=cls.POLL_S)
@@ -477,6 +489,7 @@ def _poll(lesson: str) -> None:
         except cs.ClassError as exc:
             _notice("warning", _error_text(exc))
         cls.set_role(None)
+        present.follow(None)
         st.session_state["_class_clear"] = True
         st.rerun(scope="app")
     if st.session_state.get(_SEEN) == rev:

@@ -161,6 +161,8 @@ _TEXT_KEYS = (
     "list_more",
     "tap_hint",
     "output_line",
+    "covered",
+    "covered_cell",
     "explain_title",
     "explain_score",
     "explain_scale",
@@ -238,6 +240,10 @@ class AttentionView:
     ``scale`` divides by √d_k; ``focus_row`` is the query the narration talks about until the
     learner clicks another. ``output_line`` (translated, with ``{row}`` and ``{output}``) says what the
     output is when "Output of {row}" would not (pooling's context vector c, one head of several).
+    ``covered``: a prediction question is open (:mod:`ui.predict`): the view draws the grid and the
+    labels but no weight, output or narration, and its root carries ``data-covered="true"``.
+    ``explain_cell`` (row, key, n): open the worked calculation of that cell (a reveal's button; a new
+    ``n`` opens it again).
     """
 
     scores: np.ndarray
@@ -253,6 +259,8 @@ class AttentionView:
     mask: np.ndarray | None = None
     focus_row: int = 0
     output_line: str | None = None
+    covered: bool = False
+    explain_cell: tuple[int, int, int] | None = None
 
 
 def payload(key: str, view: AttentionView, *, temperature: float, gesture: str | None) -> bytes:
@@ -281,6 +289,8 @@ def payload(key: str, view: AttentionView, *, temperature: float, gesture: str |
         "texts": _texts(view.row_title, view.col_title),
         "font_scale": present.scale(),
         "output_line": view.output_line,
+        "covered": bool(view.covered),
+        "explain_cell": None if view.explain_cell is None else [int(v) for v in view.explain_cell],
     }
     return encode_payload(header, {"scores": s, "values": view.values, "q": view.q, "k": view.k})
 

@@ -436,6 +436,17 @@ class LiveView {
     if (acked) this.pendingGesture = null;
     if (!this.dragging && acked) this.T = this.snap(Number(header.temperature));
 
+    // Predict first: while a question is open the view draws no weight, output or narration
+    this.covered = header.covered === true;
+    this.root.dataset.covered = this.covered ? "true" : "false";
+    this.el.exportBox.hidden = this.covered;
+    if (this.covered && this.selected) this.closeExplain();
+    const ask = Array.isArray(header.explain_cell) ? header.explain_cell : null;
+    if (!this.covered && ask && ask[0] < nq && ask[1] < nk && ask[2] !== this.explainAsked) {
+      this.explainAsked = ask[2];
+      this.select(ask[0], ask[1]); // the reveal's "how this weight is made"
+    }
+
     this.staticTexts();
     this.root.dataset.state = "ready";
     this.root.dataset.rows = String(nq);
@@ -555,6 +566,14 @@ class LiveView {
       return;
     }
     this.el.error.hidden = true;
+    if (this.covered) {
+      r.dataset.weights = "null";
+      r.dataset.output = "null";
+      this.drawGrid(true);
+      this.el.narration.textContent = x.covered || "";
+      this.el.output.textContent = "";
+      return;
+    }
     r.dataset.weights = rowsJson(st.weights, st.nq, st.nk);
     r.dataset.output = st.values ? rowsJson(st.output, st.nq, st.dv) : "null";
     this.drawGrid(false);
@@ -788,7 +807,33 @@ class LiveView {
         ctx.restore();
       }
     }
-    if (blank) return;
+    if (blank) {
+      if (this.covered) {
+        // the cells the question is about, without their weights: one grey, a "?" on each
+        ctx.fillStyle = "#d9d9d9";
+        ctx.fillRect(left, top, cw * st.nk, ch * st.nq);
+        ctx.strokeStyle = "#ffffff";
+        ctx.lineWidth = 1;
+        ctx.beginPath();
+        for (let j = 1; j < st.nk; j++) {
+          ctx.moveTo(left + j * cw, top);
+          ctx.lineTo(left + j * cw, top + st.nq * ch);
+        }
+        for (let i = 1; i < st.nq; i++) {
+          ctx.moveTo(left, top + i * ch);
+          ctx.lineTo(left + st.nk * cw, top + i * ch);
+        }
+        ctx.stroke();
+        if (cw >= 14 && ch >= 14) {
+          ctx.fillStyle = "#333";
+          ctx.textAlign = "center";
+          ctx.font = L.font;
+          for (let i = 0; i < st.nq; i++)
+            for (let j = 0; j < st.nk; j++) ctx.fillText(x.covered_cell || "?", left + (j + 0.5) * cw, top + (i + 0.5) * ch);
+        }
+      }
+      return;
+    }
     // cells: one pixel per cell, scaled up without smoothing
     const img = this.cellImage && this.cellImage.width === st.nk && this.cellImage.height === st.nq
       ? this.cellImage
@@ -993,7 +1038,8 @@ class LiveView {
     if (cell.kind === "cell") {
       const idx = cell.i * st.nk + cell.j;
       lines.push([x.row_title, st.rows[cell.i]], [x.col_title, st.cols[cell.j]]);
-      if (st.mask && !st.mask[idx]) lines.push([x.weight, x.masked]);
+      if (this.covered) lines.push([x.weight, x.covered_cell || "?"]);
+      else if (st.mask && !st.mask[idx]) lines.push([x.weight, x.masked]);
       else lines.push([x.weight, fmtHonest(st.weights[idx], this.rowDecimals(cell.i))]);
       const h = [cell.i, cell.j];
       if (!this.hover || this.hover[0] !== h[0] || this.hover[1] !== h[1]) {
@@ -1037,6 +1083,7 @@ class LiveView {
   }
 
   select(i, j) {
+    if (this.covered) return; // nothing to explain before the answer
     this.selected = [i, j];
     this.focusRow = i;
     this.root.dataset.selected = i + "," + j;
@@ -1172,6 +1219,7 @@ class LiveView {
 
   // -- export: the heatmap as drawn, PNG or SVG (a download made in the browser)
   exportImage(format) {
+    if (this.covered) return; // an image would show what the question covers
     if (!this.st || this.st.fault) return;
     this.frame(); // the picture of the current temperature
     const L = this.layout();
@@ -1280,7 +1328,9 @@ class LiveView {
       const pr = this.rowDecimals(i);
       for (let j = 0; j < st.nk; j++) {
         const td = document.createElement("td");
-        td.textContent = st.mask && !st.mask[i * st.nk + j] ? x.masked_short : fmtHonest(st.weights[i * st.nk + j], pr);
+        td.textContent = this.covered
+          ? x.covered_cell || "?"
+          : st.mask && !st.mask[i * st.nk + j] ? x.masked_short : fmtHonest(st.weights[i * st.nk + j], pr);
         tr.appendChild(td);
       }
       sr.appendChild(tr);

@@ -39,9 +39,26 @@ _KEYS = st.components.v2.component(
 )
 
 
+_FOLLOW_KEY = "_present_follow"  # a class follower's presentation mode, taken from the teacher
+
+
 def is_on() -> bool:
-    """True while presentation mode is on (its switch, or ``?present=true``)."""
+    """True while presentation mode is on: its switch (or ``?present=true``), or, for a student who
+    follows a live class, the teacher's (:func:`follow`)."""
+    followed = st.session_state.get(_FOLLOW_KEY)
+    if followed is not None:
+        return bool(followed)
     return bool(st.session_state.get(PRESENT_KEY, False))
+
+
+def follow(on: bool | None, stage: int = 0) -> None:
+    """A class follower takes the teacher's presentation mode and stage (``on`` None: their own
+    switch again). A plain session key, not the switch's: safe to set in any run."""
+    if on is None:
+        st.session_state.pop(_FOLLOW_KEY, None)
+        return
+    st.session_state[_FOLLOW_KEY] = bool(on)
+    st.session_state[STAGE_KEY] = int(stage)
 
 
 def scale() -> float:

@@ -32,7 +32,7 @@ from ui.editors import load_matrix, queue_matrix
 from .fields import Field, Matrix, Vector
 
 #: URL parameters that belong to the app, not to a lesson (the language, presentation mode; Streamlit's embedding).
-RESERVED = frozenset({"lang", "present", "predict", "class", "teacher", "view", "embed", "embed_options"})
+RESERVED = frozenset({"lang", "present", "predict_first", "class", "teacher", "view", "embed", "embed_options"})
 _LOADED = "_share_loaded"  # lessons whose link this session has read
 _NOTICE = "_share_notice"  # lesson -> the parameters a link brought that were ignored
 HOLDER = "_share_current"  # lesson -> the experiment's state at the last sync (read by the downloads)

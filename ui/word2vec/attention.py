@@ -15,12 +15,12 @@ from attention_core.presets import WORD2VEC_PRESETS
 from ui import present
 from ui.format import dim_labels, fmt, fmt_vec, md_code, shorten, unique_labels
 from ui.i18n import error_text, show_error, t
-from ui.lesson import live_view, show_matrix, show_numbers, step_card, tied_names
+from ui.lesson import covered_card, explain_cell, live_view, predict_panel, show_matrix, show_numbers, step_card, tied_names
 from ui.live_attention import TEMPERATURE, AttentionView, current_temperature
 from ui.nav import LESSONS
 from ui.word2vec_cache import TrainedModel
 
-from .space import watch_words
+from .space import NEAREST_OPEN, watch_words
 from .state import KEEP, PRESETS
 from .state import single_key_words as _single_key_words
 from .state import valid_choice as _valid_choice
@@ -146,7 +146,9 @@ def attention_lab(trained: TrainedModel, sentences: list[list[str]]) -> None:
         )
     temperature = current_temperature(SPEC.temperature_key)
 
-    if not tokens:
+    if st.session_state.get(NEAREST_OPEN):  # one question at a time: the nearest word's comes first
+        covered_card(3, t("w2v.step_weights"), None, stage=STAGE_OFFSET + 3)
+    elif not tokens:
         st.info(t("w2v.no_keys"), icon="ℹ️")
     else:
         _attend(trained, query, tokens, w, scale=scale, temperature=temperature)
@@ -234,6 +236,18 @@ def _attend(
         with left:
             show_matrix(np.stack(score_vals, axis=1), labels, score_cols, key="w2v_scores_table")
 
+    # "Predict first": the question before the weights (the query's row; top key, estimate, direction)
+    outcome = predict_panel(
+        SPEC,
+        stage=STAGE_OFFSET + 3,
+        scores=r.scores,
+        weights=r.weights,
+        rows=[shorten(query)],
+        cols=labels,
+        d_k=int(np.shape(qv)[-1]),
+        scale=scale,
+        temperature=temperature,
+    )
     # the live view says in words which token gets the most weight
     formula = r"a_i = \mathrm{softmax}(s)_i = \frac{e^{s_i}}{\sum_j e^{s_j}}"
     with step_card(3, t("w2v.step_weights"), formula, stage=STAGE_OFFSET + 3):
@@ -249,8 +263,13 @@ def _attend(
                 cols=labels,
                 row_title=t("common.query"),
                 col_title=t("common.key"),
+                covered=outcome.covered,
+                explain_cell=explain_cell(SPEC, outcome),
             ),
         )
+        if outcome.covered:
+            covered_card(4, t("w2v.step_context"), r"c = \sum_i a_i\, v_i", stage=STAGE_OFFSET + 4)
+            return
         with st.expander(t("live.weights_table")):
             show_matrix(r.weights[:, None], labels, [t("common.weight")], key="w2v_weights_table", weights=True)
         if len(tokens) == 1:

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from attention_core import cosine_similarity, nearest_neighbours, pair_cosines
-from ui import present
+from ui import predict, present
 from ui.figures import show_figure
 from ui.format import decimals, fmt, md_code
 from ui.i18n import t
@@ -243,6 +243,30 @@ def _neighbours(trained: TrainedModel, sentences: Sequence[Sequence[str]]) -> No
         st.caption(t(key, word=md_code(word), expected=", ".join(md_code(w) for w in expected)))
 
 
+#: True while the nearest-word question is open: the attention below waits too (one question at a time).
+NEAREST_OPEN = "_w2v_nearest_open"
+
+
+def _nearest_question(trained: TrainedModel, look: Sequence[str]) -> predict.Outcome:
+    """ "Which of the words to watch will end up nearest to this one?" (the word of the neighbours
+    table, else the first word to watch), asked before the trained result is shown."""
+    words = list(trained.words)
+    index = {w: i for i, w in enumerate(words)}
+    target = st.session_state.get("w2v_nn_word")
+    if target not in index:
+        target = next((w for w in look if w in index), words[0] if words else None)
+    if target is None:
+        return predict.Outcome()
+    candidates = [index[w] for w in look if w in index and w != target]
+    source = predict.NearestSource(
+        vectors=np.asarray(trained.vectors, dtype=float),
+        row=index[target],
+        candidates=candidates,
+        labels=predict.Labels(words, words),
+    )
+    return predict.step("word2vec_nearest", source, key="w2v_predict_nn")
+
+
 @st.fragment
 def space_section(trained: TrainedModel, sentences: Sequence[Sequence[str]] = ()) -> None:
     """Watch it learn, then look at the result: chosen words, per-epoch charts, the epoch slider
@@ -252,6 +276,11 @@ def space_section(trained: TrainedModel, sentences: Sequence[Sequence[str]] = ()
         st.header(t("w2v.space_title"))
         st.caption(t("w2v.space_intro"))
         look, pairs = _choose(trained, sentences)
+        covered = _nearest_question(trained, look).covered
+        st.session_state[NEAREST_OPEN] = covered
+        if covered:
+            sync(LESSONS["word2vec"])
+            return  # "Predict first": which word ends up nearest? The charts and the result wait
         _learning_charts(trained, pairs)
     # three looks at the result, one click apart (the tabs switch in the browser, no rerun)
     with present.stage(2):
