@@ -263,11 +263,13 @@ def draw_question(
     on_answer: Callable[[Any], None],
     key: str,
     note: str | None = None,
+    title: str | None = None,
 ) -> None:
-    """The question in a container with key ``predict``: the question, the choices or the estimate
-    slider, and ``note`` under it. ``on_answer(guess)`` runs as a callback (before the next run)."""
+    """The question in a container with key ``predict``: ``title`` ("Predict first" unless given), the
+    question, the choices or the estimate slider, and ``note`` under it. ``on_answer(guess)`` runs
+    as a callback (before the next run)."""
     with st.container(key="predict", border=True):
-        st.markdown("🤔 **" + t("predict.title") + "** · " + question_text(q, labels))
+        st.markdown("🤔 **" + (title or t("predict.title")) + "** · " + question_text(q, labels))
         if q.kind in ("top_key", "nearest"):
             with st.container(horizontal=True, gap="small"):
                 for j in q.choices:

@@ -369,7 +369,7 @@ def _dashboard(spec: Any, r: cls.Role) -> None:
 def _question_controls(spec: Any, state: cs.ClassState) -> None:
     posed = _store().question(state.question_id) if state.question_id is not None else None
     st.button(t("class.ask"), key="class-ask", on_click=_ask, args=(spec.name,), icon=":material/quiz:",
-              help=t("class.ask_help"), disabled=predict.current_question(spec.name) is None)
+              help=t("class.ask_help"))
     if posed is None:
         return
     st.button(t("class.reveal"), key="class-reveal", on_click=_reveal, args=(spec.name,), type="primary",
@@ -575,7 +575,10 @@ def draw_class_question(r: cls.Role, posed: cs.PosedQuestion, state: cs.ClassSta
         if r.student:
             note = t("class.answer_sent", answer=predict.guess_text(q, labels, _as_guess(mine))) if mine is not None \
                 else t("class.answer_prompt")
-            predict.draw_question(q, labels, on_answer=on_answer, key=f"class_q{posed.id}", note=note)
+            predict.draw_question(
+                q, labels, on_answer=on_answer, key=f"class_q{posed.id}", note=note,
+                title=t("class.question_title", round=posed.round),
+            )
         else:
             with st.container(key="predict", border=True):
                 st.markdown("🤔 **" + t("class.question_title", round=posed.round) + "** · "
