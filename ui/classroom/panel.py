@@ -27,7 +27,7 @@ import streamlit as st
 from attention_core import predict as pr
 
 from .. import present, predict
-from ..format import fmt, md_code
+from ..format import fmt, md_code, plot_label
 from ..i18n import current_language, t
 from . import session as cls
 from . import store as cs
@@ -139,22 +139,28 @@ def _keeper() -> None:
     data: dict[str, Any] = {}
     if r is not None:
         data["save"] = {"code": r.code, "kind": r.kind, "sid": r.sid, "key": r.key}
-    if st.session_state.get("_class_restore_pending"):
-        data["ask"] = True
-    if not data:
-        return
+    if r is None or st.session_state.get("_class_restore_pending"):
+        data["ask"] = True  # a reload (or a reconnect to another replica) of a tab that was in a class
     _KEEPER(key="class_keeper", data=data, default={"restore": None}, on_restore_change=_on_restore)
 
 
 def _on_restore() -> None:
-    """The tab remembered a place in this class: take it back (and drop the student just made)."""
+    """The tab remembered a place in a class: take it back (and drop the student a join link just
+    made, when it is the same class)."""
     st.session_state.pop("_class_restore_pending", None)
     got = getattr(st.session_state.get("class_keeper"), "restore", None)
     r = cls.role()
-    if not isinstance(got, Mapping) or r is None or got.get("code") != r.code:
+    if not isinstance(got, Mapping) or not isinstance(got.get("code"), str):
         return
+    if r is not None and got.get("code") != r.code:
+        return  # this tab joined another class since: the new one wins
     store = _store()
     kind = got.get("kind")
+    if r is None:
+        code = cs.clean_code(got["code"])
+        if code is None:
+            return
+        r = cls.Role(code=code, kind="none")
     try:
         if kind == "teacher" and isinstance(got.get("key"), str) and store.is_teacher(r.code, got["key"]):
             if r.student:
@@ -164,6 +170,8 @@ def _on_restore() -> None:
             if r.student:
                 store.leave(r.code, r.sid)
             cls.join_class(store, r.code, sid=str(got["sid"])[:40])
+        elif kind == "projector" and r.kind == "none":
+            cls.open_projector(store, r.code)
         st.session_state.pop(_NOTICE, None)
     except cs.ClassError:
         pass
@@ -307,8 +315,9 @@ def sidebar(spec: Any) -> None:
         st.subheader("👩‍🏫 " + t("class.title"))
         _show_notice()
         if r is None:
-            st.button(t("class.start"), key="class-start", on_click=_start, args=(spec.name,), icon=":material/groups:",
-                      help=t("class.start_help"))
+            # no help= on the hook buttons: Streamlit draws a button with a tooltip twice (one hidden)
+            st.button(t("class.start"), key="class-start", on_click=_start, args=(spec.name,), icon=":material/groups:")
+            st.caption(t("class.start_help"))
             with st.popover(t("class.join"), icon=":material/login:"):
                 join_box("class_join", button_key="class-join")
             return
@@ -341,7 +350,7 @@ def _dashboard(spec: Any, r: cls.Role) -> None:
         st.markdown(f"## {r.code}")
     st.caption(t("class.join_link_label"))
     with st.container(key="class-join-link"):
-        st.code(link, language=None, wrap_lines=True)
+        st.markdown(md_code(link, 200))  # plain text at once (a code block draws a moment later)
     with st.expander(t("class.qr_and_links"), icon=":material/qr_code_2:"):
         st.image(_qr_svg(link), caption=t("class.qr_caption", code=r.code), width=200)
         st.markdown(t("class.projector_link"))
@@ -351,7 +360,8 @@ def _dashboard(spec: Any, r: cls.Role) -> None:
         st.caption(t("class.teacher_link_help"))
     st.caption(t("class.students", n=state.students))
     st.button(t("class.bring"), key="class-bring", on_click=lambda: st.session_state.update({_BRING: True}),
-              icon=":material/my_location:", help=t("class.bring_help"))
+              icon=":material/my_location:")
+    st.caption(t("class.bring_help"))
     st.toggle(t("class.follow"), value=state.follow, key="class_follow_toggle",
               on_change=lambda: _teacher_call(store.set_follow, bool(st.session_state.get("class_follow_toggle"))),
               help=t("class.follow_help"))
@@ -368,8 +378,8 @@ def _dashboard(spec: Any, r: cls.Role) -> None:
 
 def _question_controls(spec: Any, state: cs.ClassState) -> None:
     posed = _store().question(state.question_id) if state.question_id is not None else None
-    st.button(t("class.ask"), key="class-ask", on_click=_ask, args=(spec.name,), icon=":material/quiz:",
-              help=t("class.ask_help"))
+    st.button(t("class.ask"), key="class-ask", on_click=_ask, args=(spec.name,), icon=":material/quiz:")
+    st.caption(t("class.ask_help"))
     if posed is None:
         return
     st.button(t("class.reveal"), key="class-reveal", on_click=_reveal, args=(spec.name,), type="primary",
@@ -424,10 +434,29 @@ def _tally_chart(q: pr.Question, labels: predict.Labels, tally: pr.Tally, *, key
         counts = list(tally.keys)
         truth = q.choices.index(q.answer_key) if q.answer_key in q.choices else -1
     colors = ["#1b7837" if i == truth else "#8c8c8c" for i in range(len(counts))]
-    fig = go.Figure(go.Bar(x=names, y=counts, marker_color=colors, text=counts, textposition="outside"))
-    fig.update_layout(height=220, margin=dict(l=10, r=10, t=10, b=10), yaxis=dict(title=t("class.count")),
-                      font=dict(size=14))
+    # horizontal bars: whole labels, read left to right at any width; the count on each bar
+    fig = go.Figure(
+        go.Bar(
+            y=[plot_label(n, 40) for n in names],
+            x=counts,
+            orientation="h",
+            marker_color=colors,
+            text=[str(c) for c in counts],
+            textposition="auto",
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=60 + 34 * len(names),
+        margin=dict(l=10, r=10, t=10, b=10),
+        xaxis=dict(title=t("class.count"), rangemode="tozero", dtick=max(1, (max(counts or [1]) + 4) // 5)),
+        yaxis=dict(autorange="reversed", automargin=True),
+        font=dict(size=14),
+        showlegend=False,
+    )
     st.plotly_chart(fig, key=key, config={"displayModeBar": False})
+    if truth >= 0:
+        st.caption(t("class.green_is_right"))
     if q.kind == "direction":
         st.caption(t("class.trends", sharper=tally.trends.get(pr.SHARPER, 0), flatter=tally.trends.get(pr.FLATTER, 0)))
 
@@ -452,7 +481,8 @@ def bar(spec: Any) -> None:
                 with st.container(key="class-code"):
                     st.markdown(f"# {r.code}")
                 with st.container(key="class-join-link"):
-                    st.code(link, language=None, wrap_lines=True)
+                    st.markdown(md_code(link, 200))
+        _class_question(r)
         return
     with st.container(border=True, horizontal=True, vertical_alignment="center", key="class_bar"):
         if cls.following():
@@ -463,6 +493,7 @@ def bar(spec: Any) -> None:
             st.markdown("🧭 " + t("class.exploring", code=r.code))
             st.button(t("class.back"), key="class-back", on_click=_explore, args=(False,),
                       icon=":material/group:", type="primary")
+    _class_question(r)
 
 
 def _explore(on: bool) -> None:
@@ -541,21 +572,35 @@ def _in_full_run() -> bool:
 
 
 # --------------------------------------------------------------------------- the class question
-def class_step(spec: Any, source: predict.Source | None) -> predict.Outcome | None:
-    """The class's question in this lesson's predict slot, or None when there is none for it here
-    (then the lesson's own "Predict first" runs). Students answer; everyone sees the reveal."""
+def class_step(spec: Any, source: Any = None) -> predict.Outcome | None:
+    """What a class question means for this lesson's predict slot: None when the class has none
+    (the lesson's own "Predict first" runs), else an outcome: covered while the question on this
+    lesson waits for the reveal. The question itself stands at the top of the page (:func:`bar`),
+    where a student on a phone or on any stage of presentation mode sees it; the lesson's own
+    question waits meanwhile (one question at a time). The teacher's screen is never covered."""
     r = cls.role()
-    if r is None:
+    if r is None or r.teacher:
         return None
-    state = st.session_state.get("_class_state") if not r.teacher else None
-    if r.teacher:
-        return None  # the teacher's own screen is not covered; the dashboard holds the controls
+    state = st.session_state.get("_class_state")
     if state is None or state.question_id is None:
         return None
     posed = _store().question(state.question_id)
-    if posed is None or posed.lesson != spec.name:
+    if posed is None:
         return None
-    return draw_class_question(r, posed, state)
+    covered = not state.revealed and posed.lesson == spec.name
+    if covered:
+        st.caption("⬆️ " + t("class.question_above"))
+    return predict.Outcome(covered=covered)
+
+
+def _class_question(r: cls.Role) -> None:
+    """The class's open or revealed question, at the top of a student's or the projector's page."""
+    state = st.session_state.get("_class_state")
+    if state is None or state.question_id is None:
+        return
+    posed = _store().question(state.question_id)
+    if posed is not None:
+        draw_class_question(r, posed, state)
 
 
 def draw_class_question(r: cls.Role, posed: cs.PosedQuestion, state: cs.ClassState) -> predict.Outcome:
@@ -605,9 +650,9 @@ def _class_results(posed: cs.PosedQuestion, q: pr.Question, labels: predict.Labe
         st.markdown(t("class.results", round=p.round, n=tally.total, right=tally.right))
         _tally_chart(q, labels, tally, key=f"class_results_{p.id}")
     if q.weights:
-        st.caption(t("class.true_weights", row=labels.row(q.row), weights=", ".join(
-            f"{md_code(str(labels.cols[j]) if j < len(labels.cols) else str(j))} {fmt(w)}"
-            for j, w in enumerate(q.weights))))
+        names = [str(labels.cols[j]) if j < len(labels.cols) else str(j) for j in range(len(q.weights))]
+        weights = "; ".join(f"{n} {fmt(w)}" for n, w in zip(names, q.weights, strict=True))
+        st.caption(t("class.true_weights", row=labels.row(q.row), weights=md_code(weights, 400)))
 
 
 # --------------------------------------------------------------------------- the teacher's position
