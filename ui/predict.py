@@ -37,6 +37,7 @@ from .i18n import t
 PREDICT_KEY = "predict_first"  # the switch (bound to ?predict_first=true; app-level, every lesson shares it)
 STATE_KEY = "_predict"
 SCORE_KEY = "_predict_score"
+SCORE_BOX_KEY = "_predict_score_box"
 CURRENT_KEY = "_predict_current"  # lesson -> (question dict, labels) on screen now (a teacher poses it)
 
 
@@ -138,9 +139,16 @@ def score() -> pr.Score:
     return s if isinstance(s, pr.Score) else pr.Score()
 
 
-def score_dict() -> dict[str, int]:
-    """The running score for the JSON export."""
-    return score().to_dict()
+def score_box() -> dict[str, Any]:
+    """A dict in the session holding the score as plain numbers under ``"score"`` (None before the
+    first answer): a download made on a click, outside the script, reads it there."""
+    return st.session_state.setdefault(SCORE_BOX_KEY, {"score": None})
+
+
+def _record(correct: bool) -> None:
+    new = score().record(correct)
+    st.session_state[SCORE_KEY] = new
+    score_box()["score"] = new.to_dict()
 
 
 def _state(lesson: str) -> dict[str, Any]:
@@ -389,7 +397,7 @@ def step(lesson: str, source: Source | NearestSource | None, *, key: str) -> Out
 
         def on_answer(guess: Any) -> None:
             verdict = pr.grade(q, guess)
-            st.session_state[SCORE_KEY] = score().record(verdict.correct)
+            _record(verdict.correct)
             state.update(answer={"guess": guess}, verdict=verdict, sig_after=None)
             if q.kind == "direction" and q.change is not None:
                 for change, session_key, value in source.changes:

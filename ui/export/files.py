@@ -103,8 +103,10 @@ def experiment_json(
     edited: Sequence[str] = (),
     *,
     train_word2vec: Trainer | None = None,
+    score: Mapping[str, int] | None = None,
 ) -> bytes:
-    """The whole experiment: ``inputs`` (JSON values of every field) and the resulting tables."""
+    """The whole experiment: ``inputs`` (JSON values of every field) and the resulting tables; with
+    ``score``, the learner's "Predict first" score (it stays in the file: never stored on a server)."""
     results = {
         name: {"rows": list(rows), "cols": list(cols), "values": values.tolist()}
         for name, values, rows, cols in lesson_tables(lesson, state, lang, edited, train_word2vec=train_word2vec)
@@ -117,6 +119,8 @@ def experiment_json(
         "inputs": dict(inputs),
         "results": results,
     }
+    if score:
+        doc["predict_score"] = {k: int(v) for k, v in score.items()}
     return json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8")
 
 

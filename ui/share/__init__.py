@@ -24,6 +24,7 @@ import streamlit as st
 
 from ui.export import MAX_IMPORT_BYTES, ImportProblem, experiment_json, notebook_json, read_experiment, tables_zip
 from ui.format import md_code
+from ui import predict
 from ui.i18n import current_language, t
 
 from .fields import Matrix
@@ -138,17 +139,20 @@ def _train_word2vec(sentences: Any, **params: Any) -> Any:
     return train_word2vec(sentences, **params)
 
 
-def export_file(spec: Any, kind: str, state: Mapping[str, Any], lang: str) -> bytes:
+def export_file(
+    spec: Any, kind: str, state: Mapping[str, Any], lang: str, score: Mapping[str, int] | None = None
+) -> bytes:
     """The file a download of the share bar makes (``kind``: ``"notebook"``, ``"json"``, ``"csv"``) for
     the experiment ``state`` (what :func:`ui.share.state.sync` kept): what the buttons call on a click.
-    The Word2Vec lab's model comes from the page's training cache (never retrained for a download)."""
+    The Word2Vec lab's model comes from the page's training cache (never retrained for a download).
+    ``score``: the learner's "Predict first" score (answered, right, streak), kept in the JSON file."""
     s = dict(state)
     edited = [f.name for f in fields(spec) if isinstance(f, Matrix) and differs(f, s)]
     if kind == "notebook":
         return notebook_json(spec.name, s, lang, edited)
     if kind == "json":
         inputs = {f.name: f.plain(s[f.name]) for f in fields(spec) if f.active(s)}
-        return experiment_json(spec.name, inputs, s, lang, edited, train_word2vec=_train_word2vec)
+        return experiment_json(spec.name, inputs, s, lang, edited, train_word2vec=_train_word2vec, score=score)
     if kind == "csv":
         return tables_zip(spec.name, s, lang, edited, train_word2vec=_train_word2vec)
     raise ValueError(f"no export {kind!r}")
@@ -169,8 +173,10 @@ def share_bar(spec: Any) -> None:
     def notebook() -> bytes:
         return export_file(spec, "notebook", state(), lang)
 
+    scores = predict.score_box()  # the same dict the predict panel updates: read on the click
+
     def experiment() -> bytes:
-        return export_file(spec, "json", state(), lang)
+        return export_file(spec, "json", state(), lang, score=scores.get("score"))
 
     def tables() -> bytes:
         return export_file(spec, "csv", state(), lang)
