@@ -507,23 +507,14 @@ def predict_panel(
         mask=mask,
         changes=tuple(changes),
     )
+    def explain(cell: tuple[int, int]) -> None:
+        n = int(st.session_state.get(_EXPLAIN, {}).get(spec.name, (0, 0, 0))[2]) + 1
+        st.session_state.setdefault(_EXPLAIN, {})[spec.name] = (cell[0], cell[1], n)
+
     with present.stage(stage, "predict"):
         outcome = classroom.class_step(spec, source)
         if outcome is None:
-            outcome = predict.step(spec.name, source, key=spec.key("predict"))
-        if outcome.cell is not None and not outcome.covered:
-            cell = outcome.cell
-
-            def explain() -> None:
-                n = int(st.session_state.get(_EXPLAIN, {}).get(spec.name, (0, 0, 0))[2]) + 1
-                st.session_state.setdefault(_EXPLAIN, {})[spec.name] = (cell[0], cell[1], n)
-
-            st.button(
-                t("predict.explain_cell", row=md_code(str(rows[cell[0]])), col=md_code(str(cols[cell[1]]))),
-                key=spec.key("predict_explain"),
-                on_click=explain,
-                icon=":material/calculate:",
-            )
+            outcome = predict.step(spec.name, source, key=spec.key("predict"), explain=explain)
     return outcome
 
 

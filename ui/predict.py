@@ -339,6 +339,12 @@ def draw_reveal(
     correct = bool(verdict and verdict.correct)
     box = "reveal-answer" if verdict is None else ("reveal-correct" if correct else "reveal-wrong")
     with st.container(key=box, border=True):
+        # for checks and assistive tools: the verdict and the answer as data (numbers and ids only)
+        answer = q.answer_key if q.answer_key is not None else q.answer_value
+        st.html(
+            f'<span class="predict-verdict" data-kind="{q.kind}" data-answer="{answer}" '
+            f'data-correct="{"" if verdict is None else str(correct).lower()}"></span>'
+        )
         if verdict is None:
             st.markdown("💡 " + answer_text(q, labels))
         elif correct:
@@ -371,10 +377,18 @@ class Outcome:
     cell: tuple[int, int] | None = None
 
 
-def step(lesson: str, source: Source | NearestSource | None, *, key: str) -> Outcome:
+def step(
+    lesson: str,
+    source: Source | NearestSource | None,
+    *,
+    key: str,
+    explain: Callable[[tuple[int, int]], None] | None = None,
+) -> Outcome:
     """The lesson's predict panel (call it in the live part, before the live view): asks, takes the
     answer, reveals. Returns whether the weights are covered now. Does nothing while the switch is
-    off (the question on screen is still kept for a teacher to pose: :data:`CURRENT_KEY`)."""
+    off (the question on screen is still kept for a teacher to pose: :data:`CURRENT_KEY`).
+    ``explain(cell)``: the reveal's "how this weight is made" button (the live view's worked
+    calculation of the cell the answer is about)."""
     state = _state(lesson)
     if source is None:
         return Outcome()
@@ -426,19 +440,21 @@ def step(lesson: str, source: Source | NearestSource | None, *, key: str) -> Out
     guess = state["answer"]["guess"]
     if isinstance(guess, list):
         guess = tuple(guess)
-    draw_reveal(
-        q,
-        saved,
-        guess,
-        state.get("verdict"),
-        extra=lambda: st.button(t("predict.next"), key=f"{key}_next", on_click=next_question, icon=":material/help:"),
-    )
-    draw_score()
     cell = None
     if q.kind in ("top_key", "direction") and q.answer_key is not None:
         cell = (q.row, int(q.answer_key))
     elif q.kind == "estimate" and q.key is not None:
         cell = (q.row, int(q.key))
+
+    def buttons() -> None:
+        with st.container(horizontal=True, gap="small"):
+            st.button(t("predict.next"), key=f"{key}_next", on_click=next_question, icon=":material/help:")
+            if explain is not None and cell is not None:
+                label = t("predict.explain_cell", row=md_code(str(saved.rows[cell[0]])), col=md_code(str(saved.cols[cell[1]])))
+                st.button(label, key=f"{key}_explain", on_click=explain, args=(cell,), icon=":material/calculate:")
+        draw_score()
+
+    draw_reveal(q, saved, guess, state.get("verdict"), extra=buttons)
     return Outcome(covered=False, cell=cell)
 
 
