@@ -406,6 +406,9 @@ class Session:
         self.sessions_seen: list[str] = []
         self.collect = False  # keep the texts the last run drew (tests read them)
         self.texts: list[str] = []
+        self.pending_triggers: list[str] = []
+        self.buttons: dict[str, tuple[str, str]] = {}  # user key -> (element id, fragment id) of buttons drawn
+        self.auto_reruns: dict[str, float] = {}  # fragment id -> interval (s) of st.fragment(run_every=...)
 
     # ----------------------------------------------------------------- http
     async def http_get(self, path: str) -> tuple[int, bytes]:
@@ -521,6 +524,8 @@ class Session:
             sub = getattr(el, etype)
             if self.collect:
                 self.texts.append(element_text(etype, sub))
+            if etype == "button" and getattr(sub, "id", ""):
+                self.buttons[user_key_of(sub.id)] = (sub.id, d.fragment_id)
             eid = getattr(sub, "id", "") if etype in WIDGET_TYPES or etype == "bidi_component" else ""
             if not eid:
                 return
@@ -530,6 +535,10 @@ class Session:
             if old is not None and not getattr(sub, "set_value", False) and old.value is not None:
                 value = old.value
             self.widgets[eid] = Widget(eid, user_key_of(eid), etype, d.fragment_id, sub, value)
+        elif kind == "auto_rerun":
+            self.auto_reruns[msg.auto_rerun.fragment_id] = float(msg.auto_rerun.interval)
+        elif kind == "stop_auto_rerun":
+            self.auto_reruns.pop(msg.stop_auto_rerun.fragment_id, None)
         elif kind == "script_finished":
             status = msg.script_finished
             if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
@@ -562,6 +571,15 @@ class Session:
                 return w
         return None
 
+    async def click(self, user_key: str, *, widget_id: str | None = None, fragment_id: str | None = None) -> RunResult:
+        """Press the button ``user_key`` (as the browser does: a trigger in the widget states), or
+        send a trigger for any ``widget_id`` (e.g. one another session drew: a replay)."""
+        if widget_id is None:
+            widget_id, frag = self.buttons[user_key]
+            fragment_id = frag if fragment_id is None else fragment_id
+        self.pending_triggers.append(widget_id)
+        return await self.rerun(fragment_id=fragment_id or "")
+
     async def rerun(self, *, fragment_id: str = "", page_hash: str | None = None, page_name: str = "") -> RunResult:
         """Send ``rerun_script`` with every widget state; wait for the run's end."""
         if self.ws is None or self.closed.is_set():
@@ -576,6 +594,11 @@ class Session:
         ci.locale = self.locale
         ci.timezone = "UTC"
         ci.url = f"{self.base}/{page_name}"
+        for wid in self.pending_triggers:
+            ws = cs.widget_states.widgets.add()
+            ws.id = wid
+            ws.trigger_value = True
+        self.pending_triggers = []
         for w in self.widgets.values():
             if w.value is None:
                 continue

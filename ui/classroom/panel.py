@@ -467,7 +467,7 @@ def bar(spec: Any) -> None:
     or explore, and the poll that brings the teacher's changes."""
     r = cls.role()
     if st.session_state.pop("_class_clear", False):
-        _KEEPER(key="class_keeper_clear", data={"clear": True}, default={"restore": None})
+        _KEEPER(key="class_keeper_clear", data={"clear": True})
     if r is None or r.teacher:
         return
     _poll(spec.name)
