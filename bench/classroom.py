@@ -409,6 +409,7 @@ class Session:
         self.pending_triggers: list[str] = []
         self.buttons: dict[str, tuple[str, str]] = {}  # user key -> (element id, fragment id) of buttons drawn
         self.auto_reruns: dict[str, float] = {}  # fragment id -> interval (s) of st.fragment(run_every=...)
+        self.on_text: Any = None  # on_text(text, perf_counter()) for every element's text as it arrives
 
     # ----------------------------------------------------------------- http
     async def http_get(self, path: str) -> tuple[int, bytes]:
@@ -524,6 +525,8 @@ class Session:
             sub = getattr(el, etype)
             if self.collect:
                 self.texts.append(element_text(etype, sub))
+            if self.on_text is not None:
+                self.on_text(element_text(etype, sub), time.perf_counter())
             if etype == "button" and getattr(sub, "id", ""):
                 self.buttons[user_key_of(sub.id)] = (sub.id, d.fragment_id)
             eid = getattr(sub, "id", "") if etype in WIDGET_TYPES or etype == "bidi_component" else ""
