@@ -212,18 +212,21 @@ def test_3_md_code_turns_every_line_break_into_a_space() -> None:
 
 
 # --------------------------------------------------------------------------- 4. markdown in column tooltips
-def test_4_long_column_labels_reach_tooltips_as_code_spans() -> None:
+def test_4_long_column_labels_never_reach_a_tooltip() -> None:
+    """A column is as wide as its whole label (issue 20), so a label is never put in a tooltip,
+    which Streamlit renders as markdown; a tooltip that does exist never carries a token."""
     tokens = ["[Login](//evil.example/login)", "![](//evil.example/t.png)", "**bold**_and_more_text"]
     at = opened("step_by_step", {"sbs_sentence": " ".join(tokens)})
-    tips = []
+    assert not at.exception
+    labels, tips = [], []
     for frame in at.dataframe:
-        for conf in json.loads(frame.proto.columns or "{}").values():
+        for name, conf in json.loads(frame.proto.columns or "{}").items():
+            labels.append(conf.get("label", name) if isinstance(conf, dict) else name)
             if isinstance(conf, dict) and conf.get("help"):
                 tips.append(conf["help"])
-    hovered = [tip for tip in tips if any(t[:10] in tip for t in tokens)]
-    assert hovered, tips  # the long labels do get a tooltip ...
-    for tip in hovered:
-        assert_inert(tip, *tokens)  # ... with the label as a code span
+    assert any(t in str(labels) for t in tokens), labels  # the tokens are column labels ...
+    for tip in tips:
+        assert not any(t[:10] in tip for t in tokens), tip  # ... and never tooltips
 
 
 # --------------------------------------------------------------------------- 5. control characters in text

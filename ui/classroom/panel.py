@@ -208,7 +208,7 @@ def join_box(where: str, *, button_key: str) -> None:
     """A code box, an optional nickname and a "Join" button (keys ``{where}_code``,
     ``{where}_nickname``, ``button_key``); the message for a bad code stands under the box."""
     st.text_input(t("class.code"), key=f"{where}_code", max_chars=12, help=t("class.code_help"),
-                  placeholder="ABC123")
+                  placeholder=t("class.code_placeholder"))
     err = st.session_state.pop(f"_{where}_error", None)
     if err:
         st.error(err, icon="⚠️")
