@@ -72,7 +72,7 @@ def _params(**kw: float) -> Params:
 
 
 #: Defaults for a user's own few sentences, measured with gensim 4.4 on the designed corpora below
-#: and on the issue's cat/dog corpus, seeds 1-10 (``python bench/word2vec_learning.py``; the tests in
+#: and on four cat/dog sentences (``CAT_DOG`` in the bench), seeds 1-10 (``python bench/word2vec_learning.py``; the tests in
 #: ``tests/test_word2vec_learning.py`` check them): every group word's nearest neighbour is a group
 #: mate (290 of 290), the vectors move 2,000-3,200 % from their random start, the similarity agreement
 #: with the next seed is 0.64-0.98, and training takes 0.1-0.35 s on one core of a loaded 2-core

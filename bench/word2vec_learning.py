@@ -3,7 +3,7 @@
 Run: ``python bench/word2vec_learning.py [seeds]`` (from the repo root; default 10 seeds, about a
 minute on a loaded 2-core machine). Prints three tables:
 
-1. the designed corpora (and the issue's cat/dog sentences) at ``USER_DEFAULTS``, over seeds 1..N:
+1. the designed corpora (and four cat/dog sentences, ``CAT_DOG``) at ``USER_DEFAULTS``, over seeds 1..N:
    how many group words have a group mate as nearest neighbour, the smallest margin (cosine to the
    least similar group mate minus the most similar other word), the median change from the random
    start, the similarity agreement with the next seed, and the training time;

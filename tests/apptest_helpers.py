@@ -37,8 +37,8 @@ def open_page(page: str = "home", lang: str | None = "en", *, timeout: float = 6
     browser's, i.e. English in AppTest), run once and checked for exceptions (``run=False``: not run
     yet, for tests that set session state first).
 
-    AppTest runs ``app.py`` only on the first run; ``switch_page`` then runs the page file alone (the
-    GUIDE): pages read shared settings (language, decimals) from session state.
+    AppTest runs ``app.py`` only on the first run; ``switch_page`` then runs the page file alone (see
+    docs/testing.md): pages read shared settings (language, decimals) from session state.
     """
     at = AppTest.from_file(APP, default_timeout=timeout)
     if lang:

@@ -87,7 +87,7 @@ def test_pooling_after_a_language_switch_and_a_resize_keeps_w_whole() -> None:
 # --------------------------------------------------------------------------- 4. ?present=true
 @pytest.mark.parametrize("name", list(LESSONS))
 def test_present_in_a_link_is_the_apps_not_a_bad_value(name: str) -> None:
-    """``?present=true`` (the README's link, and what the sidebar switch writes) opens presentation mode
+    """``?present=true`` (the link docs/lessons.md gives, and what the sidebar switch writes) opens presentation mode
     without a notice that the link had a value the lesson cannot use."""
     at = open_lesson(name, run=False)
     at.query_params["present"] = "true"

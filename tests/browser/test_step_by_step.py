@@ -58,7 +58,8 @@ def test_step_by_step_slider_and_editor(page, base_url) -> None:  # noqa: ANN001
     expect(page.get_by_role("heading", name=locale_text("en", "sbs.title")).first).to_be_visible()
     _, w_q, _, _ = notebook_tables()
 
-    # The notebook's printed Q row 0 and scaled scores row 0 (GUIDE), at their precision.
+    # The notebook's printed Q row 0 and scaled scores row 0, at their precision
+    # (attention_core.presets.STEP_BY_STEP.printed).
     q = find_table(reveal(page, "sbs_tbl_q"), index=TOKENS, columns=DIMS).numbers()  # step 2's numbers, tab Q
     np.testing.assert_allclose(q[0], [1.3841427, 0.93171313, 0.94939871, 0.93588465], rtol=0, atol=5e-9)
     scaled = find_table(widget(page, "sbs_tbl_scaled"), index=TOKENS, columns=TOKENS).numbers()
