@@ -409,6 +409,7 @@ class Session:
         self.pending_triggers: list[str] = []
         self.buttons: dict[str, tuple[str, str]] = {}  # user key -> (element id, fragment id) of buttons drawn
         self.auto_reruns: dict[str, float] = {}  # fragment id -> interval (s) of st.fragment(run_every=...)
+        self.auto_seen: set[str] = set()  # the timers registered since the last whole run ended
         self.on_text: Any = None  # on_text(text, perf_counter()) for every element's text as it arrives
 
     # ----------------------------------------------------------------- http
@@ -494,6 +495,8 @@ class Session:
             self.closed.set()
             if self.waiter is not None and not self.waiter.done():
                 self.waiter.set_exception(Disconnected())
+                # the run's awaiter (if any) still gets it; a closed session's unawaited run is not an error
+                self.waiter.add_done_callback(lambda f: f.exception())
 
     def _handle(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
@@ -540,6 +543,7 @@ class Session:
             self.widgets[eid] = Widget(eid, user_key_of(eid), etype, d.fragment_id, sub, value)
         elif kind == "auto_rerun":
             self.auto_reruns[msg.auto_rerun.fragment_id] = float(msg.auto_rerun.interval)
+            self.auto_seen.add(msg.auto_rerun.fragment_id)
         elif kind == "stop_auto_rerun":
             self.auto_reruns.pop(msg.stop_auto_rerun.fragment_id, None)
         elif kind == "script_finished":
@@ -548,6 +552,10 @@ class Session:
                 return  # the app called st.rerun() (or a callback did): another run follows
             if status in FINISHED_OK:
                 self._drop_stale()
+                if status == ForwardMsg.FINISHED_SUCCESSFULLY:  # a whole run: as the browser does, keep
+                    # only the timers it registered (a fragment gone from the page stops polling)
+                    self.auto_reruns = {f: v for f, v in self.auto_reruns.items() if f in self.auto_seen}
+                    self.auto_seen = set()
             if self.waiter is not None and not self.waiter.done():
                 ok = status in FINISHED_OK
                 self.waiter.set_result(

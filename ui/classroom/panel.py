@@ -526,7 +526,7 @@ def _poll(lesson: str) -> None:
     if st.session_state.get(_SEEN) == rev:
         return
     try:
-        state = store.state(r.code)
+        state = cls.state_at(store, r.code, rev)
     except cs.ClassError:
         return
     full_run = _in_full_run()
@@ -584,7 +584,7 @@ def class_step(spec: Any, source: Any = None) -> predict.Outcome | None:
     state = st.session_state.get("_class_state")
     if state is None or state.question_id is None:
         return None
-    posed = _store().question(state.question_id)
+    posed = cls.question_at(_store(), state.question_id, state.rev)
     if posed is None:
         return None
     covered = not state.revealed and posed.lesson == spec.name
@@ -598,7 +598,7 @@ def _class_question(r: cls.Role) -> None:
     state = st.session_state.get("_class_state")
     if state is None or state.question_id is None:
         return
-    posed = _store().question(state.question_id)
+    posed = cls.question_at(_store(), state.question_id, state.rev)
     if posed is not None:
         draw_class_question(r, posed, state)
 
@@ -633,7 +633,7 @@ def draw_class_question(r: cls.Role, posed: cs.PosedQuestion, state: cs.ClassSta
     mine = store.my_answer(posed.id, r.sid) if r.student else None
     verdict = pr.grade(q, _as_guess(mine)) if mine is not None else None
     with st.container(key="class-revealed"):
-        predict.draw_reveal(q, labels, _as_guess(mine), verdict, extra=lambda: _class_results(posed, q, labels))
+        predict.draw_reveal(q, labels, _as_guess(mine), verdict, extra=lambda: _class_results(posed, q, labels, state.rev))
     cell = (q.row, int(q.answer_key)) if q.answer_key is not None else ((q.row, int(q.key)) if q.key is not None else None)
     return predict.Outcome(covered=False, cell=cell)
 
@@ -642,11 +642,10 @@ def _as_guess(a: Any) -> Any:
     return tuple(a) if isinstance(a, list) else a
 
 
-def _class_results(posed: cs.PosedQuestion, q: pr.Question, labels: predict.Labels) -> None:
+def _class_results(posed: cs.PosedQuestion, q: pr.Question, labels: predict.Labels, rev: int) -> None:
     store = _store()
-    rounds = store.rounds(posed.id)
-    for p in rounds:
-        tally = pr.tally(q, _guesses(store.answers(p.id)))
+    for p in cls.rounds_at(store, posed.id, rev):
+        tally = pr.tally(q, _guesses(cls.answers_at(store, p, rev)))
         st.markdown(t("class.results", round=p.round, n=tally.total, right=tally.right))
         _tally_chart(q, labels, tally, key=f"class_results_{p.id}")
     if q.weights:

@@ -49,7 +49,7 @@ POLL_S = 1.5
 #: How often the teacher's answer count refreshes while a question is open (seconds).
 TEACHER_POLL_S = 1.0
 #: One replica asks the database for a class's ``rev`` at most this often (seconds).
-REV_CACHE_S = 0.5
+REV_CACHE_S = 0.25
 #: URL parameters of a class (app-level: no lesson reads them as its own).
 PARAMS = ("class", "teacher", "view")
 
@@ -115,6 +115,52 @@ def revision(store: cs.ClassStore, code: str) -> int | None:
             for k in [k for k, (t, _) in _REVS.items() if now - t > 60]:
                 _REVS.pop(k, None)
     return rev
+
+
+# What every student of a class reads after the class changed, shared by the sessions of one
+# replica: keyed by the class's ``rev`` (bumped by every change students must see), so a reveal to
+# 30 students on a replica costs one read of each, not 30. Answers are cached only once revealed
+# (they can no longer change).
+@st.cache_resource(ttl=120, max_entries=2000, show_spinner=False)
+def _state_at(_store: cs.ClassStore, ident: str, code: str, rev: int) -> cs.ClassState:
+    return _store.state(code)
+
+
+@st.cache_resource(ttl=120, max_entries=2000, show_spinner=False)
+def _question_at(_store: cs.ClassStore, ident: str, question_id: int, rev: int) -> cs.PosedQuestion | None:
+    return _store.question(question_id)
+
+
+@st.cache_resource(ttl=120, max_entries=2000, show_spinner=False)
+def _rounds_at(_store: cs.ClassStore, ident: str, question_id: int, rev: int) -> tuple[cs.PosedQuestion, ...]:
+    return tuple(_store.rounds(question_id))
+
+
+@st.cache_resource(ttl=600, max_entries=2000, show_spinner=False)
+def _revealed_answers(_store: cs.ClassStore, ident: str, question_id: int, rev: int) -> tuple[cs.Answer, ...]:
+    return tuple(_store.answers(question_id))
+
+
+def state_at(store: cs.ClassStore, code: str, rev: int) -> cs.ClassState:
+    """The class as of ``rev`` (one read per replica and change; ``NoClass`` when it is gone)."""
+    return _state_at(store, str(store.engine.url), code, rev)
+
+
+def question_at(store: cs.ClassStore, question_id: int, rev: int) -> cs.PosedQuestion | None:
+    """A posed question as of the class's ``rev`` (its revealed flag moves with ``rev``)."""
+    return _question_at(store, str(store.engine.url), question_id, rev)
+
+
+def rounds_at(store: cs.ClassStore, question_id: int, rev: int) -> tuple[cs.PosedQuestion, ...]:
+    """Every round of a question as of ``rev`` (a second round bumps ``rev``)."""
+    return _rounds_at(store, str(store.engine.url), question_id, rev)
+
+
+def answers_at(store: cs.ClassStore, posed: cs.PosedQuestion, rev: int) -> Sequence[cs.Answer]:
+    """A question's answers: shared between sessions once revealed, else read fresh."""
+    if posed.revealed:
+        return _revealed_answers(store, str(store.engine.url), posed.id, rev)
+    return store.answers(posed.id)
 
 
 def forget_revision(code: str) -> None:
