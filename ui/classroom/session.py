@@ -45,7 +45,7 @@ ROLE_KEY = "_class"
 DB_ENV = "ATTENTION_LAB_CLASS_DB"
 DATA_ENV = "ATTENTION_LAB_DATA"
 #: How often a student's or the projector's class bar asks whether the class changed (seconds).
-POLL_S = 1.5
+POLL_S = 1.0
 #: How often the teacher's answer count refreshes while a question is open (seconds).
 TEACHER_POLL_S = 1.0
 #: One replica asks the database for a class's ``rev`` at most this often (seconds).
