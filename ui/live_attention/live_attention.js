@@ -262,6 +262,7 @@ class LiveView {
       formula: q(".la-formula"),
       modes: q(".la-modes"),
       modesLegend: q(".la-modes legend"),
+      legend: q(".la-legend"),
       legendBar: q(".la-legend-bar"),
       legendLo: q(".la-legend-lo"),
       legendHi: q(".la-legend-hi"),
@@ -440,6 +441,8 @@ class LiveView {
     this.covered = header.covered === true;
     this.root.dataset.covered = this.covered ? "true" : "false";
     this.el.exportBox.hidden = this.covered;
+    // the legend too: in "Auto" colour mode it names the largest weight, and an undrawn bar is a blank
+    this.el.legend.hidden = this.covered;
     if (this.covered && this.selected) this.closeExplain();
     const ask = Array.isArray(header.explain_cell) ? header.explain_cell : null;
     if (!this.covered && ask && ask[0] < nq && ask[1] < nk && ask[2] !== this.explainAsked) {
