@@ -187,6 +187,8 @@ _PAGE_CSS = (
     "<style>"
     "[data-testid='stCaptionContainer'] :not(pre) > code{font-size:1em}"
     "[data-testid='stMarkdownContainer'] :not(pre) > code{font-size:max(0.9em, 14px)}"
+    # the class keeper (sessionStorage, no pixels) takes no place in the page's flow, so no gap
+    ".st-key-class_keeper,.st-key-class_keeper_clear{display:none}"
     "</style>"
 )
 
