@@ -27,6 +27,7 @@ import streamlit as st
 from attention_core import predict as pr
 
 from .. import present, predict
+from ..figures import axis, font
 from ..format import fmt, md_code, plot_label
 from ..i18n import current_language, t
 from . import session as cls
@@ -442,16 +443,20 @@ def _tally_chart(q: pr.Question, labels: predict.Labels, tally: pr.Tally, *, key
             orientation="h",
             marker_color=colors,
             text=[str(c) for c in counts],
-            textposition="auto",
+            textposition="outside",  # the count just past its bar, upright, legible on any bar length
+            textangle=0,
+            textfont=font(1.1),
+            cliponaxis=False,
             hovertemplate="%{y}: %{x}<extra></extra>",
         )
     )
     fig.update_layout(
         height=60 + 34 * len(names),
         margin=dict(l=10, r=10, t=10, b=10),
-        xaxis=dict(title=t("class.count"), rangemode="tozero", dtick=max(1, (max(counts or [1]) + 4) // 5)),
-        yaxis=dict(autorange="reversed", automargin=True),
-        font=dict(size=14),
+        xaxis=axis(t("class.count"), range=[0, max(counts or [1]) * 1.15 + 0.5],
+                   dtick=max(1, (max(counts or [1]) + 4) // 5)),
+        yaxis=axis(autorange="reversed", automargin=True),
+        font=font(),
         showlegend=False,
     )
     st.plotly_chart(fig, key=key, config={"displayModeBar": False})
