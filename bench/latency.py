@@ -31,11 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT)]
-from benchstats import med, pct  # noqa: E402
-
-from ui.nav import LESSONS  # noqa: E402
+from labdev.env import ROOT
+from labdev.stats import med, pct
+from ui.nav import LESSONS
 
 TARGET_LARGE_MS = 150.0
 

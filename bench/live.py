@@ -48,17 +48,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
-from benchstats import med, pct  # noqa: E402
+from labdev.browser import SYNC_JS, open_page, set_text
+from labdev.env import ROOT
+from labdev.server import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, serve
+from labdev.stats import med, pct
+from ui.nav import PAGES
 
 TARGET_RATIO = 0.25
 TARGET_FRAMES_PER_MOVE = 0.95
 TARGET_FPS = 30.0
 LIVE = "[data-testid='live-attention']"
-from server import CHROMIUM, CHROMIUM_ARGS, VIEWPORT  # noqa: E402  (tests/browser/server.py)
-
-from ui.nav import PAGES  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -74,8 +73,6 @@ LARGE_TOKENS = [f"w{i:03d}" for i in range(128)]
 
 @contextmanager
 def streamlit_server(script: str, log_dir: Path) -> Iterator[str]:
-    from server import serve  # tests/browser/server.py, shared with the browser tests
-
     with serve(script, log_dir / f"{Path(script).stem}.log") as url:
         yield url
 
@@ -239,8 +236,6 @@ def press(pg: Any, kind: str, key: str) -> dict[str, float] | None:
 
 
 def open_lesson(browser: Any, url: str, path: str) -> Any:
-    from browser_helpers import SYNC_JS, open_page
-
     ctx = browser.new_context(viewport=VIEWPORT, locale="en-US")
     ctx.set_default_timeout(120_000)
     ctx.add_init_script(SYNC_JS)
@@ -252,7 +247,6 @@ def open_lesson(browser: Any, url: str, path: str) -> Any:
 
 def make_large(pg: Any) -> None:
     """Step by step with 128 distinct tokens: 128×128 weights."""
-    from browser_helpers import set_text
     from playwright.sync_api import expect
 
     set_text(pg, "sbs_sentence", " ".join(LARGE_TOKENS), timeout_ms=120_000)

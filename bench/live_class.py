@@ -1,9 +1,9 @@
 """A live class under load: one teacher and N students through deploy/classroom.sh, on SQLite or on
-a real PostgreSQL, with Streamlit's own websocket protocol (the client of bench/classroom.py; no
+a real PostgreSQL, with Streamlit's own websocket protocol (the client of labdev.protocol; no
 browser). Each session polls as the browser does (``st.fragment(run_every=...)``: the client reruns
 the fragment at its interval when no run is under way).
 
-Usage (from the repository root)::
+Usage (from the repository root, installed with ``pip install -e .``)::
 
     python3 bench/live_class.py --students 60 --replicas 2 --db sqlite
     python3 bench/live_class.py --students 60 --replicas 2 --db postgresql   # a throwaway cluster
@@ -34,24 +34,20 @@ import contextlib
 import os
 import random
 import re
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
-sys.path.insert(0, str(ROOT))
-
-import classroom as client  # noqa: E402  (bench/classroom.py: the protocol client and the server launcher)
-from benchstats import pct  # noqa: E402
-
-from ui.classroom import store as cs  # noqa: E402
+from labdev.loadtest import loadavg, proc_cpu_ms
+from labdev.protocol import Disconnected, RunTimeout, Session
+from labdev.server import classroom
+from labdev.stats import pct
+from ui.classroom import store as cs
 
 QUESTION_MARK = "Class question, round"
 RESULTS_MARK = "Round 1:"
@@ -81,7 +77,7 @@ class Tab:
     marker text reached it."""
 
     def __init__(self, url: str, t: Timings) -> None:
-        self.s = client.Session(url, timeout=120)
+        self.s = Session(url, timeout=120)
         self.t = t
         self.seen: dict[str, float] = {}
         self.watch: tuple[str, ...] = ()
@@ -102,10 +98,10 @@ class Tab:
         async with self.lock:
             try:
                 r = await coro
-            except client.Disconnected:
+            except Disconnected:
                 self.t.error(f"disconnect {what}".strip())
                 return None
-            except client.RunTimeout:
+            except RunTimeout:
                 self.t.error(f"timeout {what}".strip())
                 return None
             if r is not None and not r.ok:
@@ -142,7 +138,7 @@ async def wait_marks(tabs: list[Tab], mark: str, since: float, out: list[float],
 
 
 def cpu_s(pids: list[int]) -> float:
-    return sum((client.proc_cpu_ms(p) or 0.0) for p in pids) / 1000
+    return sum((proc_cpu_ms(p) or 0.0) for p in pids) / 1000
 
 
 async def lesson(url: str, pids: list[int], n: int, db: str, idle_s: float) -> Timings:
@@ -237,7 +233,7 @@ def database(kind: str, folder: Path) -> Iterator[str]:
     if kind == "sqlite":
         yield f"sqlite:///{folder / 'class.sqlite3'}"
         return
-    from tests import pg  # a throwaway cluster of Debian's PostgreSQL
+    from labdev import pg  # a throwaway cluster of Debian's PostgreSQL
 
     reason = pg.missing_reason()
     if reason:
@@ -271,9 +267,13 @@ def report(kind: str, t: Timings, n: int, replicas: int, idle_s: float) -> str:
         f"servers' CPU {t.idle_cpu:.3f} of a core (goal ≤ 0.3)",
         f"- answers: {t.answers_sent} sent, {t.answers_stored} in the store",
         f"- errors: {sum(errors.values())} {errors if errors else ''}",
-        f"- load average at the end: {client.loadavg()}",
+        f"- load average at the end: {loadavg()}",
     ]
     return "\n".join(lines)
+
+
+def _no_server(message: str) -> NoReturn:
+    raise SystemExit(f"server did not start: {message}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -295,8 +295,9 @@ def main(argv: list[str] | None = None) -> int:
             cs.migrate(engine)
             engine.dispose()
             os.environ["ATTENTION_LAB_CLASS_DB"] = db
-            with client.serve(f"replicas:{args.replicas}", Path(tmp)) as (url, pids, _replicas):
-                t = asyncio.run(lesson(url, pids, args.students, db, args.idle))
+            with classroom(args.replicas, Path(tmp), timeout_s=120, on_fail=_no_server) as room:
+                pids = [pid for _, pid, _ in room.replicas]
+                t = asyncio.run(lesson(room.url, pids, args.students, db, args.idle))
         out.append(report(kind, t, args.students, args.replicas, args.idle))
     print(f"python3 bench/live_class.py --students {args.students} --replicas {args.replicas} --db {args.db}\n")
     print("\n\n".join(out))

@@ -8,18 +8,11 @@ Run alone with ``streamlit run bench/reference_app.py``.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import numpy as np
+import streamlit as st
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # `streamlit run bench/reference_app.py` puts bench/ on the path, not the repo
-    sys.path.insert(0, str(ROOT))
-
-import numpy as np  # noqa: E402
-import streamlit as st  # noqa: E402
-
-from attention_core import softmax  # noqa: E402
-from ui.figures import heatmap  # noqa: E402
+from attention_core import softmax
+from ui.figures import heatmap
 
 #: Fixed 4×4 scores (seed 000's shape): the slider only changes the temperature.
 SCORES = np.random.default_rng(0).random((4, 4)) * 3

@@ -18,16 +18,13 @@ from __future__ import annotations
 import statistics
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-import attention_core as ac  # noqa: E402
-from attention_core import limits as L  # noqa: E402
-from attention_core import presets as P  # noqa: E402
-from attention_core.word2vec_training import LEARNED_MIN_CHANGE, STABLE_MIN_AGREEMENT  # noqa: E402
+import attention_core as ac
+from attention_core import limits as L
+from attention_core import presets as P
+from attention_core.word2vec_training import LEARNED_MIN_CHANGE, STABLE_MIN_AGREEMENT
 
 CAT_DOG = "the cat walks in the park\nthe dog walks in the park\nthe cat eats food at home\nthe dog eats food at home"
 

@@ -11,12 +11,9 @@ import random
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from attention_core import limits as L  # noqa: E402
-from attention_core import train_word2vec  # noqa: E402
+from attention_core import limits as L
+from attention_core import train_word2vec
 
 BUDGET_S = 2.0
 

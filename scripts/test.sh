@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 python3 -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+# The project itself, editable: tests and benchmarks import attention_core, ui and labdev like any package.
+python3 -m pip install --quiet --disable-pip-version-check -e .
 
 # Browser tests drive Debian's Chromium (no browser download); CJK fonts render Korean.
 fonts=$(fc-list 2>/dev/null || true)

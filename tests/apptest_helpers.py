@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from tests.chart_data import decode
+from labdev.plotly_data import decode
 from ui.nav import LESSONS
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

@@ -30,6 +30,7 @@ import numpy as np
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
+from labdev.env import in_ci
 from ui.share.fields import Choice, Field, Flag, Int, Matrix, Real, Temperature, Text, Vector, Word, Words
 from ui.share.state import RESERVED
 
@@ -44,7 +45,7 @@ def budget_name() -> str:
         if name not in BUDGETS:
             raise ValueError(f"ATTENTION_LAB_EXAMPLES={name!r}: one of {sorted(BUDGETS)}")
         return name
-    return "ci" if os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"} else "local"
+    return "ci" if in_ci() else "local"
 
 
 _SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]

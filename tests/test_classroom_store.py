@@ -1,31 +1,27 @@
 """The class store (ui.classroom.store) on SQLite and on a real PostgreSQL: nothing is mocked.
 
-Each test runs on both databases. PostgreSQL is Debian's, in a throwaway cluster (tests/pg.py);
+Each test runs on both databases. PostgreSQL is Debian's, in a throwaway cluster (labdev/pg.py);
 under CI=true a missing PostgreSQL is a failure, elsewhere those cases skip.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
 
-from tests import pg
+from labdev import pg
+from labdev.env import in_ci
 from ui.classroom import store as cs
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
 
 
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
     reason = pg.missing_reason()
     if reason:
-        if _in_ci():
+        if in_ci():
             pytest.fail(f"{reason} (CI=true: the PostgreSQL tests must run)", pytrace=False)
         pytest.skip(reason)
     with pg.cluster() as url:

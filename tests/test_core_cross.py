@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from numpy_ref import softmax as np_softmax
 
 import attention_core as ac
 from attention_core.errors import FullyMaskedRowError, ShapeError
+from tests.numpy_ref import softmax as np_softmax
 
 moderate = st.floats(-3, 3, allow_nan=False, allow_infinity=False)
 

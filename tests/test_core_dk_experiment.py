@@ -15,10 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from numpy_ref import softmax as np_softmax
 
 import attention_core as ac
 from attention_core.errors import LimitError, ShapeError
+from tests.numpy_ref import softmax as np_softmax
 
 logits_rows = st.integers(1, 8).flatmap(
     lambda n: hnp.arrays(np.float64, n, elements=st.floats(-20, 20, allow_nan=False, allow_infinity=False))

@@ -10,7 +10,6 @@ except under ``CI=true``, where a missing torch is a failure (as tests/browser/c
 from __future__ import annotations
 
 import math
-import os
 from types import ModuleType
 
 import numpy as np
@@ -18,23 +17,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from numpy_ref import attend
 
 import attention_core as ac
 from attention_core.errors import EmptyTextError, FullyMaskedRowError, LimitError, ShapeError
+from labdev.env import in_ci
+from tests.numpy_ref import attend
 
 moderate = st.floats(-3, 3, allow_nan=False, allow_infinity=False)
 anything = st.floats(-100, 100, allow_nan=False, allow_infinity=False)
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
-
-
 @pytest.fixture(scope="module")
 def torch() -> ModuleType:
     """torch, or a skip outside CI; under CI=true a missing torch fails the test."""
-    if _in_ci():
+    if in_ci():
         import torch as t  # noqa: PLC0415  (ImportError here is the failure CI must show)
 
         return t

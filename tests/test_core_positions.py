@@ -15,10 +15,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from numpy_ref import attend
 
 import attention_core as ac
 from attention_core.errors import LimitError, ShapeError
+from tests.numpy_ref import attend
 
 moderate = st.floats(-3, 3, allow_nan=False, allow_infinity=False)
 bases = st.one_of(st.just(10_000.0), st.floats(1.5, 1e6))

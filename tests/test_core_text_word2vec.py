@@ -98,9 +98,9 @@ json.dump(out, sys.stdout)
 
 
 def _run_child(hash_seed: str) -> dict:
-    env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(ROOT)}
-    res = subprocess.run(
-        [sys.executable, "-c", _CHILD], env=env, capture_output=True, text=True, check=True, timeout=120
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    res = subprocess.run(  # `python -c` from the checkout's root imports this checkout's attention_core
+        [sys.executable, "-c", _CHILD], cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=120
     )
     return json.loads(res.stdout)
 

@@ -23,16 +23,20 @@ import os
 import re
 import shlex
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import textwrap
-import time
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 import yaml
+
+from labdev.env import in_ci
+from labdev.protocol import Session
+from labdev.server import free_port, launch, stop, stop_classroom, wait_until_ready
+from tests.classroom.classroom_helpers import run_async
 
 ROOT = Path(__file__).resolve().parents[1]
 K8S = ROOT / "deploy" / "k8s"
@@ -155,13 +159,6 @@ def _write_watch(folder: Path) -> Path:
 def test_container_command_starts_the_app_here(tmp_path: Path) -> None:
     """Run the image's CMD with its ENV (port → a free one, address → loopback) from the repo root,
     and watch what it writes: with a read-only root filesystem only /tmp (HOME, TMPDIR) is writable."""
-    sys.path.insert(0, str(ROOT / "tests" / "browser"))
-    sys.path.insert(0, str(ROOT / "bench"))
-    sys.path.insert(0, str(ROOT / "tests" / "classroom"))
-    import classroom
-    from classroom_helpers import run_async
-    from server import free_port, health, stop
-
     cmd = json.loads(one("CMD"))
     assert cmd[:4] == ["python", "-m", "streamlit", "run"] and cmd[4] == "app.py"
     port = free_port()
@@ -183,24 +180,18 @@ def test_container_command_starts_the_app_here(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-c", f"open({str(probe)!r}, 'w').close()"], env=run_env, check=True)
     assert f"open {probe}" in writes.read_text(encoding="utf-8")
     writes.unlink()
-    log = (tmp_path / "container.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, *cmd[1:]], cwd=ROOT, env=run_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
+    log = tmp_path / "container.log"
+    proc = launch([sys.executable, *cmd[1:]], log, env=run_env)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while health(f"{url}/_stcore/health") != "ok":
-            assert proc.poll() is None, (tmp_path / "container.log").read_text()
-            assert time.monotonic() < deadline, "no answer on /_stcore/health"
-            time.sleep(0.3)
+        wait_until_ready(proc, url, log, timeout_s=90, on_fail=lambda message: pytest.fail(message, pytrace=False))
         # the image's HEALTHCHECK command, as Docker would run it inside the container
         hc = json.loads(one("HEALTHCHECK").split("CMD", 1)[1].strip())
         assert hc[0] == "python"
         assert subprocess.run([sys.executable, *hc[1:]], env=run_env, timeout=30).returncode == 0
 
         async def page(name: str) -> None:
-            s = classroom.Session(url, timeout=90)
+            s = Session(url, timeout=90)
             r = await s.load(name)
             await s.close()
             assert r.ok and r.exceptions == 0, (r, s.exception_texts)
@@ -209,7 +200,6 @@ def test_container_command_starts_the_app_here(tmp_path: Path) -> None:
         run_async(page("word2vec"))  # trains a model
     finally:
         stop(proc)
-        log.close()
     lines = [x.split(" ", 1) for x in writes.read_text(encoding="utf-8").splitlines()]
     outside = sorted({path for _, path in lines if not (path.startswith(str(writable) + os.sep) or path == "/dev/null")})
     assert outside == [], f"the app wrote outside its writable /tmp (readOnlyRootFilesystem would refuse): {outside}"
@@ -344,7 +334,7 @@ def test_the_ingress_serves_tls_for_its_hosts() -> None:
 def _haproxy() -> str:
     found = shutil.which("haproxy") or ("/usr/sbin/haproxy" if os.access("/usr/sbin/haproxy", os.X_OK) else None)
     if found is None:
-        if os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}:
+        if in_ci():
             pytest.fail("haproxy is missing (CI=true: bash scripts/test.sh installs it)", pytrace=False)
         pytest.skip("haproxy is missing")
     return found
@@ -353,31 +343,16 @@ def _haproxy() -> str:
 def _classroom(args: list[str], tmp: Path, timeout_s: float = 120) -> tuple[subprocess.Popen[bytes], Path, Path]:
     """Start ``deploy/classroom.sh`` with ``args`` (plus a state file); wait until it says ready."""
     state, log = tmp / "classroom.state", tmp / "classroom.log"
-    with log.open("wb") as f:
-        proc = subprocess.Popen(
-            ["bash", str(CLASSROOM), *args, "--state", str(state)],
-            cwd=ROOT,
-            stdout=f,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    deadline = time.monotonic() + timeout_s
-    while not (state.exists() and "ready" in state.read_text()):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            _stop_classroom(proc)
-            pytest.fail(f"classroom.sh did not start:\n{log.read_text(errors='replace')[-3000:]}", pytrace=False)
-        time.sleep(0.2)
+    proc = launch(["bash", str(CLASSROOM), *args, "--state", str(state)], log, env=os.environ)
+
+    def fail(message: str) -> NoReturn:
+        stop_classroom(proc)
+        pytest.fail(f"classroom.sh did not start: {message}", pytrace=False)
+
+    wait_until_ready(
+        proc, None, log, timeout_s=timeout_s, ready=lambda: state.exists() and "ready" in state.read_text(), on_fail=fail
+    )
     return proc, state, log
-
-
-def _stop_classroom(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)  # it stops what it started, by pid
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
 
 
 def _uid(pid: int) -> int:
@@ -414,15 +389,13 @@ def test_classroom_refuses_to_run_the_app_as_root_without_a_named_user(tmp_path:
 
 def test_classroom_listens_on_loopback_by_default(tmp_path: Path) -> None:
     _haproxy()
-    from server import free_port  # tests/browser/server.py
-
     port = free_port()
     me = __import__("pwd").getpwuid(os.getuid()).pw_name
     proc, state, _ = _classroom(["--replicas", "1", "--port", str(port), "--user", me], tmp_path)
     try:
         assert _listening(port) == {"0100007F"}, _listening(port)  # 127.0.0.1 only, not 0.0.0.0
     finally:
-        _stop_classroom(proc)
+        stop_classroom(proc)
 
 
 def test_classroom_drops_to_the_named_user(tmp_path: Path) -> None:
@@ -436,8 +409,6 @@ def test_classroom_drops_to_the_named_user(tmp_path: Path) -> None:
     if not os.access(system_python, os.X_OK) or shutil.which("setpriv") is None:
         pytest.skip("needs /usr/bin/python3 and setpriv")
     import pwd
-
-    from server import free_port  # tests/browser/server.py
 
     nobody = pwd.getpwnam("nobody")
     folder = Path(tempfile.mkdtemp(prefix="classroom-python-"))  # readable by nobody (pytest's tmp is not)
@@ -475,6 +446,6 @@ def test_classroom_drops_to_the_named_user(tmp_path: Path) -> None:
             assert len(pids) == 2 and {_uid(p) for p in pids} == {nobody.pw_uid}
             assert Path(f"/proc/{pids[-1]}/exe").resolve() == Path(haproxy).resolve()
         finally:
-            _stop_classroom(proc)
+            stop_classroom(proc)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

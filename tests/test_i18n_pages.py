@@ -30,8 +30,8 @@ import pytest
 from google.protobuf.message import Message
 from streamlit.testing.v1 import AppTest
 
+from labdev.plotly_data import decode
 from tests.apptest_helpers import LIVE_COMPONENT, set_temperature
-from tests.chart_data import decode
 from ui.i18n import catalog
 from ui.live_attention import decode_payload
 from ui.nav import PAGES

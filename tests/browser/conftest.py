@@ -4,7 +4,7 @@ a fresh browser context (cookies, session, language) for every test.
 Fixtures: ``base_url`` (the running app, e.g. ``http://127.0.0.1:PORT``), ``fresh_base_url``
 (a server of the test's own, not visited yet), ``browser``,
 ``page`` (en-US, 1400×1800, websocket sync script installed), ``page_factory(locale=...)`` for more
-pages or other browser languages. Helpers are in ``browser_helpers.py``.
+pages or other browser languages. Helpers are in :mod:`labdev.browser` (and ``live_helpers.py`` here).
 
 Chromium is Debian's (``/usr/bin/chromium``), never a Playwright download. When it is
 missing the tests are skipped, except under ``CI=true``, where that is a failure.
@@ -20,27 +20,25 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
-from server import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, serve
+
+from labdev.env import in_ci
+from labdev.server import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, serve
 
 SERVER_START_TIMEOUT_S = 60.0
 _HERE = Path(__file__).resolve().parent
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
-
-
 def _unavailable(reason: str) -> None:
     """Skip the browser tests, or fail them under CI (there they must run)."""
-    if _in_ci():
+    if in_ci():
         pytest.fail(f"{reason} (CI=true: browser tests must run, not skip)", pytrace=False)
     pytest.skip(reason)
 
 
 try:
-    from browser_helpers import DEFAULT_TIMEOUT_MS, SCREENSHOT_DIR, SYNC_JS
+    from labdev.browser import DEFAULT_TIMEOUT_MS, SCREENSHOT_DIR, SYNC_JS
 except ImportError as exc:  # playwright is not installed
-    if _in_ci():
+    if in_ci():
         raise
     _NO_PLAYWRIGHT = f"playwright is not installed ({exc}): pip install -r requirements-dev.txt"
     collect_ignore_glob = ["test_*.py"]

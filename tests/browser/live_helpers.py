@@ -13,8 +13,9 @@ import re
 from typing import Any
 
 import numpy as np
-from browser_helpers import DEFAULT_TIMEOUT_MS, mark, wait_for_rerun
 from playwright.sync_api import Locator, Page, expect
+
+from labdev.browser import DEFAULT_TIMEOUT_MS, mark, wait_for_rerun
 
 LIVE = "[data-testid='live-attention']"
 
@@ -126,7 +127,7 @@ def explain_text(page: Page) -> str:
 
 
 def move_live(page: Page, presses: int, key: str = "ArrowRight") -> str:
-    """Like ``browser_helpers.move_slider`` for the live view's slider: ``presses`` key presses
+    """Like ``labdev.browser.move_slider`` for the live view's slider: ``presses`` key presses
     (negative: ArrowLeft), one rerun each; returns the value the view shows ("1.10")."""
     if presses < 0 and key == "ArrowRight":
         key, presses = "ArrowLeft", -presses

@@ -7,7 +7,9 @@ import re
 
 import numpy as np
 import pytest
-from browser_helpers import (
+from playwright.sync_api import expect
+
+from labdev.browser import (
     assert_no_error,
     main_text,
     move_slider,
@@ -18,9 +20,7 @@ from browser_helpers import (
     slider_value,
     widget,
 )
-from live_helpers import live, live_output, live_shown_temperature, live_slider, live_weights, move_live
-from playwright.sync_api import expect
-
+from tests.browser.live_helpers import live, live_output, live_shown_temperature, live_slider, live_weights, move_live
 from ui.format import fmt_honest, honest_decimals, weight_decimals
 from ui.i18n import LANGUAGES, catalog
 from ui.nav import PAGES

@@ -18,10 +18,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from browser_helpers import assert_no_exception, open_page, wait_for_rerun
-from live_helpers import wait_for_live
 from playwright.sync_api import Page, expect
-from server import free_port, serve
+
+from labdev.browser import assert_no_exception, open_page, wait_for_rerun
+from labdev.server import free_port, serve
+from tests.browser.live_helpers import wait_for_live
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from browser_helpers import (
+from playwright.sync_api import Page, expect
+
+from labdev.browser import (
     assert_no_error,
     click_nav,
     eventually,
@@ -20,9 +22,7 @@ from browser_helpers import (
     slider_input,
     widget,
 )
-from live_helpers import live_labels, live_shown_temperature, live_slider, live_weights, move_live
-from playwright.sync_api import Page, expect
-
+from tests.browser.live_helpers import live_labels, live_shown_temperature, live_slider, live_weights, move_live
 from ui.nav import PAGES
 
 pytestmark = pytest.mark.browser

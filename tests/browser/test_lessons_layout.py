@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from browser_helpers import (
+from playwright.sync_api import expect
+
+from labdev.browser import (
     assert_no_error,
     click_nav,
     editor,
@@ -23,9 +25,7 @@ from browser_helpers import (
     wait_until_idle,
     widget,
 )
-from live_helpers import live_cell_texts, wait_for_live
-from playwright.sync_api import expect
-
+from tests.browser.live_helpers import live_cell_texts, wait_for_live
 from tests.numpy_ref import seed_000
 from ui.format import fmt_honest, honest_decimals, weight_decimals
 from ui.nav import PAGES

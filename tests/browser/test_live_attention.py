@@ -11,8 +11,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from browser_helpers import assert_no_error, locale_text, mark, open_page, screenshot, set_text, wait_for_rerun
-from live_helpers import (
+from playwright.sync_api import expect
+
+from labdev.browser import assert_no_error, locale_text, mark, open_page, screenshot, set_text, wait_for_rerun
+from labdev.server import serve
+from tests.browser.live_helpers import (
     click_cell,
     counters,
     drag_live,
@@ -27,9 +30,6 @@ from live_helpers import (
     press_live,
     wait_for_live,
 )
-from playwright.sync_api import expect
-from server import serve
-
 from tests.numpy_ref import attend
 
 pytestmark = pytest.mark.browser

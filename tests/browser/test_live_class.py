@@ -25,11 +25,12 @@ from typing import Any
 import numpy as np
 import pytest
 import sqlalchemy as sa
-from browser_helpers import DEFAULT_TIMEOUT_MS, eventually, wait_until_idle
-from classroom_helpers import start_classroom, stop_classroom
 
 from attention_core import attention
 from attention_core.presets import LIBRARY
+from labdev.browser import DEFAULT_TIMEOUT_MS, eventually, wait_until_idle
+from labdev.server import stop_classroom
+from tests.classroom.classroom_helpers import start_classroom
 from ui.classroom import store as cs
 
 pytestmark = pytest.mark.slow

@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import (
+from playwright.sync_api import expect
+
+from labdev.browser import (
     assert_no_error,
     click_nav,
     locale_text,
@@ -17,8 +19,6 @@ from browser_helpers import (
     slider_value,
     widget,
 )
-from playwright.sync_api import expect
-
 from ui.nav import PAGES
 
 pytestmark = pytest.mark.browser

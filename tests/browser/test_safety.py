@@ -5,7 +5,9 @@ runs (``window.__xss`` stays undefined, no dialog opens), no element is made fro
 from __future__ import annotations
 
 import pytest
-from browser_helpers import (
+from playwright.sync_api import Page, expect
+
+from labdev.browser import (
     assert_no_exception,
     eventually,
     find_table,
@@ -18,8 +20,7 @@ from browser_helpers import (
     watch_dialogs,
     widget,
 )
-from live_helpers import live_labels, live_weights
-from playwright.sync_api import Page, expect
+from tests.browser.live_helpers import live_labels, live_weights
 
 pytestmark = pytest.mark.browser
 

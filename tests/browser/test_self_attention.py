@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from browser_helpers import (
+from playwright.sync_api import expect
+
+from attention_core.presets import SELF_ATTENTION_3X3  # inputs only
+from labdev.browser import (
     assert_no_error,
     edit_cell,
     eventually,
@@ -14,10 +17,7 @@ from browser_helpers import (
     open_page,
     screenshot,
 )
-from live_helpers import live_labels, live_output, live_shown_temperature, live_weights, move_live
-from playwright.sync_api import expect
-
-from attention_core.presets import SELF_ATTENTION_3X3  # inputs only
+from tests.browser.live_helpers import live_labels, live_output, live_shown_temperature, live_weights, move_live
 from tests.numpy_ref import softmax
 
 pytestmark = pytest.mark.browser

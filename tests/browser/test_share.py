@@ -10,7 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from browser_helpers import (
+from playwright.sync_api import expect
+
+from labdev.browser import (
     assert_no_error,
     edit_cell,
     editor,
@@ -24,8 +26,7 @@ from browser_helpers import (
     tables,
     wait_for_rerun,
 )
-from live_helpers import live, live_shown_temperature, live_weights, move_live, wait_for_live
-from playwright.sync_api import expect
+from tests.browser.live_helpers import live, live_shown_temperature, live_weights, move_live, wait_for_live
 
 pytestmark = pytest.mark.browser
 

@@ -21,7 +21,11 @@ from typing import Any
 
 import numpy as np
 import pytest
-from browser_helpers import (
+from playwright.sync_api import Page, expect
+
+from attention_core import attention, attention_pooling, self_attention
+from attention_core.presets import LIBRARY, POOLING, SCALED_DOT_PRODUCT, SELF_ATTENTION_5X4
+from labdev.browser import (
     APP_IDLE,
     assert_no_exception,
     click_nav,
@@ -39,11 +43,7 @@ from browser_helpers import (
     wait_until_idle,
     widget,
 )
-from live_helpers import click_cell, live, live_attr, wait_for_live
-from playwright.sync_api import Page, expect
-
-from attention_core import attention, attention_pooling, self_attention
-from attention_core.presets import LIBRARY, POOLING, SCALED_DOT_PRODUCT, SELF_ATTENTION_5X4
+from tests.browser.live_helpers import click_cell, live, live_attr, wait_for_live
 from tests.numpy_ref import seed_000
 from ui.format import fmt_honest, honest_decimals, text_px, ties, unique_labels, weight_decimals
 from ui.nav import PAGES

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from browser_helpers import (
+from playwright.sync_api import expect
+
+from labdev.browser import (
     assert_no_error,
     edit_cell,
     eventually,
@@ -17,9 +19,7 @@ from browser_helpers import (
     screenshot,
     widget,
 )
-from live_helpers import live_labels, live_output, live_shown_temperature, live_weights, move_live
-from playwright.sync_api import expect
-
+from tests.browser.live_helpers import live_labels, live_output, live_shown_temperature, live_weights, move_live
 from tests.numpy_ref import softmax
 
 pytestmark = pytest.mark.browser

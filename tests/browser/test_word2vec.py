@@ -11,7 +11,10 @@ import re
 
 import numpy as np
 import pytest
-from browser_helpers import (
+from playwright.sync_api import expect
+
+from attention_core.presets import LEARNING_PRESETS
+from labdev.browser import (
     Table,
     assert_no_error,
     assert_no_exception,
@@ -32,10 +35,7 @@ from browser_helpers import (
     wait_until_idle,
     widget,
 )
-from live_helpers import live_labels, live_output, live_shown_temperature, live_weights, move_live
-from playwright.sync_api import expect
-
-from attention_core.presets import LEARNING_PRESETS
+from tests.browser.live_helpers import live_labels, live_output, live_shown_temperature, live_weights, move_live
 from tests.numpy_ref import softmax
 
 pytestmark = pytest.mark.browser

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from classroom_helpers import serve
+
+from labdev.server import serve
 
 
 @pytest.fixture(scope="module")

@@ -2,15 +2,10 @@
 fragment, and a plain slider: the load client's ``component_state`` and ``slider`` controls are
 tested against it (tests/classroom/test_classroom_client.py)."""
 
-import sys
-from pathlib import Path
+import numpy as np
+import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-import numpy as np  # noqa: E402
-import streamlit as st  # noqa: E402
-
-from ui.live_attention import AttentionView, current_temperature, live_attention  # noqa: E402
+from ui.live_attention import AttentionView, current_temperature, live_attention
 
 VIEW = AttentionView(scores=np.array([[2.0, 1.0, 1.0]]), rows=["q"], cols=["a", "b", "c"], row_title="Q", col_title="K")
 

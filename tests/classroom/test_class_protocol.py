@@ -1,5 +1,5 @@
 """A student's session can never perform a teacher action, even by replaying the teacher's widget
-messages: tested at the protocol level, with the websocket client of bench/classroom.py (no browser).
+messages: tested at the protocol level, with the websocket client of labdev.protocol (no browser).
 
 The teacher's session starts a class on the library lesson; its dashboard's buttons (ask, reveal,
 bring everyone here, end the class, …) have element ids the student's session can learn. The student
@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from classroom_helpers import classroom, run_async, serve
 
+from labdev import protocol
+from labdev.server import serve
+from tests.classroom.classroom_helpers import run_async
 from ui.classroom import store as cs
 
 TEACHER_BUTTONS = ("class-ask", "class-bring", "class-end", "class-close", "class-reveal", "class-again")
@@ -29,7 +31,7 @@ def snapshot(store: cs.ClassStore, code: str) -> tuple:
 
 async def scenario(url: str, db: str) -> None:
     store = cs.ClassStore(sa.create_engine(db))
-    teacher = classroom.Session(url)
+    teacher = protocol.Session(url)
     teacher.collect = True
     r = await teacher.load("library")
     assert r.ok, r
@@ -45,7 +47,7 @@ async def scenario(url: str, db: str) -> None:
     seen = {k: teacher.buttons[k] for k in TEACHER_BUTTONS if k in teacher.buttons}
     assert {"class-ask", "class-bring", "class-end", "class-reveal"} <= set(seen), sorted(teacher.buttons)
 
-    student = classroom.Session(url)
+    student = protocol.Session(url)
     student.query_string = f"class={code}"
     r = await student.load("library")
     assert r.ok and r.exceptions == 0, student.exception_texts

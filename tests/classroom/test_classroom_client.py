@@ -3,11 +3,16 @@ the browser sets it, a slider, and a control that is not there."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-from classroom_helpers import ROOT, classroom, run_async, serve
+
+from labdev import loadtest, protocol
+from labdev.env import ROOT
+from labdev.server import serve
+from tests.classroom.classroom_helpers import run_async
 
 pytestmark = pytest.mark.slow
 
@@ -20,16 +25,16 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_user_key_from_element_id() -> None:
-    assert classroom.user_key_of("$$ID-0a1cf71cd9132e52bdf8cebbb93aafe2-lang_select") == "lang_select"
-    assert classroom.user_key_of("$$ID-0a1c-sbs_live-view") == "sbs_live-view"
-    assert classroom.user_key_of("$$ID-0a1c-None") == ""
+    assert protocol.user_key_of("$$ID-0a1cf71cd9132e52bdf8cebbb93aafe2-lang_select") == "lang_select"
+    assert protocol.user_key_of("$$ID-0a1c-sbs_live-view") == "sbs_live-view"
+    assert protocol.user_key_of("$$ID-0a1c-None") == ""
 
 
 async def drive(url: str) -> None:
-    lesson = classroom.Lesson("demo", "", (classroom.Control("demo_live", "component_state"),))
-    cfg = classroom.Config(base=url, lessons=("demo",), lesson_table={"demo": lesson}, ramp=0)
-    rep = classroom.Report()
-    st = classroom.Student(0, cfg, rep)
+    lesson = loadtest.Lesson("demo", "", (loadtest.Control("demo_live", "component_state"),))
+    cfg = loadtest.Config(base=url, lessons=("demo",), lesson_table={"demo": lesson}, ramp=0)
+    rep = loadtest.Report()
+    st = loadtest.Student(0, cfg, rep)
     st.s.collect = True
     r = await st.s.load("")
     assert r.ok and r.exceptions == 0
@@ -39,14 +44,14 @@ async def drive(url: str) -> None:
         r = await st._change("slider")
         assert r is not None and r.ok and r.exceptions == 0, (r, st.s.exception_texts)
         assert r.status == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY"  # only the fragment reran
-        sent = classroom.json.loads(st.s.find("demo_live").value[1])["temperature"]["value"]
+        sent = json.loads(st.s.find("demo_live").value[1])["temperature"]["value"]
         assert f"T = {sent:.2f}" in "\n".join(st.s.texts)  # the callback copied the state
     # a plain slider, retargeted with --live
-    st.lesson = replace(lesson, live=(classroom.Control("demo_slider", "slider"),))
+    st.lesson = replace(lesson, live=(loadtest.Control("demo_slider", "slider"),))
     r = await st._change("slider")
     assert r is not None and r.ok and r.status == "FINISHED_SUCCESSFULLY"
     # a control the page does not draw: reported, skipped, no crash
-    st.lesson = replace(lesson, live=(classroom.Control("library_live", "component_state"),))
+    st.lesson = replace(lesson, live=(loadtest.Control("library_live", "component_state"),))
     assert await st._change("slider") is None
     assert rep.missing == {"demo: library_live (component_state)": 1}
     await st.s.close()
@@ -57,11 +62,11 @@ def test_component_state_slider_and_missing_widget(demo_url: str) -> None:
 
 
 def test_live_retargeting_from_the_command_line() -> None:
-    lessons = classroom.parse_live(
+    lessons = loadtest.parse_live(
         ["library=library_live:component_state", "step_by_step=sbs_live:component_state,decimals_select:slider"]
     )
-    assert lessons["library"].live == (classroom.Control("library_live", "component_state"),)
+    assert lessons["library"].live == (loadtest.Control("library_live", "component_state"),)
     assert [c.key for c in lessons["step_by_step"].live] == ["sbs_live", "decimals_select"]
-    assert lessons["word2vec"].live == classroom.LESSONS["word2vec"].live
+    assert lessons["word2vec"].live == loadtest.LESSONS["word2vec"].live
     with pytest.raises(SystemExit):
-        classroom.parse_live(["nowhere=x:slider"])
+        loadtest.parse_live(["nowhere=x:slider"])

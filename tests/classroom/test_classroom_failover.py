@@ -1,6 +1,6 @@
 """Failover: three replicas behind HAProxy (deploy/classroom.sh), one is killed mid-class.
 
-Nine simulated students (bench/classroom.py) work through HAProxy. Once all are in, the replica
+Nine simulated students (labdev.loadtest, the scenario of bench/classroom.py) work through HAProxy. Once all are in, the replica
 holding the most of them is killed (SIGKILL). Its students must get a clean reconnect to another
 replica: the websocket drops, they reconnect with the same cookie, HAProxy sends them to a live
 replica, the page runs again there (a new session) without a traceback, and they carry on. Every
@@ -18,7 +18,10 @@ import time
 from collections import Counter
 
 import pytest
-from classroom_helpers import classroom, run_async, start_classroom, stop_classroom
+
+from labdev import loadtest
+from labdev.server import stop_classroom
+from tests.classroom.classroom_helpers import run_async, start_classroom
 
 pytestmark = pytest.mark.slow
 
@@ -34,9 +37,9 @@ def alive(pid: int) -> bool:
     return True
 
 
-async def class_with_a_kill(cfg: classroom.Config, pids: dict[str, int]) -> tuple[classroom.Report, str, list[int]]:
-    rep = classroom.Report()
-    students = [classroom.Student(i, cfg, rep) for i in range(STUDENTS)]
+async def class_with_a_kill(cfg: loadtest.Config, pids: dict[str, int]) -> tuple[loadtest.Report, str, list[int]]:
+    rep = loadtest.Report()
+    students = [loadtest.Student(i, cfg, rep) for i in range(STUDENTS)]
     deadline = time.monotonic() + cfg.duration
     tasks = [asyncio.create_task(s.run(deadline, 0.3 * i)) for i, s in enumerate(students)]
     # wait until every student has loaded the page (or failed to), then a little work
@@ -59,13 +62,13 @@ def test_killed_replica_students_reconnect_others_carry_on(tmp_path) -> None:
         pids = {name: pid for name, pid, _ in room.replicas}
         assert len(pids) == 3
         run_async(
-            classroom.warm_up(
+            loadtest.warm_up(
                 [f"http://127.0.0.1:{port}" for _, _, port in room.replicas],
-                classroom.LESSONS,
+                loadtest.LESSONS,
                 ("step_by_step", "library"),
             )
         )
-        cfg = classroom.Config(
+        cfg = loadtest.Config(
             base=room.url,
             students=STUDENTS,
             duration=DURATION_S,

@@ -1,6 +1,6 @@
 """Two students side by side on one server: nobody sees another's edits, language or model.
 
-Each student is a real websocket session (bench/classroom.py's ``Session``, the protocol a browser
+Each student is a real websocket session (``labdev.protocol.Session``, the protocol a browser
 speaks). Student A types a sentence, switches to Vietnamese, moves the temperature, trains a
 Word2Vec on a corpus of their own with other parameters; student B keeps the defaults, then makes
 edits of their own. After every step both sessions rerun and read what the server drew for them.
@@ -11,9 +11,10 @@ cached model object, whose vectors are read-only.
 from __future__ import annotations
 
 import pytest
-from classroom_helpers import classroom, run_async
 
 from attention_core.presets import LEARNING_PRESETS
+from labdev import protocol
+from tests.classroom.classroom_helpers import run_async
 
 pytestmark = pytest.mark.slow
 
@@ -23,19 +24,19 @@ A_CORPUS = "\n".join(["alphaword betaword gammaword deltaword"] * 6)
 B_CORPUS = "\n".join(["kiwiword mangoword papayaword"] * 6)
 
 
-def text(s: classroom.Session) -> str:
+def text(s: protocol.Session) -> str:
     return "\n".join(s.texts)
 
 
-async def fresh(url: str, path: str) -> classroom.Session:
-    s = classroom.Session(url, timeout=120)
+async def fresh(url: str, path: str) -> protocol.Session:
+    s = protocol.Session(url, timeout=120)
     s.collect = True
     r = await s.load(path)
     assert r.ok and r.exceptions == 0, r
     return s
 
 
-async def change(s: classroom.Session, key: str, value: tuple[str, object]) -> None:
+async def change(s: protocol.Session, key: str, value: tuple[str, object]) -> None:
     w = s.find(key)
     assert w is not None, f"no widget {key!r}: {sorted(x.user_key for x in s.widgets.values())}"
     w.value = value  # type: ignore[assignment]
@@ -43,7 +44,7 @@ async def change(s: classroom.Session, key: str, value: tuple[str, object]) -> N
     assert r.ok and r.exceptions == 0, (key, r, s.exception_texts)
 
 
-async def full_rerun(s: classroom.Session) -> None:
+async def full_rerun(s: protocol.Session) -> None:
     r = await s.rerun()
     assert r.ok and r.exceptions == 0, r
 

@@ -11,7 +11,8 @@ import subprocess
 import sys
 
 import pytest
-from classroom_helpers import ROOT
+
+from labdev.env import ROOT
 
 pytestmark = pytest.mark.slow
 

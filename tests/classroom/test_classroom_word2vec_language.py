@@ -10,13 +10,15 @@ fired. The callback now maps a label in any language back to its preset (ui/word
 from __future__ import annotations
 
 import pytest
-from classroom_helpers import classroom, run_async
+
+from labdev import protocol
+from tests.classroom.classroom_helpers import run_async
 
 pytestmark = pytest.mark.slow
 
 
 async def switch_then_move(url: str) -> list[str]:
-    s = classroom.Session(url, timeout=120)
+    s = protocol.Session(url, timeout=120)
     r = await s.load("word2vec")
     assert r.ok and r.exceptions == 0
     w = s.find("lang_select")

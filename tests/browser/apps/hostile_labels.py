@@ -4,17 +4,12 @@ check refuses control characters), so this page does, to test the escaping where
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import numpy as np
+import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-
-import numpy as np  # noqa: E402
-import streamlit as st  # noqa: E402
-
-from ui.figures import heatmap  # noqa: E402
-from ui.live_attention import AttentionView, live_attention  # noqa: E402
-from ui.share import figure_downloads  # noqa: E402
+from ui.figures import heatmap
+from ui.live_attention import AttentionView, live_attention
+from ui.share import figure_downloads
 
 #: C0 controls (XML forbids all but TAB, LF, CR), markup, quotes, U+FFFE (a noncharacter XML forbids)
 LABELS = ["a\x01b", "c\x0bd\x1f", "<g>&'\"", "h\ufffei", "tab\there"]

@@ -9,16 +9,12 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+import numpy as np
+import streamlit as st
 
-import numpy as np  # noqa: E402
-import streamlit as st  # noqa: E402
-
-from ui.live_attention import (  # noqa: E402
+from ui.live_attention import (
     AttentionView,
     decode_payload,
     encode_payload,

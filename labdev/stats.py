@@ -1,4 +1,4 @@
-"""Percentiles for the benchmarks' tables (shared by bench/live.py, bench/latency.py and bench/classroom.py)."""
+"""Percentiles and medians for the benchmarks' tables (bench/live.py, bench/latency.py, bench/classroom.py)."""
 
 from __future__ import annotations
 

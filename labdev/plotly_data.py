@@ -1,4 +1,4 @@
-"""Plotly's figure data back to numbers: one decoder for the page tests (AppTest) and the browser tests.
+"""Plotly's figure data back to numbers: one decoder for the page tests (AppTest), the browser tests and the benchmarks.
 
 Plotly ≥ 6 sends numpy arrays as typed-array specs ``{"dtype": "f8", "bdata": <base64>, "shape": "3, 3"}``.
 """

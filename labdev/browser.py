@@ -1,8 +1,8 @@
 """Helpers for real-browser tests (Playwright sync API, Debian's Chromium, Streamlit 1.67).
 
-Import them in a test module with ``from browser_helpers import open_page, move_slider, ...``
-(pytest puts ``tests/browser`` on ``sys.path``). The fixtures (``base_url``, ``page``,
-``page_factory``) live in ``conftest.py`` next to this file.
+Import them with ``from labdev.browser import open_page, move_slider, ...`` (the browser tests and
+``bench/live.py`` do). The fixtures (``base_url``, ``page``, ``page_factory``) live in
+``tests/browser/conftest.py``.
 
 DOM facts these helpers rely on (checked on Streamlit 1.67 + Chromium):
 
@@ -42,9 +42,9 @@ import numpy as np
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
-from tests.chart_data import decode
+from .env import ROOT
+from .plotly_data import decode
 
-ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = ROOT / "artifacts" / "screenshots"
 
 APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"

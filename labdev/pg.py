@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL cluster for the tests: Debian's ``postgresql`` package, run as the
+"""A throwaway PostgreSQL cluster for the tests and bench/live_class.py: Debian's ``postgresql`` package, run as the
 ``postgres`` user (the server refuses root) in a temporary folder, on a free loopback port.
 
 ``cluster()`` yields a SQLAlchemy URL (``postgresql+psycopg://postgres@/attention_lab?host=…&port=…``:
@@ -11,13 +11,14 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from .server import free_port
 
 
 def bin_dir() -> Path | None:
@@ -41,12 +42,6 @@ def missing_reason() -> str | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _as_postgres(cmd: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
 
@@ -64,7 +59,7 @@ def cluster(db: str = "attention_lab") -> Iterator[str]:
         shutil.chown(folder, "postgres", "postgres")
         shutil.chown(sock, "postgres", "postgres")
         os.chmod(folder, 0o755)
-    port = _free_port()
+    port = free_port()
     log = folder / "server.log"
     run = {"check": True, "capture_output": True, "timeout": 120}
     try:

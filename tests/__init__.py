@@ -1,0 +1,1 @@
+"""The tests: core (pytest + hypothesis), pages (AppTest), browser/ (Playwright), classroom/ (load, failover)."""

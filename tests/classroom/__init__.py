@@ -1,0 +1,1 @@
+"""A class at once: the load client against replicas behind HAProxy."""
