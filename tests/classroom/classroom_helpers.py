@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ from typing import Any
 import pytest
 
 from labdev import server
-from labdev.env import in_ci
+from labdev.env import ROOT, in_ci
 
 
 def run_async(coro: Any) -> Any:
@@ -37,6 +39,28 @@ def run_async(coro: Any) -> Any:
     if "error" in result:
         raise result["error"]
     return result.get("value")
+
+
+def require_installed_here() -> None:
+    """The project is installed from this checkout (``pip install -e .``; ``scripts/test.sh`` does it):
+    a command such as ``python3 bench/classroom.py`` imports ``labdev`` as an installed package, so
+    without it, or with another checkout installed, it would fail or run someone else's code.
+    Skipped when not so, except under ``CI=true``, where that is a failure."""
+    probe = subprocess.run(
+        [sys.executable, "-c", "import labdev.env; print(labdev.env.ROOT)"],
+        cwd=os.path.abspath(os.sep),  # not the checkout: only an installed labdev is found
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    found = probe.stdout.strip() if probe.returncode == 0 else None
+    if found == str(ROOT):
+        return
+    why = f"installed from {found}, not {ROOT}" if found else "not installed"
+    message = f"the project is {why}: pip install -e . (bash scripts/test.sh does it)"
+    if in_ci():
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
 
 
 def haproxy_path() -> str | None:

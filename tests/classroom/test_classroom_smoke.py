@@ -13,8 +13,15 @@ import sys
 import pytest
 
 from labdev.env import ROOT
+from tests.classroom.classroom_helpers import require_installed_here
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _installed_here() -> None:
+    """``python3 bench/classroom.py`` imports the installed project: this checkout's."""
+    require_installed_here()
 
 
 def test_help_documents_the_options() -> None:
