@@ -21,7 +21,12 @@ from functools import cache
 
 import numpy as np
 import pytest
-from browser_helpers import (
+from playwright.sync_api import Page, expect
+
+from attention_core import build_vocab, embed, multi_head_attention, random_tables, tokenize
+from attention_core import predict as pr
+from attention_core.presets import STEP_BY_STEP
+from labdev.browser import (
     assert_no_error,
     eventually,
     expect_rerun,
@@ -33,12 +38,7 @@ from browser_helpers import (
     wait_until_idle,
     widget,
 )
-from live_helpers import live, live_cell_texts, live_weights, wait_for_live
-from playwright.sync_api import Page, expect
-
-from attention_core import build_vocab, embed, multi_head_attention, random_tables, tokenize
-from attention_core import predict as pr
-from attention_core.presets import STEP_BY_STEP
+from tests.browser.live_helpers import live, live_cell_texts, live_weights, wait_for_live
 from tests.numpy_ref import softmax
 
 pytestmark = pytest.mark.browser
