@@ -51,8 +51,9 @@ SAME_ON_PURPOSE: dict[str, set[str]] = {
         "self.title",  # Self-attention: Q = K = V = X
         "self.printout_weights",  # the notebook printed "Attention Weights:"
         "w2v.sg_skipgram",  # skip-gram
+        "class.code_placeholder",  # an example class code, ACD7KT
     },
-    "ko": {"home.title", "self.printout_weights", "w2v.sg_skipgram"},
+    "ko": {"home.title", "self.printout_weights", "w2v.sg_skipgram", "class.code_placeholder"},
 }
 #: English terms the glossary keeps visible beside their translation, e.g. "Nhiệt độ (Temperature)".
 #: Also gensim's parameter names, shown beside their translation: "negative (số mẫu âm)".
