@@ -59,6 +59,19 @@ def scaled_dot_product(query, key, value):
 """
 
 
+# The draws cost ~60 ms at d_k = 512 and the sweep ~100 ms at 32 keys, on every rerun (the live view's
+# temperature reruns the fragment): kept per (inputs), a few small arrays each. The sweep does not
+# depend on d_k, so moving d_k recomputes only the experiment.
+@st.cache_data(max_entries=64, show_spinner=False)
+def experiment(d_k: int, n_keys: int, seed: int) -> DkExperiment:
+    return dk_experiment(d_k, n_keys=n_keys, n_pairs=N_PAIRS, seed=seed)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def curves(n_keys: int, seed: int) -> DkSweep:
+    return dk_sweep(DK_SWEEP, n_keys=n_keys, n_rows=SWEEP_ROWS, seed=seed)
+
+
 def gradient(x: float) -> str:
     """A Jacobian entry: at the page's decimals, or in scientific notation when that would read ≈0."""
     return fmt(x) if x == 0 or abs(x) >= 1e-3 else f"{x:.2e}"
@@ -283,8 +296,8 @@ def live() -> None:
     temperature = current_temperature(SPEC.temperature_key)
     with lesson:
         try:
-            e = dk_experiment(d_k, n_keys=n_keys, n_pairs=N_PAIRS, seed=seed)
-            s = dk_sweep(DK_SWEEP, n_keys=n_keys, n_rows=SWEEP_ROWS, seed=seed)
+            e = experiment(d_k, n_keys, seed)
+            s = curves(n_keys, seed)
         except AttentionLabError as exc:
             show_error(exc)
             return
