@@ -103,7 +103,13 @@ def controls() -> tuple[int, int, int]:
     )
     limit = SEED_LIMIT - 1
     st.number_input(
-        t("dk.seed"), 0, limit, step=1, **bound(SPEC, "seed"), help=t("dk.seed_help", limit=limit), persist_state="session"
+        t("dk.seed"),
+        0,
+        limit,
+        step=1,
+        **bound(SPEC, "seed"),
+        help=t("dk.seed_help", limit=limit),
+        persist_state="session",
     )
     st.button(t("dk.reset"), key=SPEC.key("reset"), on_click=reset, args=(SPEC,), icon=":material/undo:")
     return int(d_k), int(n_keys), int(st.session_state[SPEC.key("seed")])
@@ -128,10 +134,26 @@ def spread_step(e: DkExperiment) -> None:
             t("dk.hist_scaled", var=fmt(e.var_scaled, 3), sqrt_dk=fmt(root, 2)),
         )
         traces = [
-            {"type": "histogram", "x": e.dots.tolist(), "marker": {"color": UNSCALED}, "nbinsx": 40,
-             "name": titles[0], "xaxis": "x", "yaxis": "y", "showlegend": False},
-            {"type": "histogram", "x": e.dots_scaled.tolist(), "marker": {"color": SCALED}, "nbinsx": 40,
-             "name": titles[1], "xaxis": "x2", "yaxis": "y2", "showlegend": False},
+            {
+                "type": "histogram",
+                "x": e.dots.tolist(),
+                "marker": {"color": UNSCALED},
+                "nbinsx": 40,
+                "name": titles[0],
+                "xaxis": "x",
+                "yaxis": "y",
+                "showlegend": False,
+            },
+            {
+                "type": "histogram",
+                "x": e.dots_scaled.tolist(),
+                "marker": {"color": SCALED},
+                "nbinsx": 40,
+                "name": titles[1],
+                "xaxis": "x2",
+                "yaxis": "y2",
+                "showlegend": False,
+            },
         ]
         layout = layout_base(
             t("dk.hist_title", n=e.n_pairs),
@@ -181,13 +203,21 @@ def row_step(e: DkExperiment, rows: tuple[SoftmaxRow, SoftmaxRow], outcome: Outc
         live_view(SPEC, view)
         if not outcome.covered:
             with st.expander(t("live.weights_table")):
-                show_matrix(np.vstack([r.weights for r in rows]), row_labels(), keys, key=SPEC.key("weights_table"), weights=True)
+                show_matrix(
+                    np.vstack([r.weights for r in rows]),
+                    row_labels(),
+                    keys,
+                    key=SPEC.key("weights_table"),
+                    weights=True,
+                )
 
 
 def gradient_step(rows: tuple[SoftmaxRow, SoftmaxRow], outcome: Outcome) -> None:
     """Step 3: each row's largest weight, entropy and the largest entry of the softmax's Jacobian."""
     title = t("dk.gradient_title")
-    formula = r"J = \frac{\partial a}{\partial z} = \mathrm{diag}(a) - a\,a^\top, \qquad J_{ij} = a_i(\delta_{ij} - a_j)"
+    formula = (
+        r"J = \frac{\partial a}{\partial z} = \mathrm{diag}(a) - a\,a^\top, \qquad J_{ij} = a_i(\delta_{ij} - a_j)"
+    )
     if outcome.covered:
         covered_card(3, title, formula)
         return
@@ -227,22 +257,64 @@ def curves_step(s: DkSweep, d_k: int) -> None:
             dash = "solid" if which == 0 else "dash"
             for measure, (xa, ya) in ((curve.entropy, ("x", "y")), (curve.jacobian_max, ("x2", "y2"))):
                 traces.append(
-                    {"type": "scatter", "mode": "lines+markers", "x": x, "y": measure.tolist(), "name": name,
-                     "customdata": list(s.d_k),
-                     "legendgroup": name, "showlegend": xa == "x", "line": {"color": colour, "dash": dash},
-                     "xaxis": xa, "yaxis": ya,
-                     "hovertemplate": "d_k = %{customdata}<br>%{y:.4g}<extra>" + name.replace("<", "&lt;") + "</extra>"}
+                    {
+                        "type": "scatter",
+                        "mode": "lines+markers",
+                        "x": x,
+                        "y": measure.tolist(),
+                        "name": name,
+                        "customdata": list(s.d_k),
+                        "legendgroup": name,
+                        "showlegend": xa == "x",
+                        "line": {"color": colour, "dash": dash},
+                        "xaxis": xa,
+                        "yaxis": ya,
+                        "hovertemplate": "d_k = %{customdata}<br>%{y:.4g}<extra>"
+                        + name.replace("<", "&lt;")
+                        + "</extra>",
+                    }
                 )
         log_x = {"tickvals": x, "ticktext": [str(v) for v in s.d_k]}
         mark = t("dk.notebook_mark", d_k=NOTEBOOK_DK)
         shapes, notes = [], []
         for xa in ("x", "x2"):
-            shapes.append({"type": "line", "xref": xa, "yref": "paper", "x0": math.log2(NOTEBOOK_DK), "x1": math.log2(NOTEBOOK_DK),
-                           "y0": 0, "y1": 1, "line": {"color": "#555", "dash": "dot"}})
-            shapes.append({"type": "line", "xref": xa, "yref": "paper", "x0": math.log2(d_k), "x1": math.log2(d_k),
-                           "y0": 0, "y1": 1, "line": {"color": "#999", "width": 6}, "opacity": 0.25})
-        notes.append({"text": mark, "x": math.log2(NOTEBOOK_DK), "xref": "x", "y": 0.02, "yref": "paper",
-                      "xanchor": "left", "showarrow": False, "font": font(0.8)})
+            shapes.append(
+                {
+                    "type": "line",
+                    "xref": xa,
+                    "yref": "paper",
+                    "x0": math.log2(NOTEBOOK_DK),
+                    "x1": math.log2(NOTEBOOK_DK),
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"color": "#555", "dash": "dot"},
+                }
+            )
+            shapes.append(
+                {
+                    "type": "line",
+                    "xref": xa,
+                    "yref": "paper",
+                    "x0": math.log2(d_k),
+                    "x1": math.log2(d_k),
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"color": "#999", "width": 6},
+                    "opacity": 0.25,
+                }
+            )
+        notes.append(
+            {
+                "text": mark,
+                "x": math.log2(NOTEBOOK_DK),
+                "xref": "x",
+                "y": 0.02,
+                "yref": "paper",
+                "xanchor": "left",
+                "showarrow": False,
+                "font": font(0.8),
+            }
+        )
         layout = layout_base(
             t("dk.curves_chart", rows=s.n_rows),
             xaxis={**axis("d_k"), **log_x, "domain": [0, 0.46]},

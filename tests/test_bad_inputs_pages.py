@@ -50,8 +50,8 @@ from tests.bad_inputs import (
     matrix_text,
 )
 from ui.editors import MAX_MATRIX_TEXT_CHARS
-from ui.nav import DK_MAX_KEYS
 from ui.i18n import catalog
+from ui.nav import DK_MAX_KEYS
 
 _APPS: dict[tuple[str, str, str], AppTest] = {}
 
