@@ -245,6 +245,7 @@ def curves_step(s: DkSweep, d_k: int) -> None:
     explain = t(
         "dk.curves_explain",
         rows=s.n_rows,
+        d_k=d_k,
         n=s.n_keys,
         h_max=fmt(s.max_entropy, 3),
         j_512=gradient(float(s.unscaled.jacobian_max[-1])),
