@@ -79,6 +79,11 @@ def _large_word2vec(at: Any) -> None:
     at.selectbox(key="w2v_query").set_value(LARGE_TOKENS[0]).run()
 
 
+def _large_dk(at: Any) -> None:
+    at.select_slider(key="dk_d_k").set_value(512).run()
+    at.slider(key="dk_n_keys").set_value(32).run()
+
+
 #: How each page is put in its large setting (None: the page has fixed sizes).
 LARGE: dict[str, tuple[str, Callable[[Any], None]] | None] = {
     "home": None,
@@ -87,6 +92,7 @@ LARGE: dict[str, tuple[str, Callable[[Any], None]] | None] = {
     "self_attention": ("X 16×16", _large_matrix("self_x")),
     "pooling": ("X 16×16", _large_matrix("pool_x")),
     "scaled_dot_product": None,
+    "sqrt_dk": ("d_k 512, 32 keys", _large_dk),
     "word2vec": ("128 keys, vector_size 64", _large_word2vec),
 }
 

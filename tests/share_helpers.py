@@ -115,6 +115,13 @@ def _pool(at: AppTest) -> None:
     set_temperature(at, "pool_temperature", 0.2).run()
 
 
+def _dk(at: AppTest) -> None:
+    at.select_slider(key="dk_d_k").set_value(256).run()
+    at.slider(key="dk_n_keys").set_value(12).run()
+    at.number_input(key="dk_seed").set_value(7).run()
+    set_temperature(at, "dk_temperature", 0.35).run()
+
+
 def _w2v(at: AppTest) -> None:
     at.number_input(key="w2v_epochs").set_value(60).run()
     at.number_input(key="w2v_vector_size").set_value(8).run()
@@ -134,6 +141,7 @@ CHANGES = {
     "self_attention": _self,
     "pooling": _pool,
     "scaled_dot_product": _qkv("scaled_dot_product", False, "10 0\n0.1234567890123456 -7\n2.5 1e-5"),
+    "sqrt_dk": _dk,
     "word2vec": _w2v,
 }
 

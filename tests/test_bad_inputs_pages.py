@@ -51,6 +51,7 @@ from tests.bad_inputs import (
 )
 from ui.editors import MAX_MATRIX_TEXT_CHARS
 from ui.i18n import catalog
+from ui.nav import DK_MAX_KEYS
 
 _APPS: dict[tuple[str, str, str], AppTest] = {}
 
@@ -365,7 +366,7 @@ def test_messages_in_the_ui_language(lang: str) -> None:
 
 
 # --------------------------------------------------------------------------- URL query parameters
-ALL_PAGES = ["home", "library", "step_by_step", "self_attention", "pooling", "scaled_dot_product", "word2vec"]
+ALL_PAGES = ["home", "library", "step_by_step", "self_attention", "pooling", "scaled_dot_product", "sqrt_dk", "word2vec"]
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)
@@ -403,6 +404,7 @@ LIMIT_HELP = {
     ],
     "library": [("text_area", "library_q__text", MAX_MATRIX_TEXT_CHARS)],
     "scaled_dot_product": [("text_area", "scaled_dot_product_v__text", MAX_MATRIX_TEXT_CHARS)],
+    "sqrt_dk": [("slider", "dk_n_keys", DK_MAX_KEYS), ("number_input", "dk_seed", SEED_LIMIT - 1)],
     "word2vec": [
         ("text_area", "w2v_text", MAX_CORPUS_TOKENS),
         ("text_area", "w2v_text", MAX_TEXT_CHARS),

@@ -20,7 +20,7 @@ import numpy as np
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from attention_core import build_vocab, cap, random_tables, tokenize, tokenize_lines
+from attention_core import DK_SWEEP, build_vocab, cap, random_tables, tokenize, tokenize_lines
 from attention_core.limits import (
     MAX_HEADS,
     MAX_MATRIX_SIZE,
@@ -156,6 +156,9 @@ def _sbs_matrix(name: str, which: str) -> Matrix:
     )
 
 
+#: Why √d_k: the key width it opens at (the row has collapsed there unscaled), and its number of keys.
+DK_DEFAULT, DK_KEYS, DK_MAX_KEYS = 64, 8, 32
+
 _SELF_PRESETS = {"3x3": SELF_ATTENTION_3X3, "5x4": SELF_ATTENTION_5X4}
 
 
@@ -288,6 +291,19 @@ PAGES: tuple[PageSpec, ...] = (
         "scaled_dot_product",
         _defaults("scaled_dot_product", scale=SCALED_DOT_PRODUCT.scale),
         _qkv(SCALED_DOT_PRODUCT),
+    ),
+    PageSpec(
+        "pages/sqrt_dk.py",
+        "nav.sqrt_dk",
+        "📏",
+        "nav.sqrt_dk_summary",
+        "dk",
+        _defaults("dk", d_k=DK_DEFAULT, n_keys=DK_KEYS, seed=0),
+        _experiment(
+            Choice("d_k", DK_DEFAULT, bound=True, options=DK_SWEEP),
+            Int("n_keys", DK_KEYS, bound=True, low=2, high=DK_MAX_KEYS),
+            Int("seed", 0, bound=True, low=0, high=SEED_LIMIT - 1),
+        ),
     ),
     PageSpec(
         "pages/word2vec.py", "nav.word2vec", "🧪", "nav.word2vec_summary", "w2v", _defaults("w2v"), _w2v_experiment()

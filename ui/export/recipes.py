@@ -197,6 +197,58 @@ def pooling(state: Mapping[str, Any], lang: str) -> Recipe:
     return Recipe(tr("nav.pooling"), cells, tables)
 
 
+# --------------------------------------------------------------------------- why √d_k
+def sqrt_dk(state: Mapping[str, Any], lang: str) -> Recipe:
+    """The experiment at the page's d_k, n keys and seed; the row at the live view's temperature
+    (the page's own numbers: the engine's rows of ``scores / T`` and ``scores / √d_k / T``)."""
+    tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
+    n = int(state["n_keys"])
+    rows = [tr("dk.row_unscaled"), tr("dk.row_scaled")]
+    keys = [tr("dk.key_n", n=i + 1) for i in range(n)]
+    inputs = "\n".join(
+        [
+            f"d_k = {int(state['d_k'])}",
+            f"n_keys = {n}",
+            f"seed = {int(state['seed'])}",
+            f"temperature = {num(state['temperature'])}",
+        ]
+    )
+    cells = [
+        ("markdown", tr("nb.inputs")),
+        ("code", inputs),
+        ("markdown", tr("nb.dk_spread")),
+        ("code", "e = ac.dk_experiment(d_k, n_keys=n_keys, n_pairs=2000, seed=seed)\nprint(e.var_dots, e.var_scaled)"),
+        ("markdown", tr("nb.dk_row")),
+        (
+            "code",
+            "rows = [ac.softmax_row(e.scores / temperature), ac.softmax_row(e.scaled.logits / temperature)]\n"
+            "weights = np.vstack([r.weights for r in rows])\nprint(weights)",
+        ),
+        ("markdown", tr("nb.dk_gradient")),
+        ("code", "summary = np.array([[r.max_weight, r.entropy, r.jacobian_max] for r in rows])\nprint(summary)"),
+        ("markdown", tr("nb.dk_sweep")),
+        (
+            "code",
+            "s = ac.dk_sweep(ac.DK_SWEEP, n_keys=n_keys, n_rows=64, seed=seed)\n"
+            "print(s.unscaled.entropy, s.scaled.entropy)\nprint(s.unscaled.jacobian_max, s.scaled.jacobian_max)",
+        ),
+    ]
+
+    def tables(ns: Mapping[str, Any]) -> list[Table]:
+        e, s = ns["e"], ns["s"]
+        curves = np.column_stack([s.unscaled.entropy, s.scaled.entropy, s.unscaled.jacobian_max, s.scaled.jacobian_max])
+        curve_cols = [f"{tr('dk.col_entropy')} · {r}" for r in rows] + [f"{tr('dk.col_jacobian')} · {r}" for r in rows]
+        return [
+            ("variance", np.array([[e.var_dots, e.var_scaled]]), [f"d_k = {e.d_k}"], rows),
+            ("scores", np.vstack([e.scores, e.scaled.logits]), rows, keys),
+            ("weights", ns["weights"], rows, keys),
+            ("summary", ns["summary"], rows, [tr("dk.col_max_weight"), tr("dk.col_entropy"), tr("dk.col_jacobian")]),
+            ("curves", curves, [f"d_k = {d}" for d in s.d_k], curve_cols),
+        ]
+
+    return Recipe(tr("nav.sqrt_dk"), cells, tables)
+
+
 # --------------------------------------------------------------------------- step by step
 def step_by_step(state: Mapping[str, Any], lang: str, *, edited: Sequence[str] = ()) -> Recipe:
     tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
@@ -344,6 +396,7 @@ RECIPES: dict[str, Callable[..., Recipe]] = {
     "self_attention": self_attention,
     "pooling": pooling,
     "scaled_dot_product": scaled_dot_product,
+    "sqrt_dk": sqrt_dk,
     "word2vec": word2vec,
 }
 
