@@ -370,8 +370,7 @@ def word_order(state: Mapping[str, Any], lang: str) -> Recipe:
         "    return ac.attention(Q, K, V, scale=True, temperature=temperature)\n\n"
         "original = attend(X)\n"
         "r = attend(X[order])  # the shuffled sentence\n"
-        "print(r.weights)\n"
-        "print(r.output)"
+        "print(r.weights)"
     )
     check = (
         "reordered = original.weights[np.ix_(order, order)]\n"
@@ -379,10 +378,12 @@ def word_order(state: Mapping[str, Any], lang: str) -> Recipe:
         "print('outputs:', np.abs(original.output[order] - r.output).max())"
     )
     cells = [
+        ("markdown", tr("nb.inputs")),
         ("markdown", tr("nb.wo_inputs")),
         ("code", inputs),
         ("markdown", tr("nb.wo_attend")),
         ("code", attend),
+        ("code", "print(r.output)"),
         ("markdown", tr("nb.wo_check")),
         ("code", check),
     ]
