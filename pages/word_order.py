@@ -30,7 +30,6 @@ from attention_core.embeddings import RandomTables
 from attention_core.errors import AttentionLabError, LimitError
 from attention_core.limits import MAX_SEQUENCE_TOKENS, SEED_LIMIT
 from attention_core.presets import STEP_BY_STEP
-from ui import present
 from ui.figures import heatmap
 from ui.format import dim_labels, fmt, md_code, unique_labels
 from ui.i18n import error_text, show_error, t
@@ -88,7 +87,7 @@ def attend(x: np.ndarray, w: RandomTables, positions: str, temperature: float) -
 
 def sci(x: float) -> str:
     """A difference as the check reads it: ``2.2e-16``, ``0.31``."""
-    return f"{x:.1e}" if x < 1e-3 else fmt(x)
+    return "0" if x == 0 else f"{x:.1e}" if x < 1e-3 else fmt(x)
 
 
 def _shuffle() -> None:
@@ -108,9 +107,7 @@ def inputs() -> Sentence | None:
         persist_state=KEEP,
     )
     seed = int(
-        st.number_input(
-            t("wo.seed"), step=1, **bound(SPEC, "seed"), help=t("wo.seed_help", d=DIM), persist_state=KEEP
-        )
+        st.number_input(t("wo.seed"), step=1, **bound(SPEC, "seed"), help=t("wo.seed_help", d=DIM), persist_state=KEEP)
     )
     st.radio(
         t("wo.positions"),
@@ -179,7 +176,9 @@ def positions_step(s: Sentence, positions: str) -> None:
         return
     if positions == "sinusoidal":
         pe = sinusoidal_positions(n, DIM)
-        formula = r"PE_{p,2i} = \sin\frac{p}{10000^{2i/d}},\quad PE_{p,2i+1} = \cos\frac{p}{10000^{2i/d}},\quad X' = X + PE"
+        formula = (
+            r"PE_{p,2i} = \sin\frac{p}{10000^{2i/d}},\quad PE_{p,2i+1} = \cos\frac{p}{10000^{2i/d}},\quad X' = X + PE"
+        )
         explain = t("wo.pos_explain_sin", last=n - 1, row=fmt(pe[-1, 0]))
         with step_card(2, t("wo.pos_title_sin"), formula, explain):
             heatmap(
@@ -214,19 +213,19 @@ def check_step(s: Sentence, r: AttentionResult, rs: AttentionResult, positions: 
         moved = int(np.argmax(np.max(np.abs(r.output[o] - rs.output), axis=1)))
         kind = t(f"wo.positions_{positions}")
         explain = t("wo.check_changed", kind=kind, dw=sci(dw), do=sci(do), word=md_code(s.tokens[o[moved]]))
-    with step_card(4, t("wo.check_title"), r"\max\,\lvert A_{P} - P A P^\top \rvert,\quad \max\,\lvert O_{P} - P O \rvert", explain):
+    with step_card(
+        4, t("wo.check_title"), r"\max\,\lvert A_{P} - P A P^\top \rvert,\quad \max\,\lvert O_{P} - P O \rvert", explain
+    ):
         if same:
             st.success(t("wo.check_ok", dw=sci(dw), do=sci(do), tol="1e-12"), icon="✅")
         else:
             st.warning(t("wo.check_broken", dw=sci(dw), do=sci(do)), icon="🔀")
-        left, right = st.columns(2)
+        # one above the other: side by side, a 4-word table already hides a column behind a scroll
         labels = s.shuffled_labels
-        with left:
-            st.markdown(f"**{t('wo.reordered_title')}**")
-            show_matrix(reordered, labels, labels, key="wo_tbl_reordered", weights=True)
-        with right:
-            st.markdown(f"**{t('wo.shuffled_title')}**")
-            show_matrix(rs.weights, labels, labels, key="wo_tbl_shuffled", weights=True)
+        st.markdown(f"**{t('wo.reordered_title')}**")
+        show_matrix(reordered, labels, labels, key="wo_tbl_reordered", weights=True)
+        st.markdown(f"**{t('wo.shuffled_title')}**")
+        show_matrix(rs.weights, labels, labels, key="wo_tbl_shuffled", weights=True)
         with show_numbers():
             st.markdown(f"**{t('wo.outputs_reordered')}**")
             show_matrix(r.output[o], labels, dim_labels(DIM), key="wo_tbl_out_reordered")
@@ -235,42 +234,40 @@ def check_step(s: Sentence, r: AttentionResult, rs: AttentionResult, positions: 
 
 
 def rope_step(s: Sentence) -> None:
-    """Step 5 (RoPE): the score of query token 1 at position m with key token 2 at position n, and
-    the same pair moved by s."""
+    """Step 5 (RoPE): the score of query word 1 at position m with key word 2 at position n, and the
+    same pair moved by s (the sliders sit in the card; its sentence follows them)."""
     a, b = 0, 1 if len(s.tokens) > 1 else 0
-    with present.stage(5, "sliders"):
+    formula = r"\mathrm{RoPE}_{m+s}(q)\cdot\mathrm{RoPE}_{n+s}(k) = \mathrm{RoPE}_{m}(q)\cdot\mathrm{RoPE}_{n}(k)"
+    with step_card(5, t("wo.rope_title"), formula):
         c_m, c_n, c_s = st.columns(3)
         m = int(c_m.slider(t("wo.m"), 0, WO_MAX_POSITION, **bound(SPEC, "m"), help=t("wo.m_help"), persist_state=KEEP))
         n = int(c_n.slider(t("wo.n"), 0, WO_MAX_POSITION, **bound(SPEC, "n"), help=t("wo.n_help"), persist_state=KEEP))
         sh = int(c_s.slider(t("wo.s"), 0, WO_MAX_SHIFT, **bound(SPEC, "s"), help=t("wo.s_help"), persist_state=KEEP))
-    q = project(s.x, s.tables.w_q, "W_q")[a : a + 1]
-    k = project(s.x, s.tables.w_k, "W_k")[b : b + 1]
-    before = float(rotary(q, [m])[0] @ rotary(k, [n])[0])
-    after = float(rotary(q, [m + sh])[0] @ rotary(k, [n + sh])[0])
-    diff = abs(after - before)
-    explain = t(
-        "wo.rope_explain",
-        a=md_code(s.tokens[a]),
-        b=md_code(s.tokens[b]),
-        m=m,
-        n=n,
-        ms=m + sh,
-        ns=n + sh,
-        before=fmt(before),
-        after=fmt(after),
-        diff=sci(diff),
-        off=m - n,
-    )
-    formula = r"\mathrm{RoPE}_{m+s}(q)\cdot\mathrm{RoPE}_{n+s}(k) = \mathrm{RoPE}_{m}(q)\cdot\mathrm{RoPE}_{n}(k)"
-    with step_card(5, t("wo.rope_title"), formula, explain):
-        c1, c2, c3 = st.columns(3)
-        c1.metric(t("wo.score_mn", m=m, n=n), f"{before:.12f}")
-        c2.metric(t("wo.score_shifted", ms=m + sh, ns=n + sh), f"{after:.12f}")
-        c3.metric(t("wo.difference"), f"{diff:.1e}")
+        q = project(s.x, s.tables.w_q, "W_q")[a : a + 1]
+        k = project(s.x, s.tables.w_k, "W_k")[b : b + 1]
+        before = float(rotary(q, [m])[0] @ rotary(k, [n])[0])
+        after = float(rotary(q, [m + sh])[0] @ rotary(k, [n + sh])[0])
+        diff = abs(after - before)
+        cols = [t("wo.score_mn", m=m, n=n), t("wo.score_shifted", ms=m + sh, ns=n + sh), t("wo.difference")]
+        show_matrix(np.array([[before, after, diff]]), [t("wo.score_row")], cols, key="wo_tbl_rope")
         if diff <= TOLERANCE:
             st.success(t("wo.rope_ok", tol="1e-12"), icon="✅")
         else:
             st.warning(t("wo.rope_broken", diff=sci(diff)), icon="⚠️")
+        explain = t(
+            "wo.rope_explain",
+            a=md_code(s.tokens[a]),
+            b=md_code(s.tokens[b]),
+            m=m,
+            n=n,
+            ms=m + sh,
+            ns=n + sh,
+            before=fmt(before),
+            after=fmt(after),
+            diff=sci(diff),
+            off=m - n,
+        )
+        st.caption(explain)
 
 
 @st.fragment
@@ -290,7 +287,9 @@ def live(s: Sentence | None, positions: str) -> None:
         return
     labels = s.shuffled_labels
     outcome = predict_for(SPEC, rs, labels, labels, stage=3, scale=True)
-    with step_card(3, t("wo.weights_title"), r"A_P = \mathrm{softmax}\!\left(\frac{Q_P K_P^\top}{\sqrt{d_k}\,T}\right)"):
+    with step_card(
+        3, t("wo.weights_title"), r"A_P = \mathrm{softmax}\!\left(\frac{Q_P K_P^\top}{\sqrt{d_k}\,T}\right)"
+    ):
         st.caption(t("wo.weights_caption"))
         weights_view(
             SPEC,

@@ -32,6 +32,7 @@ HEADINGS = {
     "pages/pooling.py": "pool.title",
     "pages/scaled_dot_product.py": "scaled_dot_product.title",
     "pages/word2vec.py": "w2v.title",
+    "pages/word_order.py": "wo.title",
 }
 NAV_TITLES = [locale_text("en", p.title_key) for p in PAGES]
 
