@@ -177,7 +177,8 @@ def positions_step(s: Sentence, positions: str) -> None:
     if positions == "sinusoidal":
         pe = sinusoidal_positions(n, DIM)
         formula = (
-            r"PE_{p,2i} = \sin\frac{p}{10000^{2i/d}},\quad PE_{p,2i+1} = \cos\frac{p}{10000^{2i/d}},\quad X' = X + PE"
+            r"\begin{aligned}PE_{p,2i} &= \sin(p\,\theta_i)\\ PE_{p,2i+1} &= \cos(p\,\theta_i)"
+            r"\\ \theta_i &= 10000^{-2i/d},\quad X' = X + PE\end{aligned}"
         )
         explain = t("wo.pos_explain_sin", last=n - 1, row=fmt(pe[-1, 0]))
         with step_card(2, t("wo.pos_title_sin"), formula, explain):
@@ -187,14 +188,17 @@ def positions_step(s: Sentence, positions: str) -> None:
                 dim_labels(DIM),
                 key="wo_pe",
                 title=t("wo.pe_title"),
-                row_title=t("wo.col_position"),
+                row_title="p",  # the caption names it; a word would not fit beside the labels on a phone
                 col_title=t("wo.dimension"),
                 value_name="PE",
                 zmin=-1.0,
                 zmax=1.0,
             )
         return
-    formula = r"(a, b) \mapsto (a\cos p\theta_i - b\sin p\theta_i,\ a\sin p\theta_i + b\cos p\theta_i),\quad \theta_i = 10000^{-2i/d}"
+    formula = (
+        r"\begin{aligned}a' &= a\cos p\theta_i - b\sin p\theta_i\\ b' &= a\sin p\theta_i + b\cos p\theta_i"
+        r"\\ \theta_i &= 10000^{-2i/d}\end{aligned}"
+    )
     with step_card(2, t("wo.pos_title_rope"), formula, t("wo.pos_explain_rope")):
         pass
 
@@ -237,7 +241,7 @@ def rope_step(s: Sentence) -> None:
     """Step 5 (RoPE): the score of query word 1 at position m with key word 2 at position n, and the
     same pair moved by s (the sliders sit in the card; its sentence follows them)."""
     a, b = 0, 1 if len(s.tokens) > 1 else 0
-    formula = r"\mathrm{RoPE}_{m+s}(q)\cdot\mathrm{RoPE}_{n+s}(k) = \mathrm{RoPE}_{m}(q)\cdot\mathrm{RoPE}_{n}(k)"
+    formula = r"R_{m+s}\,q\cdot R_{n+s}\,k = R_{m}\,q\cdot R_{n}\,k"
     with step_card(5, t("wo.rope_title"), formula):
         c_m, c_n, c_s = st.columns(3)
         m = int(c_m.slider(t("wo.m"), 0, WO_MAX_POSITION, **bound(SPEC, "m"), help=t("wo.m_help"), persist_state=KEEP))
