@@ -365,7 +365,16 @@ def test_messages_in_the_ui_language(lang: str) -> None:
 
 
 # --------------------------------------------------------------------------- URL query parameters
-ALL_PAGES = ["home", "library", "step_by_step", "self_attention", "pooling", "scaled_dot_product", "word2vec"]
+ALL_PAGES = [
+    "home",
+    "library",
+    "step_by_step",
+    "self_attention",
+    "pooling",
+    "scaled_dot_product",
+    "word2vec",
+    "word_order",
+]
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)

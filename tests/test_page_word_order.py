@@ -191,3 +191,19 @@ def test_one_word_cannot_be_shuffled_and_nothing_breaks() -> None:
     at.run()
     assert not at.exception and not at.error
     assert at.button(key="wo_shuffle_button").disabled
+
+
+@pytest.mark.parametrize(
+    ("sentence", "message"),
+    [("   ", "error"), ("a\u202eb c", "error"), (" ".join(f"w{i}" for i in range(200)), "warning")],
+    ids=["empty", "bidi override", "200 words"],
+)
+def test_a_bad_or_long_sentence_says_so_and_never_breaks(sentence: str, message: str) -> None:
+    at = open_page("word_order", run=False)
+    at.session_state["wo_sentence"] = sentence
+    at.session_state["wo_positions"] = "sinusoidal"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert len(getattr(at, message)) >= 1
+    if message == "warning":  # capped at 128 words: the lesson still runs on them
+        assert live_view(at)[1]["scores"].shape == (128, 128)
