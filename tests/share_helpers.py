@@ -134,6 +134,16 @@ def _w2v(at: AppTest) -> None:
     set_temperature(at, "w2v_temperature", 0.7).run()
 
 
+def _wo(at: AppTest) -> None:
+    at.text_input(key="wo_sentence").set_value("the dog bites the man <b>!</b>").run()
+    at.number_input(key="wo_seed").set_value(7).run()
+    at.button(key="wo_shuffle_button").click().run()
+    at.radio(key="wo_positions").set_value("rope").run()
+    at.slider(key="wo_m").set_value(10).run()
+    at.slider(key="wo_s").set_value(20).run()
+    set_temperature(at, "wo_temperature", 0.5).run()
+
+
 CHANGES = {
     "home": _home,
     "library": _qkv("library", True, "1 2 3\n0.1234567890123456 5e-3 -7\n2.5 0 1e-5"),
@@ -143,6 +153,7 @@ CHANGES = {
     "scaled_dot_product": _qkv("scaled_dot_product", False, "10 0\n0.1234567890123456 -7\n2.5 1e-5"),
     "sqrt_dk": _dk,
     "word2vec": _w2v,
+    "word_order": _wo,
 }
 
 

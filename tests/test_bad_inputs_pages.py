@@ -51,7 +51,7 @@ from tests.bad_inputs import (
 )
 from ui.editors import MAX_MATRIX_TEXT_CHARS
 from ui.i18n import catalog
-from ui.nav import DK_MAX_KEYS
+from ui.nav import DK_MAX_KEYS, LESSONS
 
 _APPS: dict[tuple[str, str, str], AppTest] = {}
 
@@ -366,7 +366,7 @@ def test_messages_in_the_ui_language(lang: str) -> None:
 
 
 # --------------------------------------------------------------------------- URL query parameters
-ALL_PAGES = ["home", "library", "step_by_step", "self_attention", "pooling", "scaled_dot_product", "sqrt_dk", "word2vec"]
+ALL_PAGES = list(LESSONS)  # every page, from the registry
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)

@@ -289,6 +289,8 @@ STATES: list[tuple[str, str, Action | None]] = [
     *[(p.path, "default", None) for p in PAGES],
     ("pages/home.py", "cold", lambda at: set_temperature(at, "home_temperature", 0.05).run()),
     ("pages/library.py", "scaled", lambda at: at.toggle(key="library_scale").set_value(True).run()),
+    ("pages/word_order.py", "sinusoidal", lambda at: at.radio(key="wo_positions").set_value("sinusoidal").run()),
+    ("pages/word_order.py", "rope", lambda at: at.radio(key="wo_positions").set_value("rope").run()),
     ("pages/library.py", "bad_query_cell", _empty_cell("library_q")),
     ("pages/library.py", "bad_value_cell", _empty_cell("library_v")),
     (

@@ -211,6 +211,46 @@ def _w2v_experiment() -> Experiment:
     )
 
 
+# --------------------------------------------------------------------------- "Where did word order go?" (issue 25)
+def _word_order() -> PageSpec:
+    """The word-order lesson: a sentence (seed 000's by default) as random vectors, a seeded shuffle,
+    where positions come from, and RoPE's two positions and shift."""
+    from ui.word_order import POSITIONS
+
+    rope = lambda s: s.get("positions") == "rope"  # noqa: E731
+    return PageSpec(
+        "pages/word_order.py",
+        "nav.word_order",
+        "🔀",
+        "nav.word_order_summary",
+        "wo",
+        _defaults(
+            "wo",
+            sentence=STEP_BY_STEP.sentence,
+            seed=STEP_BY_STEP.seed,
+            shuffle=1,
+            positions="none",
+            m=3,
+            n=1,
+            s=4,
+        ),
+        _experiment(
+            Text("sentence", STEP_BY_STEP.sentence, bound=True, max_chars=4000),
+            Int("seed", STEP_BY_STEP.seed, bound=True, low=0, high=SEED_LIMIT - 1),
+            Int("shuffle", 1, low=0, high=SEED_LIMIT - 1),
+            Choice("positions", "none", bound=True, options=POSITIONS),
+            Int("m", 3, bound=True, low=0, high=WO_MAX_POSITION, when=rope),
+            Int("n", 1, bound=True, low=0, high=WO_MAX_POSITION, when=rope),
+            Int("s", 4, bound=True, low=0, high=WO_MAX_SHIFT, when=rope),
+        ),
+    )
+
+
+#: The word-order lesson's RoPE sliders: positions m, n up to this, a shift s up to WO_MAX_SHIFT.
+WO_MAX_POSITION = 63
+WO_MAX_SHIFT = 64
+
+
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/home.py", "nav.home", "🏠", "nav.home_summary", "home", _defaults("home"), _experiment()),
     PageSpec(
@@ -308,6 +348,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "pages/word2vec.py", "nav.word2vec", "🧪", "nav.word2vec_summary", "w2v", _defaults("w2v"), _w2v_experiment()
     ),
+    _word_order(),
 )
 #: The pages by name: ``LESSONS["library"].temperature_key == "library_temperature"``.
 LESSONS: Mapping[str, PageSpec] = MappingProxyType({p.name: p for p in PAGES})

@@ -90,6 +90,13 @@ def _word2vec() -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     return np.array([model.wv[p.query_word]], dtype=float), x, x, False
 
 
+def _word_order() -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    rng = np.random.RandomState(42)  # seed 000's draws; the lesson shows "Tôi thích học AI" shuffled
+    x, w_q, w_k, w_v = (rng.rand(4, 4) for _ in range(4))
+    xs = x[[1, 2, 3, 0]]  # shuffle seed 1: "thích học AI Tôi"; no positions by default
+    return xs @ w_q, xs @ w_k, xs @ w_v, True
+
+
 @dataclass(frozen=True)
 class Lesson:
     path: str
@@ -104,6 +111,7 @@ LESSONS = {
     "pooling": Lesson("/pooling", _pool),
     "scaled_dot_product": Lesson("/scaled_dot_product", _sdp),
     "word2vec": Lesson("/word2vec", _word2vec),
+    "word_order": Lesson("/word_order", _word_order),
 }
 
 

@@ -33,6 +33,7 @@ HEADINGS = {
     "pages/scaled_dot_product.py": "scaled_dot_product.title",
     "pages/sqrt_dk.py": "dk.title",
     "pages/word2vec.py": "w2v.title",
+    "pages/word_order.py": "wo.title",
 }
 NAV_TITLES = [locale_text("en", p.title_key) for p in PAGES]
 

@@ -389,6 +389,84 @@ def word2vec(state: Mapping[str, Any], lang: str) -> Recipe:
     return Recipe(tr("nav.word2vec"), cells, tables)
 
 
+# --------------------------------------------------------------------------- where did word order go?
+def word_order(state: Mapping[str, Any], lang: str) -> Recipe:
+    from attention_core.presets import STEP_BY_STEP
+    from ui.word_order import shuffle_order
+
+    tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
+    tokens, _ = ac.cap(ac.tokenize(str(state["sentence"])), MAX_SEQUENCE_TOKENS)
+    order = shuffle_order(len(tokens), int(state["shuffle"])) if tokens else []
+    positions = str(state["positions"])
+    inputs = "\n".join(
+        [
+            f"sentence = {str(state['sentence'])!r}",
+            f"seed = {int(state['seed'])}",
+            f"dim = {int(STEP_BY_STEP.dim)}",
+            f"order = {order!r}  # shuffled word i is original word order[i]",
+            f"positions = {positions!r}  # 'none', 'sinusoidal' or 'rope'",
+            f"temperature = {num(state['temperature'])}",
+            f"tokens, cut = ac.cap(ac.tokenize(sentence), {MAX_SEQUENCE_TOKENS})",
+            "vocab = ac.build_vocab(tokens)",
+            "tables = ac.random_tables(len(vocab), dim, seed=seed)",
+            "X = ac.embed(tokens, vocab, tables.embeddings)",
+        ]
+    )
+    attend = (
+        "def attend(X):\n"
+        "    if positions == 'sinusoidal':\n"
+        "        X = X + ac.sinusoidal_positions(*X.shape)\n"
+        "    Q, K, V = ac.project(X, tables.w_q), ac.project(X, tables.w_k), ac.project(X, tables.w_v)\n"
+        "    if positions == 'rope':\n"
+        "        Q, K = ac.rotary(Q), ac.rotary(K)\n"
+        "    return ac.attention(Q, K, V, scale=True, temperature=temperature)\n\n"
+        "original = attend(X)\n"
+        "r = attend(X[order])  # the shuffled sentence\n"
+        "print(r.weights)"
+    )
+    check = (
+        "reordered = original.weights[np.ix_(order, order)]\n"
+        "print('weights:', np.abs(reordered - r.weights).max())\n"
+        "print('outputs:', np.abs(original.output[order] - r.output).max())"
+    )
+    cells = [
+        ("markdown", tr("nb.inputs")),
+        ("markdown", tr("nb.wo_inputs")),
+        ("code", inputs),
+        ("markdown", tr("nb.wo_attend")),
+        ("code", attend),
+        ("code", "print(r.output)"),
+        ("markdown", tr("nb.wo_check")),
+        ("code", check),
+    ]
+    if positions == "rope":
+        m, n, s = int(state["m"]), int(state["n"]), int(state["s"])
+        rope = (
+            f"m, n, s = {m}, {n}, {s}\n"
+            "q = ac.project(X, tables.w_q)[:1]\n"
+            "k = ac.project(X, tables.w_k)[1:2] if len(tokens) > 1 else ac.project(X, tables.w_k)[:1]\n"
+            "before = ac.rotary(q, [m])[0] @ ac.rotary(k, [n])[0]\n"
+            "after = ac.rotary(q, [m + s])[0] @ ac.rotary(k, [n + s])[0]\n"
+            "print(before, after, abs(after - before))"
+        )
+        cells += [("markdown", tr("nb.wo_rope")), ("code", rope)]
+
+    def tables(ns: Mapping[str, Any]) -> list[Table]:
+        labels = unique_labels(ns["tokens"])
+        shuffled = [labels[i] for i in order]
+        dims = dim_labels(ns["X"].shape[1])
+        r, o = ns["r"], ns["original"]
+        return [
+            ("X", ns["X"], labels, dims),
+            ("original_weights", o.weights, labels, labels),
+            ("original_output", o.output, labels, dims),
+            ("weights", r.weights, shuffled, shuffled),
+            ("output", r.output, shuffled, dims),
+        ]
+
+    return Recipe(tr("nav.word_order"), cells, tables)
+
+
 RECIPES: dict[str, Callable[..., Recipe]] = {
     "home": home,
     "library": library,
@@ -398,6 +476,7 @@ RECIPES: dict[str, Callable[..., Recipe]] = {
     "scaled_dot_product": scaled_dot_product,
     "sqrt_dk": sqrt_dk,
     "word2vec": word2vec,
+    "word_order": word_order,
 }
 
 
