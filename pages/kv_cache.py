@@ -134,7 +134,7 @@ def step_controls(n: int) -> int:
     back, nxt, play = st.columns(3)
     back.button(
         t("kv.previous"),
-        key=SPEC.key("previous"),
+        key=SPEC.key("previous_token"),
         on_click=_move,
         args=(-1, n),
         disabled=step <= 1,
@@ -143,7 +143,7 @@ def step_controls(n: int) -> int:
     )
     nxt.button(
         t("kv.next"),
-        key=SPEC.key("next"),
+        key=SPEC.key("next_token"),
         on_click=_move,
         args=(1, n),
         disabled=step >= n,
@@ -190,7 +190,7 @@ def cache_step(s: CachedStep, labels: list[str], dim: int, outcome: Outcome) -> 
     if not outcome.covered:
         explain = t("kv.cache_explain", reused=s.step, token=md_code(labels[s.step]), rows=s.step + 1)
     formula = r"K = \begin{bmatrix} K_{\text{cache}} \\ k_t \end{bmatrix}, \quad V = \begin{bmatrix} V_{\text{cache}} \\ v_t \end{bmatrix}, \quad a_t = \mathrm{softmax}\!\left(\frac{q_t K^\top}{\sqrt{d_k}}\right)"
-    with step_card(2, t("kv.cache_title", rows=s.step + 1), formula, explain):
+    with step_card(2, t("kv.cache_title"), formula, explain):
         st.caption(t("kv.cache_legend", cached=CACHED, new=NEW))
         rows, dims = cache_labels(s, labels), dim_labels(dim)
         k_col, v_col = st.columns(2)
