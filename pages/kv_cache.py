@@ -131,7 +131,8 @@ def step_controls(n: int) -> int:
         st.session_state[key] = 1
         st.caption(t("kv.one_token"))
     step = _step()
-    back, nxt, play = st.columns(3)
+    back, nxt = st.columns(2)
+    play, again = st.columns(2)
     back.button(
         t("kv.previous"),
         key=SPEC.key("previous_token"),
@@ -139,7 +140,7 @@ def step_controls(n: int) -> int:
         args=(-1, n),
         disabled=step <= 1,
         icon=":material/skip_previous:",
-        use_container_width=True,
+        width="stretch",
     )
     nxt.button(
         t("kv.next"),
@@ -148,13 +149,11 @@ def step_controls(n: int) -> int:
         args=(1, n),
         disabled=step >= n,
         icon=":material/skip_next:",
-        use_container_width=True,
+        width="stretch",
         type="primary",
     )
     if st.session_state.get(PLAYING):
-        play.button(
-            t("kv.pause"), key=SPEC.key("pause"), on_click=_pause, icon=":material/pause:", use_container_width=True
-        )
+        play.button(t("kv.pause"), key=SPEC.key("pause"), on_click=_pause, icon=":material/pause:", width="stretch")
     else:
         play.button(
             t("kv.play"),
@@ -163,9 +162,9 @@ def step_controls(n: int) -> int:
             args=(n,),
             disabled=n <= 1,
             icon=":material/play_arrow:",
-            use_container_width=True,
+            width="stretch",
         )
-    st.button(t("kv.reset"), key=SPEC.key("reset"), on_click=_reset, icon=":material/undo:")
+    again.button(t("kv.reset"), key=SPEC.key("reset"), on_click=_reset, icon=":material/undo:", width="stretch")
     return step
 
 
@@ -193,13 +192,10 @@ def cache_step(s: CachedStep, labels: list[str], dim: int, outcome: Outcome) -> 
     with step_card(2, t("kv.cache_title"), formula, explain):
         st.caption(t("kv.cache_legend", cached=CACHED, new=NEW))
         rows, dims = cache_labels(s, labels), dim_labels(dim)
-        k_col, v_col = st.columns(2)
-        with k_col:
-            st.markdown(f"**{t('kv.k_title')}**")
-            show_matrix(s.cache.k, rows, dims, key=SPEC.key("k"))
-        with v_col:
-            st.markdown(f"**{t('kv.v_title')}**")
-            show_matrix(s.cache.v, rows, dims, key=SPEC.key("v"))
+        st.markdown(f"**{t('kv.k_title')}**")  # stacked: each table keeps its whole width, no column hidden
+        show_matrix(s.cache.k, rows, dims, key=SPEC.key("k"))
+        st.markdown(f"**{t('kv.v_title')}**")
+        show_matrix(s.cache.v, rows, dims, key=SPEC.key("v"))
         view = AttentionView(
             scores=s.attention.scores[None, :],
             values=s.cache.v,
