@@ -289,6 +289,7 @@ STATES: list[tuple[str, str, Action | None]] = [
     *[(p.path, "default", None) for p in PAGES],
     ("pages/home.py", "cold", lambda at: set_temperature(at, "home_temperature", 0.05).run()),
     ("pages/library.py", "scaled", lambda at: at.toggle(key="library_scale").set_value(True).run()),
+    ("pages/kv_cache.py", "token_3", lambda at: at.slider(key="kv_step").set_value(3).run()),
     ("pages/library.py", "bad_query_cell", _empty_cell("library_q")),
     ("pages/library.py", "bad_value_cell", _empty_cell("library_v")),
     (
