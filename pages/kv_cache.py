@@ -52,7 +52,6 @@ PLAYING = "kv_playing"  # plain session key (no widget owns it): "Play" is on
 PLAY_EVERY = 1.5  # seconds between two tokens while playing
 #: The largest difference between the cached output and the full recomputation the check accepts.
 TOLERANCE = 1e-12
-CACHED, NEW = "♻️", "🆕"  # the marks of a reused row and of the row computed at this step
 #: Colours of the two counts (Okabe-Ito orange and blue: told apart with any colour vision).
 FULL_COLOUR, CACHED_COLOUR = "#D55E00", "#0072B2"
 
@@ -174,13 +173,14 @@ def new_token_step(s: CachedStep, label: str, dim: int) -> None:
     explain = t("kv.new_explain", token=md_code(label), q=fmt_vec(s.q), before=s.step)
     formula = r"q_t = x_t W_q, \quad k_t = x_t W_k, \quad v_t = x_t W_v"
     with step_card(1, t("kv.new_title", token=label, t=s.step + 1), formula, explain):
-        rows = [t("kv.row_q"), f"{NEW} {t('kv.row_k')}", f"{NEW} {t('kv.row_v')}"]
+        rows = [t("kv.row_q"), t("kv.row_k"), t("kv.row_v")]
         show_matrix(np.vstack([s.q, s.k_new, s.v_new]), rows, dim_labels(dim), key=SPEC.key("new"))
 
 
 def cache_labels(s: CachedStep, labels: list[str]) -> list[str]:
     """Each row of the cache after step t: marked as reused (tokens before t) or new (token t)."""
-    return [f"{CACHED if i < s.step else NEW} {labels[i]}" for i in range(s.step + 1)]
+    # marked in words, not emoji: the table's label column is sized from the text (an emoji's width is a guess)
+    return [t("kv.row_cached_token" if i < s.step else "kv.row_new_token", token=labels[i]) for i in range(s.step + 1)]
 
 
 def cache_step(s: CachedStep, labels: list[str], dim: int, outcome: Outcome) -> None:
@@ -190,7 +190,7 @@ def cache_step(s: CachedStep, labels: list[str], dim: int, outcome: Outcome) -> 
         explain = t("kv.cache_explain", reused=s.step, token=md_code(labels[s.step]), rows=s.step + 1)
     formula = r"K = \begin{bmatrix} K_{\text{cache}} \\ k_t \end{bmatrix}, \quad V = \begin{bmatrix} V_{\text{cache}} \\ v_t \end{bmatrix}, \quad a_t = \mathrm{softmax}\!\left(\frac{q_t K^\top}{\sqrt{d_k}}\right)"
     with step_card(2, t("kv.cache_title"), formula, explain):
-        st.caption(t("kv.cache_legend", cached=CACHED, new=NEW))
+        st.caption(t("kv.cache_legend"))
         rows, dims = cache_labels(s, labels), dim_labels(dim)
         st.markdown(f"**{t('kv.k_title')}**")  # stacked: each table keeps its whole width, no column hidden
         show_matrix(s.cache.k, rows, dims, key=SPEC.key("k"))

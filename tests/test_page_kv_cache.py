@@ -117,9 +117,8 @@ def assert_step_matches(at: AppTest, ref: dict[str, object], step: int, temperat
     k_table, v_table = table(at, "kv_k"), table(at, "kv_v")
     np.testing.assert_allclose(k_table.to_numpy(), r["k"], **tol)
     np.testing.assert_allclose(v_table.to_numpy(), r["v"], **tol)
-    marks = [label.split(" ", 1)[0] for label in k_table.index]
-    assert marks == ["♻️"] * (step - 1) + ["🆕"]
-    assert [label.split(" ", 1)[1] for label in k_table.index] == tokens[:step]
+    marks = [f"{tok} · cached" for tok in tokens[: step - 1]] + [f"{tokens[step - 1]} · new"]
+    assert list(k_table.index) == marks and list(v_table.index) == marks
     # the live view: the new query's raw scores over the cached keys, its weights and output
     header, arrays = live_view(at)
     assert header["rows"] == [tokens[step - 1]] and header["cols"] == tokens[:step]
