@@ -192,10 +192,14 @@ def cache_step(s: CachedStep, labels: list[str], dim: int, outcome: Outcome) -> 
     with step_card(2, t("kv.cache_title"), formula, explain):
         st.caption(t("kv.cache_legend"))
         rows, dims = cache_labels(s, labels), dim_labels(dim)
-        st.markdown(f"**{t('kv.k_title')}**")  # stacked: each table keeps its whole width, no column hidden
-        show_matrix(s.cache.k, rows, dims, key=SPEC.key("k"))
-        st.markdown(f"**{t('kv.v_title')}**")
-        show_matrix(s.cache.v, rows, dims, key=SPEC.key("v"))
+        # stacked: each table keeps its whole width. A container of its own per step: the grid keeps its
+        # label column's width from its first draw, so the tables are drawn anew when a row is added
+        # (or a label like "thích · cached" would be cut to the width of step 1's "Tôi · new")
+        with st.container(key=SPEC.key(f"cache_{s.step}")):
+            st.markdown(f"**{t('kv.k_title')}**")
+            show_matrix(s.cache.k, rows, dims, key=SPEC.key("k"))
+            st.markdown(f"**{t('kv.v_title')}**")
+            show_matrix(s.cache.v, rows, dims, key=SPEC.key("v"))
         view = AttentionView(
             scores=s.attention.scores[None, :],
             values=s.cache.v,
