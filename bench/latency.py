@@ -84,6 +84,12 @@ def _large_dk(at: Any) -> None:
     at.slider(key="dk_n_keys").set_value(32).run()
 
 
+def _large_kv(at: Any) -> None:  # the KV-cache lesson at its largest: 12 tokens of width 8, the last step
+    at.text_input(key="kv_sentence").set_value(" ".join(LARGE_TOKENS[:12])).run()
+    at.number_input(key="kv_dim").set_value(8).run()
+    at.slider(key="kv_step").set_value(12).run()
+
+
 #: How each page is put in its large setting (None: the page has fixed sizes).
 LARGE: dict[str, tuple[str, Callable[[Any], None]] | None] = {
     "home": None,
@@ -93,6 +99,7 @@ LARGE: dict[str, tuple[str, Callable[[Any], None]] | None] = {
     "pooling": ("X 16×16", _large_matrix("pool_x")),
     "scaled_dot_product": None,
     "sqrt_dk": ("d_k 512, 32 keys", _large_dk),
+    "kv_cache": ("12 tokens, d 8, token 12", _large_kv),
     "word2vec": ("128 keys, vector_size 64", _large_word2vec),
 }
 

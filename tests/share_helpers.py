@@ -122,6 +122,15 @@ def _dk(at: AppTest) -> None:
     set_temperature(at, "dk_temperature", 0.35).run()
 
 
+def _kv(at: AppTest) -> None:
+    at.text_input(key="kv_sentence").set_value("the cat sat on the mat <b>!</b>").run()
+    at.number_input(key="kv_seed").set_value(7).run()
+    at.number_input(key="kv_dim").set_value(6).run()
+    at.slider(key="kv_step").set_value(4).run()
+    at.button(key="kv_next_token").click().run()  # token 5
+    set_temperature(at, "kv_temperature", 0.6).run()
+
+
 def _w2v(at: AppTest) -> None:
     at.number_input(key="w2v_epochs").set_value(60).run()
     at.number_input(key="w2v_vector_size").set_value(8).run()
@@ -152,6 +161,7 @@ CHANGES = {
     "pooling": _pool,
     "scaled_dot_product": _qkv("scaled_dot_product", False, "10 0\n0.1234567890123456 -7\n2.5 1e-5"),
     "sqrt_dk": _dk,
+    "kv_cache": _kv,
     "word2vec": _w2v,
     "word_order": _wo,
 }

@@ -51,7 +51,7 @@ from tests.bad_inputs import (
 )
 from ui.editors import MAX_MATRIX_TEXT_CHARS
 from ui.i18n import catalog
-from ui.nav import DK_MAX_KEYS, LESSONS
+from ui.nav import DK_MAX_KEYS, KV_MAX_DIM, KV_MAX_TOKENS, LESSONS
 
 _APPS: dict[tuple[str, str, str], AppTest] = {}
 
@@ -405,6 +405,11 @@ LIMIT_HELP = {
     "library": [("text_area", "library_q__text", MAX_MATRIX_TEXT_CHARS)],
     "scaled_dot_product": [("text_area", "scaled_dot_product_v__text", MAX_MATRIX_TEXT_CHARS)],
     "sqrt_dk": [("slider", "dk_n_keys", DK_MAX_KEYS), ("number_input", "dk_seed", SEED_LIMIT - 1)],
+    "kv_cache": [
+        ("text_input", "kv_sentence", KV_MAX_TOKENS),
+        ("number_input", "kv_dim", KV_MAX_DIM),
+        ("number_input", "kv_seed", SEED_LIMIT - 1),
+    ],
     "word2vec": [
         ("text_area", "w2v_text", MAX_CORPUS_TOKENS),
         ("text_area", "w2v_text", MAX_TEXT_CHARS),

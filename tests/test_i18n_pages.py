@@ -291,6 +291,7 @@ STATES: list[tuple[str, str, Action | None]] = [
     ("pages/library.py", "scaled", lambda at: at.toggle(key="library_scale").set_value(True).run()),
     ("pages/word_order.py", "sinusoidal", lambda at: at.radio(key="wo_positions").set_value("sinusoidal").run()),
     ("pages/word_order.py", "rope", lambda at: at.radio(key="wo_positions").set_value("rope").run()),
+    ("pages/kv_cache.py", "token_3", lambda at: at.slider(key="kv_step").set_value(3).run()),
     ("pages/library.py", "bad_query_cell", _empty_cell("library_q")),
     ("pages/library.py", "bad_value_cell", _empty_cell("library_v")),
     (

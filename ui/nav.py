@@ -159,6 +159,28 @@ def _sbs_matrix(name: str, which: str) -> Matrix:
 #: Why √d_k: the key width it opens at (the row has collapsed there unscaled), and its number of keys.
 DK_DEFAULT, DK_KEYS, DK_MAX_KEYS = 64, 8, 32
 
+# --- KV cache lesson (issue 26, part 3): its limits and experiment fields
+#: The KV-cache lesson's sentence is generated one token at a time: at most this many tokens, and this
+#: embedding size (every step's K and V rows stay readable as tables).
+KV_MAX_TOKENS, KV_MAX_DIM = 12, 8
+
+
+def _kv_tokens(state: State) -> int:
+    """How many tokens the KV-cache lesson generates from the state's sentence (at least 1: the step's limit)."""
+    tokens, _ = cap(tokenize(str(state.get("sentence") or "")), KV_MAX_TOKENS)
+    return max(1, len(tokens))
+
+
+def _kv_experiment() -> Experiment:
+    """The KV-cache lesson: the sentence, seed and size (the seed-000 way), and the step shown (1-based)."""
+    return _experiment(
+        Text("sentence", STEP_BY_STEP.sentence, bound=True, max_chars=400),
+        Int("seed", STEP_BY_STEP.seed, bound=True, low=0, high=SEED_LIMIT - 1),
+        Int("dim", STEP_BY_STEP.dim, bound=True, low=1, high=KV_MAX_DIM),
+        Int("step", 1, bound=True, low=1, high=_kv_tokens),
+    )
+
+
 _SELF_PRESETS = {"3x3": SELF_ATTENTION_3X3, "5x4": SELF_ATTENTION_5X4}
 
 
@@ -344,6 +366,15 @@ PAGES: tuple[PageSpec, ...] = (
             Int("n_keys", DK_KEYS, bound=True, low=2, high=DK_MAX_KEYS),
             Int("seed", 0, bound=True, low=0, high=SEED_LIMIT - 1),
         ),
+    ),
+    PageSpec(
+        "pages/kv_cache.py",
+        "nav.kv_cache",
+        "🗃️",
+        "nav.kv_cache_summary",
+        "kv",
+        _defaults("kv", sentence=STEP_BY_STEP.sentence, seed=STEP_BY_STEP.seed, dim=STEP_BY_STEP.dim, step=1),
+        _kv_experiment(),
     ),
     PageSpec(
         "pages/word2vec.py", "nav.word2vec", "🧪", "nav.word2vec_summary", "w2v", _defaults("w2v"), _w2v_experiment()

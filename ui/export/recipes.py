@@ -249,6 +249,77 @@ def sqrt_dk(state: Mapping[str, Any], lang: str) -> Recipe:
     return Recipe(tr("nav.sqrt_dk"), cells, tables)
 
 
+# --------------------------------------------------------------------------- the KV cache
+def kv_cache(state: Mapping[str, Any], lang: str) -> Recipe:
+    """The sentence generated with the cache, seed-000 tables; the step shown is the page's (1-based):
+    its weights and output are the live view's (the new query over the cache, at its temperature)."""
+    from ui.nav import KV_MAX_TOKENS
+
+    tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
+    inputs = "\n".join(
+        [
+            f"sentence = {str(state['sentence'])!r}",
+            f"seed = {int(state['seed'])}",
+            f"dim = {int(state['dim'])}  # d_model = d_k = d_v",
+            f"step = {int(state['step'])}  # the token being generated (1-based)",
+            f"temperature = {num(state['temperature'])}",
+        ]
+    )
+    cells = [
+        ("markdown", tr("nb.inputs")),
+        ("code", inputs),
+        ("markdown", tr("nb.kv_tokens")),
+        (
+            "code",
+            f"tokens, cut = ac.cap(ac.tokenize(sentence), {KV_MAX_TOKENS})\n"
+            "vocab = ac.build_vocab(tokens)\n"
+            "tables = ac.random_tables(len(vocab), dim, seed=seed)\n"
+            "X = ac.embed(tokens, vocab, tables.embeddings)\n"
+            "W_q, W_k, W_v = tables.w_q, tables.w_k, tables.w_v\n"
+            "print(tokens)\nprint(X)",
+        ),
+        ("markdown", tr("nb.kv_decode")),
+        (
+            "code",
+            "run = ac.cached_decode(X, W_q, W_k, W_v, scale=True, temperature=temperature)\n"
+            "s = run.steps[step - 1]\n"
+            "print(s.q, s.k_new, s.v_new)\nprint(s.cache.k)\nprint(s.cache.v)",
+        ),
+        ("code", "r = s.attention  # the new query over the cache\nprint(r.weights)"),
+        ("code", "print(r.output)"),
+        ("markdown", tr("nb.kv_check")),
+        (
+            "code",
+            "full = ac.self_attention(X, W_q, W_k, W_v, scale=True, temperature=temperature,\n"
+            "                         mask=ac.causal_mask(len(tokens))).attention.output\n"
+            "print(np.max(np.abs(run.outputs - full)))",
+        ),
+        ("markdown", tr("nb.kv_work")),
+        (
+            "code",
+            "work = np.array([[t.madds_cached, t.madds_full, t.cache_floats] for t in run.steps])\n"
+            "print(work)\nprint(run.madds_cached_total, run.madds_full_total)",
+        ),
+    ]
+
+    def tables(ns: Mapping[str, Any]) -> list[Table]:
+        tokens, s, r = ns["tokens"], ns["s"], ns["r"]
+        labels, dims = unique_labels(tokens), dim_labels(ns["X"].shape[1])
+        shown = labels[: s.step + 1]
+        cols = [tr("kv.col_cached"), tr("kv.col_full"), tr("kv.col_memory")]
+        return [
+            ("X", ns["X"], labels, dims),
+            ("new_qkv", np.vstack([s.q, s.k_new, s.v_new]), [tr("kv.row_q"), tr("kv.row_k"), tr("kv.row_v")], dims),
+            ("K", s.cache.k, shown, dims),
+            ("V", s.cache.v, shown, dims),
+            ("weights", rows2(r.weights), [labels[s.step]], shown),
+            ("output", rows2(r.output), [labels[s.step]], dims),
+            ("work", ns["work"].astype(float), labels, cols),
+        ]
+
+    return Recipe(tr("nav.kv_cache"), cells, tables)
+
+
 # --------------------------------------------------------------------------- step by step
 def step_by_step(state: Mapping[str, Any], lang: str, *, edited: Sequence[str] = ()) -> Recipe:
     tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
@@ -475,6 +546,7 @@ RECIPES: dict[str, Callable[..., Recipe]] = {
     "pooling": pooling,
     "scaled_dot_product": scaled_dot_product,
     "sqrt_dk": sqrt_dk,
+    "kv_cache": kv_cache,
     "word2vec": word2vec,
     "word_order": word_order,
 }
