@@ -31,6 +31,7 @@ from attention_core.limits import (
 )
 from attention_core.presets import (
     LIBRARY,
+    MASKS,
     POOLING,
     SCALED_DOT_PRODUCT,
     SELF_ATTENTION_3X3,
@@ -208,6 +209,46 @@ def _w2v_experiment() -> Experiment:
     )
 
 
+# --------------------------------------------------------------------------- masks (issue 25, lesson 2)
+def _masks_sentences(state: State) -> int:
+    """How many sentences the masks lesson's batch holds (the non-empty ones, at least 1)."""
+    return max(1, sum(1 for i in (1, 2, 3) if tokenize(str(state.get(f"s{i}") or ""))))
+
+
+def _masks_page() -> PageSpec:
+    """Masks: padding and causal. The batch's sentences, their random embeddings, the masks, and the
+    keys a learner hides (their 1-based positions, as words)."""
+    s1, s2, s3 = MASKS.sentences
+    return PageSpec(
+        "pages/masks.py",
+        "nav.masks",
+        "🎭",
+        "nav.masks_summary",
+        "masks",
+        _defaults(
+            "masks",
+            s1=s1,
+            s2=s2,
+            s3=s3,
+            seed=MASKS.seed,
+            dim=MASKS.dim,
+            pad=False,
+            causal=False,
+            show=MASKS.shown,
+            hidden=[],
+        ),
+        _experiment(
+            *(Text(f"s{i + 1}", s, bound=True, max_chars=400) for i, s in enumerate(MASKS.sentences)),
+            Int("seed", MASKS.seed, bound=True, low=0, high=SEED_LIMIT - 1),
+            Int("dim", MASKS.dim, bound=True, low=1, high=MAX_MODEL_DIM),
+            Flag("pad", False, bound=True),
+            Flag("causal", False, bound=True),
+            Int("show", MASKS.shown, bound=True, low=1, high=_masks_sentences),
+            Words("hidden", [], max_items=MASKS.max_tokens),
+        ),
+    )
+
+
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/home.py", "nav.home", "🏠", "nav.home_summary", "home", _defaults("home"), _experiment()),
     PageSpec(
@@ -289,6 +330,7 @@ PAGES: tuple[PageSpec, ...] = (
         _defaults("scaled_dot_product", scale=SCALED_DOT_PRODUCT.scale),
         _qkv(SCALED_DOT_PRODUCT),
     ),
+    _masks_page(),
     PageSpec(
         "pages/word2vec.py", "nav.word2vec", "🧪", "nav.word2vec_summary", "w2v", _defaults("w2v"), _w2v_experiment()
     ),
