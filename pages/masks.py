@@ -170,7 +170,6 @@ def mask_controls(batch: Batch) -> Masks:
             st.radio(
                 t("masks.show"),
                 options=list(range(1, m + 1)),
-                format_func=lambda i: t("masks.sentence_short", n=i),
                 horizontal=True,
                 **bound(SPEC, "show", default_as=None),
                 persist_state=KEEP,
