@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PRINTS = {
     "step_by_step": ("print(shown.weights)", "print(r.output)"),
     "pooling": ("print(r.weights)", "print(r.context)"),
+    "masks": ("print(weights)", "print(output)"),  # the sentence shown, of the batch
 }
 
 

@@ -379,24 +379,29 @@ def masks(state: Mapping[str, Any], lang: str) -> Recipe:
             "alone = ac.batch_self_attention(X[b, :L], *W, mask=None if mask is None else keep[:L], **opts)",
             "pads_off = ac.weight_on_pads(off.weights, batch.lengths)",
             "pads_on = ac.weight_on_pads(on.weights, batch.lengths)",
-            "print(r.weights[b])",
-            "print(pads_off[b], pads_on[b])",
+            "weights = r.weights[b]  # the sentence shown, as the live view draws it",
+            "print(weights)",
         ]
     )
+    pads_code = "print(pads_off[b])  # without the key-padding mask\nprint(pads_on[b])  # with it: 0"
     check_code = "\n".join(
         [
             "diff_on = float(np.abs(on.output[b, :L] - alone.output).max())",
             "diff_off = float(np.abs(off.output[b, :L] - alone.output).max())",
             "print(diff_on, diff_off)",
+            "output = r.output[b]",
+            "print(output)",
         ]
     )
     cells = [
-        ("markdown", tr("nb.masks_inputs")),
+        ("markdown", tr("nb.inputs")),
         ("code", inputs),
         ("markdown", tr("nb.masks_batch")),
         ("code", batch_code),
         ("markdown", tr("nb.masks_attention")),
         ("code", attention_code),
+        ("markdown", tr("nb.masks_pads")),
+        ("code", pads_code),
         ("markdown", tr("nb.masks_check")),
         ("code", check_code),
     ]
