@@ -212,7 +212,8 @@ def batch_step(batch: Batch, shown: int) -> None:
     with step_card(1, t("masks.batch_title"), None, explain):
         rows = [t("masks.sentence_short", n=i + 1) for i in range(len(p.tokens))]
         frame = pd.DataFrame(p.tokens, index=rows, columns=[str(j + 1) for j in range(p.n)])
-        st.dataframe(frame, key=SPEC.key("batch_table"))
+        with st.container(key=SPEC.key("batch_table")):  # tests find the table by this key
+            st.dataframe(frame)
 
 
 def mask_step(mask: np.ndarray | None, labels: list[str], m: Masks, fully: list[int]) -> None:
@@ -229,7 +230,8 @@ def mask_step(mask: np.ndarray | None, labels: list[str], m: Masks, fully: list[
     )
     with step_card(2, t("masks.mask_title"), r"\tilde S_{ij} = -\infty \ \text{where}\ M_{ij} = 0", explain):
         frame = pd.DataFrame(full.astype(int), index=labels, columns=labels)
-        st.dataframe(frame, key=SPEC.key("mask_table"))
+        with st.container(key=SPEC.key("mask_table")):
+            st.dataframe(frame)
         if fully:
             st.warning(t("masks.fully_rows", rows=name_list([md_code(labels[i]) for i in fully])), icon="🚫")
 
