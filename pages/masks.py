@@ -286,10 +286,12 @@ def fully_masked_step(batch: Batch, m: Masks, fully: list[int], labels: list[str
     """Step 6: a row with every key hidden: what softmax does (0/0), what the engine does by default
     (its error, shown) and with ``fully_masked="zeros"`` (what this page uses)."""
     with step_card(6, t("masks.fully_title"), r"\mathrm{softmax}(-\infty, \dots, -\infty) = \tfrac{0}{0}"):
-        st.markdown(t("masks.fully_text"))
-        if not fully:
+        if not fully:  # folded while no row is: the page stays short
             st.caption(t("masks.fully_try"))
+            with st.expander(t("masks.fully_why")):
+                st.markdown(t("masks.fully_text"))
             return
+        st.markdown(t("masks.fully_text"))
         b = m.shown
         try:
             batch_self_attention(
