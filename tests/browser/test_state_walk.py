@@ -247,13 +247,19 @@ def _scaled_dot_product(page: Page) -> dict[str, Any]:
 
 
 def _masks(page: Page) -> dict[str, Any]:
-    """The key-padding mask switched on: the pads' cells go to exactly 0 (numpy's reference)."""
+    """The key-padding mask switched on (the pads' cells exactly 0, numpy's reference) and off again."""
     from tests.test_page_masks import reference
 
     set_checkbox(page, "masks_pad", True)
     wait_for_live(page)
-    s = reference(list(MASKS.sentences), pad=True)["sentences"][MASKS.shown - 1]
-    return {"weights": s["weights"][0], "cols": ["I", "learn", "<pad> #3", "<pad> #4"], "output": s["out_on"][0]}
+    on = reference(list(MASKS.sentences), pad=True)["sentences"][MASKS.shown - 1]
+    eventually(lambda: np.testing.assert_array_equal(np.array(live_attr(page, "weights"))[:, 2:], 0))
+    np.testing.assert_allclose(np.array(live_attr(page, "weights")), on["weights"], rtol=1e-12, atol=1e-15)
+    # back off for the narration check (the view names the least weight among visible keys only)
+    set_checkbox(page, "masks_pad", False)
+    wait_for_live(page)
+    s = reference(list(MASKS.sentences))["sentences"][MASKS.shown - 1]
+    return {"weights": s["weights"][0], "cols": ["I", "learn", "<pad> #3", "<pad> #4"], "output": s["out_off"][0]}
 
 
 TYPED = "\n".join(
