@@ -9,7 +9,7 @@ defaults they share). Tests and benchmarks read them from here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -50,6 +50,7 @@ from ui.share.fields import (
     Flag,
     Int,
     Matrix,
+    Positions,
     Real,
     State,
     Temperature,
@@ -221,26 +222,6 @@ def _masks_length(state: State) -> int:
     return max(1, *lengths)
 
 
-@dataclass(frozen=True)
-class _Positions(Words):
-    """Key positions as words, ``"1"`` to the batch's padded length, each once (the keys a learner hid)."""
-
-    def _in_range(self, items: list[str], state: State) -> list[str]:
-        n = _masks_length(state)
-        if len(set(items)) != len(items):
-            raise ValueError("a position twice")
-        for s in items:
-            if not (s.isascii() and s.isdigit() and str(int(s)) == s and 1 <= int(s) <= n):
-                raise ValueError("not a key position")
-        return items
-
-    def parse(self, raw: str | Sequence[str], state: State) -> list[str]:
-        return self._in_range(super().parse(raw, state), state)
-
-    def check(self, obj: Any, state: State) -> list[str]:
-        return self._in_range(super().check(obj, state), state)
-
-
 def _masks_page() -> PageSpec:
     """Masks: padding and causal. The batch's sentences, their random embeddings, the masks, and the
     keys a learner hides (their 1-based positions, as words)."""
@@ -270,7 +251,7 @@ def _masks_page() -> PageSpec:
             Flag("pad", False, bound=True),
             Flag("causal", False, bound=True),
             Int("show", MASKS.shown, bound=True, low=1, high=_masks_sentences),
-            _Positions("hidden", [], max_items=MASKS.max_tokens),
+            Positions("hidden", [], max_items=MASKS.max_tokens, high=_masks_length),
         ),
     )
 
