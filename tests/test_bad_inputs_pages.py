@@ -34,7 +34,7 @@ from attention_core.limits import (
     SEED_LIMIT,
 )
 from attention_core.matrix_text import format_matrix
-from attention_core.presets import LIBRARY, POOLING, SCALED_DOT_PRODUCT, SELF_ATTENTION_3X3
+from attention_core.presets import LIBRARY, MASKS, POOLING, SCALED_DOT_PRODUCT, SELF_ATTENTION_3X3
 from tests.apptest_helpers import figures
 from tests.bad_inputs import (
     CELL,
@@ -365,7 +365,16 @@ def test_messages_in_the_ui_language(lang: str) -> None:
 
 
 # --------------------------------------------------------------------------- URL query parameters
-ALL_PAGES = ["home", "library", "step_by_step", "self_attention", "pooling", "scaled_dot_product", "word2vec"]
+ALL_PAGES = [
+    "home",
+    "library",
+    "step_by_step",
+    "self_attention",
+    "pooling",
+    "scaled_dot_product",
+    "masks",
+    "word2vec",
+]
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)
@@ -403,6 +412,11 @@ LIMIT_HELP = {
     ],
     "library": [("text_area", "library_q__text", MAX_MATRIX_TEXT_CHARS)],
     "scaled_dot_product": [("text_area", "scaled_dot_product_v__text", MAX_MATRIX_TEXT_CHARS)],
+    "masks": [
+        ("text_input", "masks_s1", MASKS.max_tokens),
+        ("number_input", "masks_dim", MAX_MODEL_DIM),
+        ("number_input", "masks_seed", SEED_LIMIT - 1),
+    ],
     "word2vec": [
         ("text_area", "w2v_text", MAX_CORPUS_TOKENS),
         ("text_area", "w2v_text", MAX_TEXT_CHARS),

@@ -31,6 +31,7 @@ HEADINGS = {
     "pages/self_attention.py": "self.title",
     "pages/pooling.py": "pool.title",
     "pages/scaled_dot_product.py": "scaled_dot_product.title",
+    "pages/masks.py": "masks.title",
     "pages/word2vec.py": "w2v.title",
 }
 NAV_TITLES = [locale_text("en", p.title_key) for p in PAGES]
