@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from attention_core.presets import MASKS
-from labdev.browser import assert_no_error, eventually, open_page, screenshot, set_checkbox
+from labdev.browser import assert_no_error, eventually, locale_text, open_page, screenshot, set_checkbox
 from tests.browser.live_helpers import live_weights, wait_for_live
 from tests.test_page_masks import reference
 
@@ -59,3 +59,12 @@ def test_pads_take_weight_until_the_padding_mask_is_switched_on(page, base_url) 
 
     eventually(masked)
     screenshot(page, "masks_padding_mask_on")
+
+
+def test_a_row_with_every_key_hidden_is_a_message_not_a_crash(page, base_url) -> None:  # noqa: ANN001
+    open_page(page, base_url, "/masks?masks_causal=true&masks_hidden=1")
+    wait_for_live(page)
+    view = page.locator("[data-testid='live-attention']")
+    eventually(lambda: view.get_attribute("data-weights") == "null")  # no weights for 0/0, a message instead
+    assert page.get_by_text(locale_text("en", "error.fully_masked")).first.is_visible()
+    screenshot(page, "masks_fully_masked_row")
