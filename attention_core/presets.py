@@ -302,3 +302,20 @@ SCALED_DOT_PRODUCT = ScaledDotProductPreset(
         }
     ),
 )
+
+
+# --------------------------------------------------------------------------- masks (issue 25, lesson 2)
+@dataclass(frozen=True)
+class MasksPreset:
+    """The masks lesson's batch: sentences of different lengths (the third may be left empty),
+    embedded as seed 000 does (random tables from ``seed``, size ``dim``), the sentence shown first,
+    and how many tokens a sentence may have (each query row and key column must stay readable)."""
+
+    sentences: tuple[str, str, str]
+    seed: int
+    dim: int
+    shown: int  # 1-based: the sentence the live view shows first (one with pads)
+    max_tokens: int
+
+
+MASKS = MasksPreset(sentences=("Tôi thích học AI", "I learn", "AI"), seed=42, dim=4, shown=2, max_tokens=10)

@@ -31,7 +31,20 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
 from labdev.env import in_ci
-from ui.share.fields import Choice, Field, Flag, Int, Matrix, Real, Temperature, Text, Vector, Word, Words
+from ui.share.fields import (
+    Choice,
+    Field,
+    Flag,
+    Int,
+    Matrix,
+    Positions,
+    Real,
+    Temperature,
+    Text,
+    Vector,
+    Word,
+    Words,
+)
 from ui.share.state import RESERVED
 
 # --------------------------------------------------------------------------- budgets
@@ -137,6 +150,9 @@ def valid_value(f: Field, state: dict[str, Any]) -> st.SearchStrategy[Any]:
         return safe_text(min(f.max_chars, 80), newlines=f.multiline)
     if isinstance(f, Choice):
         return st.sampled_from([o for o in f.options])
+    if isinstance(f, Positions):
+        n = f.high(state) if callable(f.high) else f.high
+        return st.lists(st.integers(1, n).map(str), unique=True, max_size=min(f.max_items, n, 4))
     if isinstance(f, Words):
         item = st.builds(lambda a, b: f"{a} {b}", safe_word(), safe_word()) if f.pairs else safe_word()
         return st.lists(item, max_size=min(f.max_items, 4))

@@ -153,6 +153,16 @@ def _wo(at: AppTest) -> None:
     set_temperature(at, "wo_temperature", 0.5).run()
 
 
+def _masks(at: AppTest) -> None:
+    at.text_input(key="masks_s3").set_value("the <pad> is a word too").run()
+    at.number_input(key="masks_seed").set_value(7).run()
+    at.toggle(key="masks_pad").set_value(True).run()
+    at.toggle(key="masks_causal").set_value(True).run()
+    at.radio(key="masks_show").set_value(3).run()
+    at.multiselect(key="masks_hidden").set_value(["2", "4"]).run()
+    set_temperature(at, "masks_temperature", 0.6).run()
+
+
 CHANGES = {
     "home": _home,
     "library": _qkv("library", True, "1 2 3\n0.1234567890123456 5e-3 -7\n2.5 0 1e-5"),
@@ -164,6 +174,7 @@ CHANGES = {
     "kv_cache": _kv,
     "word2vec": _w2v,
     "word_order": _wo,
+    "masks": _masks,
 }
 
 

@@ -34,7 +34,7 @@ from attention_core.limits import (
     SEED_LIMIT,
 )
 from attention_core.matrix_text import format_matrix
-from attention_core.presets import LIBRARY, POOLING, SCALED_DOT_PRODUCT, SELF_ATTENTION_3X3
+from attention_core.presets import LIBRARY, MASKS, POOLING, SCALED_DOT_PRODUCT, SELF_ATTENTION_3X3
 from tests.apptest_helpers import figures
 from tests.bad_inputs import (
     CELL,
@@ -409,6 +409,11 @@ LIMIT_HELP = {
         ("text_input", "kv_sentence", KV_MAX_TOKENS),
         ("number_input", "kv_dim", KV_MAX_DIM),
         ("number_input", "kv_seed", SEED_LIMIT - 1),
+    ],
+    "masks": [
+        ("text_input", "masks_s1", MASKS.max_tokens),
+        ("number_input", "masks_dim", MAX_MODEL_DIM),
+        ("number_input", "masks_seed", SEED_LIMIT - 1),
     ],
     "word2vec": [
         ("text_area", "w2v_text", MAX_CORPUS_TOKENS),

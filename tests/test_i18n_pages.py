@@ -343,6 +343,18 @@ STATES: list[tuple[str, str, Action | None]] = [
     ),
     ("pages/scaled_dot_product.py", "bad_value_cell", _empty_cell("scaled_dot_product_v")),
     (
+        "pages/masks.py",
+        "padded_causal_row_fully_masked",
+        lambda at: (
+            at.toggle(key="masks_pad").set_value(True),
+            at.toggle(key="masks_causal").set_value(True),
+            at.multiselect(key="masks_hidden").set_value(["1"]),
+            at.run(),
+        ),
+    ),
+    ("pages/masks.py", "empty_sentence", lambda at: at.text_input(key="masks_s2").set_value("  ").run()),
+    ("pages/masks.py", "longest_shown", lambda at: at.radio(key="masks_show").set_value(1).run()),
+    (
         "pages/word2vec.py",
         "words_projected",
         lambda at: (

@@ -26,6 +26,7 @@ PRINTS = {
     "step_by_step": ("print(shown.weights)", "print(r.output)"),
     "pooling": ("print(r.weights)", "print(r.context)"),
     "sqrt_dk": ("print(weights)", None),  # no values: the lesson's row has no output
+    "masks": ("print(weights)", "print(output)"),  # the sentence shown, of the batch
 }
 
 

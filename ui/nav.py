@@ -31,6 +31,7 @@ from attention_core.limits import (
 )
 from attention_core.presets import (
     LIBRARY,
+    MASKS,
     POOLING,
     SCALED_DOT_PRODUCT,
     SELF_ATTENTION_3X3,
@@ -49,6 +50,7 @@ from ui.share.fields import (
     Flag,
     Int,
     Matrix,
+    Positions,
     Real,
     State,
     Temperature,
@@ -268,6 +270,52 @@ def _word_order() -> PageSpec:
     )
 
 
+# --------------------------------------------------------------------------- masks (issue 25, lesson 2)
+def _masks_sentences(state: State) -> int:
+    """How many sentences the masks lesson's batch holds (the non-empty ones, at least 1)."""
+    return max(1, sum(1 for i in (1, 2, 3) if tokenize(str(state.get(f"s{i}") or ""))))
+
+
+def _masks_length(state: State) -> int:
+    """The padded length of the masks lesson's batch: its longest sentence, capped as the page caps it."""
+    lengths = [min(len(tokenize(str(state.get(f"s{i}") or ""))), MASKS.max_tokens) for i in (1, 2, 3)]
+    return max(1, *lengths)
+
+
+def _masks_page() -> PageSpec:
+    """Masks: padding and causal. The batch's sentences, their random embeddings, the masks, and the
+    keys a learner hides (their 1-based positions, as words)."""
+    s1, s2, s3 = MASKS.sentences
+    return PageSpec(
+        "pages/masks.py",
+        "nav.masks",
+        "🎭",
+        "nav.masks_summary",
+        "masks",
+        _defaults(
+            "masks",
+            s1=s1,
+            s2=s2,
+            s3=s3,
+            seed=MASKS.seed,
+            dim=MASKS.dim,
+            pad=False,
+            causal=False,
+            show=MASKS.shown,
+            hidden=[],
+        ),
+        _experiment(
+            *(Text(f"s{i + 1}", s, bound=True, max_chars=400) for i, s in enumerate(MASKS.sentences)),
+            Int("seed", MASKS.seed, bound=True, low=0, high=SEED_LIMIT - 1),
+            Int("dim", MASKS.dim, bound=True, low=1, high=MAX_MODEL_DIM),
+            Flag("pad", False, bound=True),
+            Flag("causal", False, bound=True),
+            Int("show", MASKS.shown, bound=True, low=1, high=_masks_sentences),
+            Positions("hidden", [], max_items=MASKS.max_tokens, high=_masks_length),
+        ),
+    )
+
+
 #: The word-order lesson's RoPE sliders: positions m, n up to this, a shift s up to WO_MAX_SHIFT.
 WO_MAX_POSITION = 63
 WO_MAX_SHIFT = 64
@@ -367,6 +415,8 @@ PAGES: tuple[PageSpec, ...] = (
             Int("seed", 0, bound=True, low=0, high=SEED_LIMIT - 1),
         ),
     ),
+    _masks_page(),
+    _word_order(),
     PageSpec(
         "pages/kv_cache.py",
         "nav.kv_cache",
@@ -379,7 +429,6 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "pages/word2vec.py", "nav.word2vec", "🧪", "nav.word2vec_summary", "w2v", _defaults("w2v"), _w2v_experiment()
     ),
-    _word_order(),
 )
 #: The pages by name: ``LESSONS["library"].temperature_key == "library_temperature"``.
 LESSONS: Mapping[str, PageSpec] = MappingProxyType({p.name: p for p in PAGES})

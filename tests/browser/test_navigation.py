@@ -33,6 +33,7 @@ HEADINGS = {
     "pages/scaled_dot_product.py": "scaled_dot_product.title",
     "pages/sqrt_dk.py": "dk.title",
     "pages/kv_cache.py": "kv.title",
+    "pages/masks.py": "masks.title",
     "pages/word2vec.py": "w2v.title",
     "pages/word_order.py": "wo.title",
 }

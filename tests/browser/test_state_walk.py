@@ -24,7 +24,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from attention_core import attention, attention_pooling, self_attention
-from attention_core.presets import LIBRARY, POOLING, SCALED_DOT_PRODUCT, SELF_ATTENTION_5X4
+from attention_core.presets import LIBRARY, MASKS, POOLING, SCALED_DOT_PRODUCT, SELF_ATTENTION_5X4
 from labdev.browser import (
     APP_IDLE,
     assert_no_exception,
@@ -38,6 +38,7 @@ from labdev.browser import (
     open_page,
     screenshot,
     select_option,
+    set_checkbox,
     set_text,
     wait_for_rerun,
     wait_until_idle,
@@ -245,6 +246,22 @@ def _scaled_dot_product(page: Page) -> dict[str, Any]:
     return {"weights": r.weights[0], "cols": [f"key {i + 1}" for i in range(3)], "output": r.output[0]}
 
 
+def _masks(page: Page) -> dict[str, Any]:
+    """The key-padding mask switched on (the pads' cells exactly 0, numpy's reference) and off again."""
+    from tests.test_page_masks import reference
+
+    set_checkbox(page, "masks_pad", True)
+    wait_for_live(page)
+    on = reference(list(MASKS.sentences), pad=True)["sentences"][MASKS.shown - 1]
+    eventually(lambda: np.testing.assert_array_equal(np.array(live_attr(page, "weights"))[:, 2:], 0))
+    np.testing.assert_allclose(np.array(live_attr(page, "weights")), on["weights"], rtol=1e-12, atol=1e-15)
+    # back off for the narration check (the view names the least weight among visible keys only)
+    set_checkbox(page, "masks_pad", False)
+    wait_for_live(page)
+    s = reference(list(MASKS.sentences))["sentences"][MASKS.shown - 1]
+    return {"weights": s["weights"][0], "cols": ["I", "learn", "<pad> #3", "<pad> #4"], "output": s["out_off"][0]}
+
+
 TYPED = "\n".join(
     [
         "the lion roars loudly to the zebra",
@@ -278,6 +295,7 @@ WALKS = {
     "self_attention": _self_attention,
     "pooling": _pooling,
     "scaled_dot_product": _scaled_dot_product,
+    "masks": _masks,
     "word2vec": _word2vec,
 }
 #: The language each lesson switches to in its walk (the phone test takes the other).

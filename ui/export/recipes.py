@@ -24,7 +24,7 @@ import numpy as np
 
 import attention_core as ac
 from attention_core.limits import MAX_CORPUS_TOKENS, MAX_SEQUENCE_TOKENS, MAX_TEXT_CHARS
-from attention_core.presets import LIBRARY
+from attention_core.presets import LIBRARY, MASKS
 from ui.format import dim_labels, unique_labels
 from ui.i18n import text_in
 from ui.share.fields import real_text
@@ -536,6 +536,91 @@ def word_order(state: Mapping[str, Any], lang: str) -> Recipe:
         ]
 
     return Recipe(tr("nav.word_order"), cells, tables)
+# --------------------------------------------------------------------------- masks (issue 25, lesson 2)
+def masks(state: Mapping[str, Any], lang: str) -> Recipe:
+    tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
+    hidden = sorted({int(h) for h in state.get("hidden") or []})
+    inputs = "\n".join(
+        [
+            f"sentences = {[str(state[f's{i}']) for i in (1, 2, 3)]!r}",
+            f"seed = {int(state['seed'])}",
+            f"dim = {int(state['dim'])}  # embedding size d_model",
+            f"pad_mask = {bool(state['pad'])!r}  # the key-padding mask",
+            f"causal = {bool(state['causal'])!r}  # each token sees only itself and the tokens before it",
+            f"hidden = {hidden!r}  # key positions (1-based) hidden from every query",
+            f"show = {int(state['show'])}  # the sentence shown (1-based)",
+            f"temperature = {num(state['temperature'])}",
+        ]
+    )
+    batch_code = "\n".join(
+        [
+            f"tokens = [ac.cap(ac.tokenize(s), {MASKS.max_tokens})[0] for s in sentences]",
+            "tokens = [s for s in tokens if s]  # an empty third sentence is left out",
+            "batch = ac.pad_batch(tokens)",
+            "vocab = ac.build_vocab([w for s in tokens for w in s] + [ac.PAD])",
+            "tables = ac.random_tables(len(vocab), dim, seed=seed)",
+            "X = np.stack([ac.embed(s, vocab, tables.embeddings) for s in batch.tokens])",
+            "W = (tables.w_q, tables.w_k, tables.w_v)",
+            "print(batch.tokens, batch.lengths)",
+        ]
+    )
+    attention_code = "\n".join(
+        [
+            "keep = np.ones(batch.n, dtype=bool)",
+            "keep[[h - 1 for h in hidden if h <= batch.n]] = False",
+            "mask = None if keep.all() else keep",
+            "opts = dict(causal=causal, temperature=temperature, fully_masked='zeros')",
+            "off = ac.batch_self_attention(X, *W, mask=mask, **opts)  # the pads are ordinary keys",
+            "on = ac.batch_self_attention(X, *W, lengths=batch.lengths, mask=mask, **opts)",
+            "r = on if pad_mask else off",
+            "b = min(show, len(tokens)) - 1",
+            "L = batch.lengths[b]",
+            "alone = ac.batch_self_attention(X[b, :L], *W, mask=None if mask is None else keep[:L], **opts)",
+            "pads_off = ac.weight_on_pads(off.weights, batch.lengths)",
+            "pads_on = ac.weight_on_pads(on.weights, batch.lengths)",
+            "weights = r.weights[b]  # the sentence shown, as the live view draws it",
+            "print(weights)",
+        ]
+    )
+    pads_code = "print(pads_off[b])  # without the key-padding mask\nprint(pads_on[b])  # with it: 0"
+    check_code = "\n".join(
+        [
+            "diff_on = float(np.abs(on.output[b, :L] - alone.output).max())",
+            "diff_off = float(np.abs(off.output[b, :L] - alone.output).max())",
+            "print(diff_on, diff_off)",
+            "output = r.output[b]",
+            "print(output)",
+        ]
+    )
+    cells = [
+        ("markdown", tr("nb.inputs")),
+        ("code", inputs),
+        ("markdown", tr("nb.masks_batch")),
+        ("code", batch_code),
+        ("markdown", tr("nb.masks_attention")),
+        ("code", attention_code),
+        ("markdown", tr("nb.masks_pads")),
+        ("code", pads_code),
+        ("markdown", tr("nb.masks_check")),
+        ("code", check_code),
+    ]
+
+    def tables(ns: Mapping[str, Any]) -> list[Table]:
+        batch, r, b = ns["batch"], ns["r"], ns["b"]
+        labels = unique_labels(batch.tokens[b])
+        positions = [str(j + 1) for j in range(batch.n)]
+        sentences = [tr("masks.sentence_short", n=i + 1) for i in range(len(batch.tokens))]
+        shown_mask = np.ones((batch.n, batch.n)) if r.mask is None else np.broadcast_to(r.mask, r.weights.shape)[b]
+        return [
+            ("X", ns["X"][b], labels, dim_labels(ns["X"].shape[-1])),
+            ("mask", np.asarray(shown_mask, dtype=float), labels, labels),
+            ("weights", r.weights[b], labels, labels),
+            ("output", r.output[b], labels, dim_labels(r.output.shape[-1])),
+            ("weight_on_pads_without_mask", ns["pads_off"], sentences, positions),
+            ("weight_on_pads_with_mask", ns["pads_on"], sentences, positions),
+        ]
+
+    return Recipe(tr("nav.masks"), cells, tables)
 
 
 RECIPES: dict[str, Callable[..., Recipe]] = {
@@ -547,6 +632,7 @@ RECIPES: dict[str, Callable[..., Recipe]] = {
     "scaled_dot_product": scaled_dot_product,
     "sqrt_dk": sqrt_dk,
     "kv_cache": kv_cache,
+    "masks": masks,
     "word2vec": word2vec,
     "word_order": word_order,
 }

@@ -344,6 +344,29 @@ def parse_matrix_text(text: str, max_rows: int, max_cols: int) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class Positions(Words):
+    """1-based positions as words (``"1"`` … ``"n"``), each at most once, n = ``high(state)``: e.g. the
+    keys a learner hid in the masks lesson (n is its batch's padded length)."""
+
+    high: Callable[[State], int] | int = 1
+
+    def _in_range(self, items: list[str], state: State) -> list[str]:
+        n = self.high(state) if callable(self.high) else self.high
+        if len(set(items)) != len(items):
+            raise ValueError("a position twice")
+        for s in items:
+            if not (s.isascii() and s.isdigit() and str(int(s)) == s and 1 <= int(s) <= n):
+                raise ValueError("not a position")
+        return items
+
+    def parse(self, raw: str | Sequence[str], state: State) -> list[str]:
+        return self._in_range(super().parse(raw, state), state)
+
+    def check(self, obj: Any, state: State) -> list[str]:
+        return self._in_range(super().check(obj, state), state)
+
+
+@dataclass(frozen=True)
 class Matrix(Field):
     """A matrix the learner edited: exact float64 values of a given shape (``shape(state)``), or any
     shape up to ``max_rows`` × ``max_cols`` when ``shape`` is None. Its editor's session key is

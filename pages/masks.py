@@ -1,0 +1,418 @@
+"""Masks: padding and causal (issue 25, lesson 2).
+
+A batch of two or three sentences of different lengths, padded to one length with ``<pad>``, embedded
+as seed 000 does (random tables from a seed). Without a key-padding mask the pads take weight; with it
+they take exactly 0 and the real tokens' outputs equal the unpadded sentence's. The causal mask
+combines with it, the learner hides any key, and a row with every key hidden gets weights 0
+(``fully_masked="zeros"``) where the engine's default raises. Every number comes from
+:mod:`attention_core.masks`; this page reads widgets, calls it, and draws.
+
+Page level (full reruns): the sentences, seed and size, the padded batch. A fragment: the masks, the
+sentence shown and the steps, which the live view's temperature reruns alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from attention_core import (
+    PAD,
+    PaddedBatch,
+    batch_self_attention,
+    build_vocab,
+    cap,
+    embed,
+    pad_batch,
+    random_tables,
+    tokenize,
+    weight_on_pads,
+)
+from attention_core.embeddings import RandomTables
+from attention_core.errors import AttentionLabError
+from attention_core.limits import MAX_MODEL_DIM, SEED_LIMIT
+from attention_core.presets import MASKS
+from ui import present
+from ui.format import fmt, md_code, unique_labels
+from ui.i18n import error_text, show_error, t
+from ui.lesson import (
+    bound,
+    covered_card,
+    finish,
+    live_view,
+    name_list,
+    opening,
+    predict_panel,
+    reset,
+    show_matrix,
+    start,
+    step_card,
+    workbench,
+)
+from ui.live_attention import AttentionView, current_temperature
+from ui.nav import LESSONS
+from ui.values import BadValue, check_text
+
+SPEC = LESSONS["masks"]
+start(SPEC)
+KEEP = "session"  # widget values survive a visit to another page
+#: The check "equal to the unpadded sentence" passes below this (float64 rounding is ~1e-16).
+TOLERANCE = 1e-12
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The padded batch and what the engine needs: X (batch, n, d) and W_q, W_k, W_v (d, d)."""
+
+    padded: PaddedBatch
+    x: np.ndarray
+    w: tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Masks:
+    """The mask controls: key-padding, causal, the keys hidden (0-based positions), the sentence shown."""
+
+    pad: bool
+    causal: bool
+    hidden: tuple[int, ...]
+    shown: int  # 0-based
+
+
+def tables_for(vocab: dict[str, int], dim: int, seed: int) -> RandomTables:
+    """``random_tables`` once per (vocabulary, size, seed), kept in the session."""
+    key = (tuple(vocab), dim, seed)
+    cached = st.session_state.get(SPEC.key("tables"))
+    if cached is None or cached[0] != key:
+        cached = (key, random_tables(len(vocab), dim, seed))
+        st.session_state[SPEC.key("tables")] = cached
+    return cached[1]
+
+
+# --------------------------------------------------------------------------- inputs
+def sentence_input(i: int) -> list[str] | None:
+    """Sentence ``i`` (1-based) as tokens, capped; None (with its message) when the text is refused.
+    The third sentence may be empty (a batch of two)."""
+    box = st.container()
+    text = box.text_input(
+        t("masks.sentence_n", n=i),
+        **bound(SPEC, f"s{i}"),
+        help=t("masks.sentence_help", limit=MASKS.max_tokens),
+        persist_state=KEEP,
+    )
+    try:
+        check_text(text or "")
+    except BadValue as exc:
+        box.error(error_text(exc), icon="⚠️")
+        return None
+    all_tokens = tokenize(text or "")
+    tokens, was_cut = cap(all_tokens, MASKS.max_tokens)
+    if was_cut:
+        box.warning(t("masks.capped", n=len(all_tokens), limit=MASKS.max_tokens), icon="✂️")
+    if not tokens and i < 3:
+        box.error(t("error.empty_text"), icon="⚠️")
+        return None
+    return tokens
+
+
+def inputs() -> Batch | None:
+    """The sentences, seed and size; the padded batch and its embeddings (None while an input is bad)."""
+    st.subheader(t("masks.inputs_title"))
+    sentences = [sentence_input(i) for i in (1, 2, 3)]
+    c_seed, c_dim = st.columns(2)
+    seed = int(
+        c_seed.number_input(
+            t("masks.seed"),
+            step=1,
+            **bound(SPEC, "seed"),
+            help=t("masks.seed_help", limit=SEED_LIMIT - 1),
+            persist_state=KEEP,
+        )
+    )
+    dim = int(
+        c_dim.number_input(
+            t("masks.dim"),
+            step=1,
+            **bound(SPEC, "dim"),
+            help=t("masks.dim_help", limit=MAX_MODEL_DIM),
+            persist_state=KEEP,
+        )
+    )
+    st.button(t("masks.reset"), key=SPEC.key("reset"), on_click=lambda: reset(SPEC), help=t("masks.reset_help"))
+    if any(s is None for s in sentences):
+        return None
+    real = [s for s in sentences if s]  # the empty third sentence is left out
+    try:
+        padded = pad_batch(real)
+        vocab = build_vocab([*(tok for s in real for tok in s), PAD])  # the pad is a word with a vector too
+        tables = tables_for(vocab, dim, seed)
+        x = np.stack([embed(tokens, vocab, tables.embeddings) for tokens in padded.tokens])
+    except AttentionLabError as exc:
+        show_error(exc)
+        return None
+    return Batch(padded, x, (tables.w_q, tables.w_k, tables.w_v))
+
+
+def mask_controls(batch: Batch) -> Masks:
+    """The key-padding and causal switches, the sentence shown and the keys hidden."""
+    pad = st.toggle(t("masks.pad"), **bound(SPEC, "pad"), help=t("masks.pad_help"), persist_state=KEEP)
+    causal = st.toggle(t("masks.causal"), **bound(SPEC, "causal"), help=t("masks.causal_help"), persist_state=KEEP)
+    m = len(batch.padded.tokens)
+    show_key = SPEC.key("show")
+    if st.session_state.get(show_key) not in range(1, m + 1):  # a sentence removed since (or a link's)
+        st.session_state[show_key] = min(max(int(st.session_state.get(show_key) or 1), 1), m)
+    shown = 1
+    if m > 1:
+        shown = int(
+            st.radio(
+                t("masks.show"),
+                options=list(range(1, m + 1)),
+                horizontal=True,
+                **bound(SPEC, "show", default_as=None),
+                persist_state=KEEP,
+            )
+        )
+    n = batch.padded.n
+    options = [str(j + 1) for j in range(n)]
+    hidden_key = SPEC.key("hidden")
+    kept = [v for v in st.session_state.get(hidden_key) or [] if v in options]
+    if kept != list(st.session_state.get(hidden_key) or []):
+        st.session_state[hidden_key] = kept
+    tokens = batch.padded.tokens[shown - 1]
+    hidden = st.multiselect(
+        t("masks.hide"),
+        options,
+        format_func=lambda v: f"{v} · {tokens[int(v) - 1]}",
+        key=hidden_key,
+        help=t("masks.hide_help"),
+        placeholder=t("masks.hide_none"),
+        persist_state=KEEP,
+    )
+    return Masks(bool(pad), bool(causal), tuple(sorted(int(v) - 1 for v in hidden)), shown - 1)
+
+
+# --------------------------------------------------------------------------- the steps
+def visible(n: int, hidden: tuple[int, ...]) -> np.ndarray | None:
+    """The learner's mask, (n,) True where a key is not hidden (None when none is)."""
+    if not hidden:
+        return None
+    keep = np.ones(n, dtype=bool)
+    keep[list(hidden)] = False
+    return keep
+
+
+def batch_step(batch: Batch, shown: int) -> None:
+    """Step 1: the padded batch, one row per sentence, the pads written out."""
+    p = batch.padded
+    lengths = ", ".join(str(x) for x in p.lengths)
+    explain = t("masks.batch_explain", m=len(p.tokens), n=p.n, lengths=lengths, pad=md_code(PAD))
+    with step_card(1, t("masks.batch_title"), None, explain):
+        rows = [t("masks.sentence_short", n=i + 1) for i in range(len(p.tokens))]
+        frame = pd.DataFrame(p.tokens, index=rows, columns=[str(j + 1) for j in range(p.n)])
+        with st.container(key=SPEC.key("batch_table")):  # tests find the table by this key
+            st.dataframe(frame)
+
+
+def mask_step(mask: np.ndarray | None, labels: list[str], m: Masks, fully: list[int]) -> None:
+    """Step 2: the mask of the sentence shown (1 = may attend)."""
+    n = len(labels)
+    full = np.ones((n, n), dtype=bool) if mask is None else np.broadcast_to(mask, (n, n))
+    parts = [t("masks.part_pad")] if m.pad else []
+    parts += [t("masks.part_causal")] if m.causal else []
+    parts += [t("masks.part_hidden", n=len(m.hidden))] if m.hidden else []
+    explain = (
+        t("masks.mask_explain", parts=name_list(parts), zeros=int((~full).sum()), cells=n * n)
+        if parts
+        else t("masks.mask_explain_none", cells=n * n)
+    )
+    with step_card(2, t("masks.mask_title"), r"\tilde S_{ij} = -\infty \ \text{where}\ M_{ij} = 0", explain):
+        frame = pd.DataFrame(full.astype(int), index=labels, columns=labels)
+        with st.container(key=SPEC.key("mask_table")):
+            st.dataframe(frame)
+        if fully:
+            st.warning(t("masks.fully_rows", rows=name_list([md_code(labels[i]) for i in fully])), icon="🚫")
+
+
+def pads_step(off: np.ndarray, on: np.ndarray, labels: list[str], length: int, n: int, causal: bool) -> None:
+    """Step 4: how much weight each real query gives the pads, without and with the key-padding mask."""
+    pads = n - length
+    rows = labels[:length]
+    if pads == 0:
+        explain = t("masks.pads_none")
+    else:
+        top = int(np.argmax(off[:length]))
+        if float(off[top]) == 0.0:
+            explain = t("masks.pads_explain_causal", pads=pads)
+        else:
+            explain = t(
+                "masks.pads_explain",
+                q=md_code(rows[top]),
+                off=fmt(float(off[top])),
+                pads=pads,
+                pad=md_code(PAD),
+                on="0" if float(on[top]) == 0.0 else fmt(float(on[top])),
+            )
+    with step_card(4, t("masks.pads_title"), r"\sum_{j \geq L} A_{ij}", explain):
+        if pads:
+            table = np.column_stack([off[:length], on[:length]])
+            cols = [t("masks.col_without"), t("masks.col_with")]
+            show_matrix(table, rows, cols, key=SPEC.key("pads_table"))
+
+
+def check_step(diff_on: float, diff_off: float, length: int, n: int) -> None:
+    """Step 5: the real tokens' outputs against the unpadded sentence's, with and without the mask."""
+    ok = diff_on <= TOLERANCE
+    explain = t(
+        "masks.check_explain_ok" if ok else "masks.check_explain_bad",
+        on=f"{diff_on:.1e}",
+        off=f"{diff_off:.1e}",
+        tol=f"{TOLERANCE:.0e}",
+        length=length,
+        n=n,
+    )
+    with step_card(
+        5, t("masks.check_title"), r"\max_{i<L} \lVert O^{\text{batch}}_i - O^{\text{alone}}_i \rVert_\infty", explain
+    ):
+        with st.container(key=SPEC.key("check")):
+            c_on, c_off = st.columns(2)
+            c_on.metric(t("masks.diff_with"), f"{diff_on:.1e}")
+            c_off.metric(t("masks.diff_without"), f"{diff_off:.1e}")
+
+
+def fully_masked_step(batch: Batch, m: Masks, fully: list[int], labels: list[str], temperature: float) -> None:
+    """Step 6: a row with every key hidden: what softmax does (0/0), what the engine does by default
+    (its error, shown) and with ``fully_masked="zeros"`` (what this page uses)."""
+    with step_card(6, t("masks.fully_title"), r"\mathrm{softmax}(-\infty, \dots, -\infty) = \tfrac{0}{0}"):
+        if not fully:  # folded while no row is: the page stays short
+            st.caption(t("masks.fully_try"))
+            with st.expander(t("masks.fully_why")):
+                st.markdown(t("masks.fully_text"))
+            return
+        st.markdown(t("masks.fully_text"))
+        b = m.shown
+        try:
+            batch_self_attention(
+                batch.x[b],
+                *batch.w,
+                lengths=[batch.padded.lengths[b]] if m.pad else None,
+                causal=m.causal,
+                mask=visible(batch.padded.n, m.hidden),
+                temperature=temperature,
+            )
+        except AttentionLabError as exc:
+            st.markdown(t("masks.fully_default"))
+            st.error(error_text(exc), icon="⚠️")
+        st.markdown(t("masks.fully_zeros", rows=name_list([md_code(labels[i]) for i in fully])))
+
+
+# --------------------------------------------------------------------------- the live part
+@st.fragment
+def live(batch: Batch | None) -> None:
+    """The mask controls and the steps: the live view's temperature reruns only this."""
+    if batch is None:
+        st.info(t("masks.fix_above"), icon="✏️")
+        return
+    with present.stage(2, "controls"):
+        m = mask_controls(batch)
+    temperature = current_temperature(SPEC.temperature_key)
+    p, b = batch.padded, m.shown
+    length, n = p.lengths[b], p.n
+    keep = visible(n, m.hidden)
+    common = {"causal": m.causal, "mask": keep, "temperature": temperature, "fully_masked": "zeros"}
+    try:
+        r_off = batch_self_attention(batch.x, *batch.w, lengths=None, **common)  # pads are ordinary keys
+        r_on = batch_self_attention(batch.x, *batch.w, lengths=p.lengths, **common)  # pads hidden
+        alone = batch_self_attention(
+            batch.x[b, :length],
+            *batch.w,
+            causal=m.causal,
+            mask=None if keep is None else keep[:length],
+            temperature=temperature,
+            fully_masked="zeros",
+        )
+    except AttentionLabError as exc:
+        show_error(exc)
+        return
+    r = r_on if m.pad else r_off
+    labels = unique_labels(p.tokens[b])
+    mask = None if r.mask is None else np.broadcast_to(r.mask, r.weights.shape)[b]
+    fully = [] if mask is None else [i for i in range(n) if not mask[i].any()]
+    batch_step(batch, b)
+    mask_step(mask, labels, m, fully)
+    outcome = None
+    if not fully:
+        outcome = predict_panel(
+            SPEC,
+            stage=3,
+            scores=r.scores[b],
+            weights=r.weights[b],
+            rows=labels,
+            cols=labels,
+            d_k=r.d_k,
+            scale=True,
+            temperature=temperature,
+            causal=m.causal,
+            mask=mask,
+            focus_row=0,
+        )
+    covered = bool(outcome and outcome.covered)
+    off = weight_on_pads(r_off.weights, p.lengths)[b]
+    on = weight_on_pads(r_on.weights, p.lengths)[b]
+    with step_card(
+        3, t("masks.weights_title"), r"A = \mathrm{softmax}\!\left(\frac{QK^\top}{\sqrt{d_k}\,T} + \log M\right)"
+    ):
+        view = AttentionView(
+            scores=r.scores[b],
+            values=r.v[b],
+            q=r.q[b],
+            k=r.k[b],
+            d_k=r.d_k,
+            scale=True,
+            mask=mask,
+            rows=labels,
+            cols=labels,
+            row_title=t("common.queries"),
+            col_title=t("common.keys"),
+            covered=covered,
+        )
+        live_view(SPEC, view)
+        if not covered:
+            st.caption(narration(off, on, labels, length, n, m))
+            if fully:
+                with st.expander(t("masks.zeros_table")):
+                    show_matrix(r.weights[b], labels, labels, key=SPEC.key("weights_table"), weights=True)
+    if covered:
+        covered_card(4, t("masks.pads_title"), None)
+        covered_card(5, t("masks.check_title"), None)
+    else:
+        pads_step(off, on, labels, length, n, m.causal)
+        diff_on = float(np.abs(r_on.output[b, :length] - alone.output).max())
+        diff_off = float(np.abs(r_off.output[b, :length] - alone.output).max())
+        check_step(diff_on, diff_off, length, n)
+    fully_masked_step(batch, m, fully, labels, temperature)
+
+
+def narration(off: np.ndarray, on: np.ndarray, labels: list[str], length: int, n: int, m: Masks) -> str:
+    """One sentence from the numbers: what the pads take in the view shown."""
+    pads = n - length
+    if pads == 0:
+        return t("masks.say_no_pads", n=n)
+    if m.pad:
+        return t("masks.say_masked", pads=pads, pad=md_code(PAD), avg=fmt(float(off[:length].mean())))
+    top = int(np.argmax(off[:length]))
+    if float(off[top]) == 0.0:
+        return t("masks.say_causal", pads=pads)
+    return t("masks.say_unmasked", q=md_code(labels[top]), w=fmt(float(off[top])), pads=pads, pad=md_code(PAD))
+
+
+# --------------------------------------------------------------------------- the page
+opening(SPEC, t("masks.title"), t("masks.intro"))
+controls, lesson = workbench()
+with controls:
+    current = inputs()
+with lesson:
+    live(current)
+finish(SPEC)
