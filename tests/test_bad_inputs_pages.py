@@ -52,6 +52,7 @@ from tests.bad_inputs import (
 from ui.editors import MAX_MATRIX_TEXT_CHARS
 from ui.i18n import catalog
 from ui.nav import DK_MAX_KEYS
+from ui.nav import CROSS_MAX_TOKENS  # issue 26
 
 _APPS: dict[tuple[str, str, str], AppTest] = {}
 
@@ -367,6 +368,7 @@ def test_messages_in_the_ui_language(lang: str) -> None:
 
 # --------------------------------------------------------------------------- URL query parameters
 ALL_PAGES = ["home", "library", "step_by_step", "self_attention", "pooling", "scaled_dot_product", "sqrt_dk", "word2vec"]
+ALL_PAGES += ["cross_attention"]  # issue 26: the cross-attention lesson
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)
@@ -413,6 +415,11 @@ LIMIT_HELP = {
         ("number_input", "w2v_negative", MAX_NEGATIVE),
     ],
 }
+# issue 26: the cross-attention lesson's two sentences state their word limit
+LIMIT_HELP["cross_attention"] = [
+    ("text_input", "cross_source", CROSS_MAX_TOKENS),
+    ("text_input", "cross_target", CROSS_MAX_TOKENS),
+]
 
 
 @pytest.mark.parametrize("page", list(LIMIT_HELP))

@@ -27,6 +27,7 @@ PRINTS = {
     "pooling": ("print(r.weights)", "print(r.context)"),
     "sqrt_dk": ("print(weights)", None),  # no values: the lesson's row has no output
 }
+PRINTS["cross_attention"] = ("print(shown.weights)", "print(shown.output)")  # issue 26: the head the live view shows
 
 
 def _printed(nb: nbformat.NotebookNode, source: str) -> np.ndarray:

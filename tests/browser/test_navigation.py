@@ -34,6 +34,7 @@ HEADINGS = {
     "pages/sqrt_dk.py": "dk.title",
     "pages/word2vec.py": "w2v.title",
 }
+HEADINGS["pages/cross_attention.py"] = "cross.title"  # issue 26
 NAV_TITLES = [locale_text("en", p.title_key) for p in PAGES]
 
 
