@@ -265,10 +265,14 @@ def cross_attention(state: Mapping[str, Any], lang: str) -> Recipe:
             f"temperature = {num(state['temperature'])}",
         ]
     )
+
+    def vectors_of(m: Any) -> str:  # a sentence with no word has no vectors (the engine says so)
+        return array(m) if m is not None and np.size(m) else "np.zeros((0, 4))"
+
     vectors = "\n".join(
         [
-            f"X_source = {array(state['xs'])}",
-            f"X_target = {array(state['xt'])}",
+            f"X_source = {vectors_of(state.get('xs'))}",
+            f"X_target = {vectors_of(state.get('xt'))}",
             "print(X_target)  # Q: one row per target word",
             "print(X_source)  # K = V: one row per source word",
         ]
