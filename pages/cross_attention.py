@@ -17,6 +17,7 @@ import streamlit as st
 from attention_core import CrossAttentionResult, cap, cross_attention, tokenize
 from attention_core.cross_presets import CROSS_ATTENTION, CROSS_DIM, CROSS_HEADS, cross_vectors
 from attention_core.errors import AttentionLabError
+from ui import present
 from ui.editors import matrix_editor, reset_editor
 from ui.format import dim_labels, fmt_weight, md_code, unique_labels
 from ui.i18n import error_text, show_error, t
@@ -178,8 +179,11 @@ def output_step(r: CrossAttentionResult, tgt: list[str]) -> None:
 
 @st.fragment
 def live(src: list[str], tgt: list[str], xs: np.ndarray | None, xt: np.ndarray | None) -> None:
-    """Heads, scaling and the steps, one fragment: a switch or the live view's temperature reruns only this."""
-    c_heads, c_scale = st.columns(2, vertical_alignment="bottom")
+    """Heads, scaling and the steps, one fragment: a switch or the live view's temperature reruns only this.
+    In presentation mode the heads and the switch belong to step 2's stage (the weights they change)."""
+    with present.stage(2, "opts"):
+        c_heads, c_scale = st.columns(2, vertical_alignment="bottom")
+        c_head = st.container()
     heads = int(
         c_heads.radio(
             t("cross.heads"),
@@ -195,7 +199,7 @@ def live(src: list[str], tgt: list[str], xs: np.ndarray | None, xt: np.ndarray |
     head = 0
     if heads > 1:
         options = list(range(1, heads + 1))
-        chosen = st.radio(
+        chosen = c_head.radio(
             t("cross.head_select"),
             options=options,
             horizontal=True,

@@ -127,3 +127,20 @@ def test_languages(lang: str) -> None:
     assert any(words["cross.title"] in m.value for m in at.title)
     header, _ = live_view(at)
     assert header["texts"]["row_title"] == words["cross.target_axis"]
+
+
+def test_presentation_mode_has_a_stage_per_step() -> None:
+    at = open_page(PAGE, run=False)
+    at.session_state["present"] = True
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.session_state["_present_last"] >= 4  # the opening, then steps 1-4 (heads and switch in step 2's)
+
+
+def test_predict_first_covers_the_narration_and_the_output() -> None:
+    at = open_page(PAGE, run=False)
+    at.session_state["predict_first"] = True
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not any(m.value.startswith("- ") and "reads" in m.value for m in at.markdown)
+    assert live_view(at)[0]["covered"] is True
