@@ -51,8 +51,7 @@ from tests.bad_inputs import (
 )
 from ui.editors import MAX_MATRIX_TEXT_CHARS
 from ui.i18n import catalog
-from ui.nav import DK_MAX_KEYS
-from ui.nav import CROSS_MAX_TOKENS  # issue 26
+from ui.nav import CROSS_MAX_TOKENS, DK_MAX_KEYS
 
 _APPS: dict[tuple[str, str, str], AppTest] = {}
 

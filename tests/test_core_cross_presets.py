@@ -35,7 +35,10 @@ def test_unknown_words_are_deterministic_across_processes() -> None:
     code = "from attention_core.cross_presets import word_vector; print(word_vector('xin').tolist())"
     outs = {
         subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
             env={**os.environ, "PYTHONHASHSEED": seed},
         ).stdout
         for seed in ("1", "2")
