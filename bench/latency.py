@@ -90,6 +90,13 @@ def _large_kv(at: Any) -> None:  # the KV-cache lesson at its largest: 12 tokens
     at.slider(key="kv_step").set_value(12).run()
 
 
+def _large_cross(at: Any) -> None:  # issue 26: both sentences at their word limit, 4 heads
+    words = " ".join(f"w{i}" for i in range(12))
+    at.text_input(key="cross_source").set_value(words).run()
+    at.text_input(key="cross_target").set_value(words).run()
+    at.radio(key="cross_heads").set_value(4).run()
+
+
 #: How each page is put in its large setting (None: the page has fixed sizes).
 LARGE: dict[str, tuple[str, Callable[[Any], None]] | None] = {
     "home": None,
@@ -102,6 +109,7 @@ LARGE: dict[str, tuple[str, Callable[[Any], None]] | None] = {
     "kv_cache": ("12 tokens, d 8, token 12", _large_kv),
     "word2vec": ("128 keys, vector_size 64", _large_word2vec),
 }
+LARGE["cross_attention"] = ("12 × 12 words, 4 heads", _large_cross)
 
 
 def _apptest(spec: PageSpec) -> Any:

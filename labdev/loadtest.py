@@ -77,7 +77,7 @@ def _lesson(name: str) -> Lesson:
 #: Every lesson, from the page registry. Retarget a lesson's live controls with
 #: ``--live library=library_scale:...`` (or to a plain slider: ``KEY:slider``).
 LESSONS: dict[str, Lesson] = {name: _lesson(name) for name in REGISTRY}
-START_ORDER = ("step_by_step", "word2vec", "library", "self_attention", "pooling", "scaled_dot_product", "sqrt_dk", "kv_cache", "home")
+START_ORDER = ("step_by_step", "word2vec", "library", "self_attention", "pooling", "scaled_dot_product", "sqrt_dk", "kv_cache", "cross_attention", "home")
 DEFAULT_MIX = {"slider": 6.0, "sentence": 3.0, "train": 2.0, "language": 0.5, "open": 1.0}
 
 WORDS = (

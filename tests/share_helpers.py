@@ -163,6 +163,19 @@ def _masks(at: AppTest) -> None:
     set_temperature(at, "masks_temperature", 0.6).run()
 
 
+def _cross(at: AppTest) -> None:  # issue 26: the cross-attention lesson
+    at.text_input(key="cross_source").set_value("Tôi rất thích học AI").run()
+    at.text_input(key="cross_target").set_value("I really like AI <b>!</b>").run()
+    at.radio(key="cross_heads").set_value(2).run()
+    at.radio(key="cross_head").set_value(2).run()
+    at.toggle(key="cross_scale").set_value(False).run()
+    text_box(at, "cross_xs", "2 0.3 0 0\n0.1234567890123457 -1 0.5 0.25\n0.3 2 0.3 0\n0 0.3 2 0.3\n0 0 0.3 2")
+    text = at.text_area(key="cross_xt__text").value.splitlines()
+    text[1] = "0.5 0.5 -0.3333333333333333 1e-05"
+    text_box(at, "cross_xt", "\n".join(text))
+    set_temperature(at, "cross_temperature", 0.45).run()
+
+
 CHANGES = {
     "home": _home,
     "library": _qkv("library", True, "1 2 3\n0.1234567890123456 5e-3 -7\n2.5 0 1e-5"),
@@ -175,6 +188,7 @@ CHANGES = {
     "word2vec": _w2v,
     "word_order": _wo,
     "masks": _masks,
+    "cross_attention": _cross,
 }
 
 

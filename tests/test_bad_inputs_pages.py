@@ -51,7 +51,7 @@ from tests.bad_inputs import (
 )
 from ui.editors import MAX_MATRIX_TEXT_CHARS
 from ui.i18n import catalog
-from ui.nav import DK_MAX_KEYS, KV_MAX_DIM, KV_MAX_TOKENS, LESSONS
+from ui.nav import CROSS_MAX_TOKENS, DK_MAX_KEYS, KV_MAX_DIM, KV_MAX_TOKENS, LESSONS
 
 _APPS: dict[tuple[str, str, str], AppTest] = {}
 
@@ -423,6 +423,11 @@ LIMIT_HELP = {
         ("number_input", "w2v_negative", MAX_NEGATIVE),
     ],
 }
+# issue 26: the cross-attention lesson's two sentences state their word limit
+LIMIT_HELP["cross_attention"] = [
+    ("text_input", "cross_source", CROSS_MAX_TOKENS),
+    ("text_input", "cross_target", CROSS_MAX_TOKENS),
+]
 
 
 @pytest.mark.parametrize("page", list(LIMIT_HELP))

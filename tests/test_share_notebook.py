@@ -28,6 +28,7 @@ PRINTS = {
     "sqrt_dk": ("print(weights)", None),  # no values: the lesson's row has no output
     "masks": ("print(weights)", "print(output)"),  # the sentence shown, of the batch
 }
+PRINTS["cross_attention"] = ("print(shown.weights)", "print(shown.output)")  # issue 26: the head the live view shows
 
 
 def _printed(nb: nbformat.NotebookNode, source: str) -> np.ndarray:

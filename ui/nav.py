@@ -270,6 +270,55 @@ def _word_order() -> PageSpec:
     )
 
 
+# --------------------------------------------------------------------------- cross-attention (issue 26)
+#: Cross-attention: words per sentence (each sentence's vectors are a table the learner edits).
+CROSS_MAX_TOKENS = 12
+
+
+def _cross_tokens(state: State, which: str) -> list[str]:
+    """The source's or the target's tokens (at most CROSS_MAX_TOKENS)."""
+    return cap(tokenize(str(state.get(which) or "")), CROSS_MAX_TOKENS)[0]
+
+
+def _cross_matrix(name: str, which: str) -> Matrix:
+    """A sentence's vectors (``xs`` the source's, ``xt`` the target's): the designed ones by default
+    (``attention_core.cross_presets``), one row per token; part of the experiment while the sentence
+    has a word."""
+    from attention_core.cross_presets import CROSS_DIM, cross_vectors
+
+    return Matrix(
+        name,
+        lambda s: cross_vectors(_cross_tokens(s, which)),
+        shape=lambda s: (len(_cross_tokens(s, which)), CROSS_DIM),
+        max_rows=CROSS_MAX_TOKENS,
+        max_cols=CROSS_DIM,
+        when=lambda s: bool(_cross_tokens(s, which)),
+    )
+
+
+def _cross_spec() -> PageSpec:
+    from attention_core.cross_presets import CROSS_ATTENTION as C
+    from attention_core.cross_presets import CROSS_HEADS
+
+    return PageSpec(
+        "pages/cross_attention.py",
+        "nav.cross_attention",
+        "🌐",
+        "nav.cross_attention_summary",
+        "cross",
+        _defaults("cross", source=C.source, target=C.target, heads=1, scale=C.scale),
+        _experiment(
+            Text("source", C.source, bound=True, max_chars=400),
+            Text("target", C.target, bound=True, max_chars=400),
+            Choice("heads", 1, bound=True, options=CROSS_HEADS),
+            Flag("scale", C.scale, bound=True),
+            Int("head", 1, bound=True, low=1, high=lambda s: int(s["heads"]), when=lambda s: s["heads"] > 1),
+            _cross_matrix("xs", "source"),
+            _cross_matrix("xt", "target"),
+        ),
+    )
+
+
 # --------------------------------------------------------------------------- masks (issue 25, lesson 2)
 def _masks_sentences(state: State) -> int:
     """How many sentences the masks lesson's batch holds (the non-empty ones, at least 1)."""
@@ -417,6 +466,7 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     _masks_page(),
     _word_order(),
+    _cross_spec(),
     PageSpec(
         "pages/kv_cache.py",
         "nav.kv_cache",

@@ -37,6 +37,7 @@ HEADINGS = {
     "pages/word2vec.py": "w2v.title",
     "pages/word_order.py": "wo.title",
 }
+HEADINGS["pages/cross_attention.py"] = "cross.title"  # issue 26
 NAV_TITLES = [locale_text("en", p.title_key) for p in PAGES]
 
 

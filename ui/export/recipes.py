@@ -320,6 +320,67 @@ def kv_cache(state: Mapping[str, Any], lang: str) -> Recipe:
     return Recipe(tr("nav.kv_cache"), cells, tables)
 
 
+# --------------------------------------------------------------------------- cross-attention
+def cross_attention(state: Mapping[str, Any], lang: str) -> Recipe:
+    """Queries from the target's vectors, keys and values from the source's (as the page holds them,
+    designed or edited), in the page's heads; the shown head's weights and output (the live view's)."""
+    tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
+    heads = int(state["heads"])
+    inputs = "\n".join(
+        [
+            f"source = {str(state['source'])!r}  # keys and values",
+            f"target = {str(state['target'])!r}  # queries",
+            f"heads = {heads}",
+            f"head = {int(state['head']) if heads > 1 else 1}  # the head whose weights are shown",
+            f"scale = {bool(state['scale'])!r}  # divide by √d_k",
+            f"temperature = {num(state['temperature'])}",
+        ]
+    )
+
+    def vectors_of(m: Any) -> str:  # a sentence with no word has no vectors (the engine says so)
+        return array(m) if m is not None and np.size(m) else "np.zeros((0, 4))"
+
+    vectors = "\n".join(
+        [
+            f"X_source = {vectors_of(state.get('xs'))}",
+            f"X_target = {vectors_of(state.get('xt'))}",
+            "print(X_target)  # Q: one row per target word",
+            "print(X_source)  # K = V: one row per source word",
+        ]
+    )
+    cells = [
+        ("markdown", tr("nb.inputs")),
+        ("code", inputs),
+        ("markdown", tr("nb.cross_inputs")),
+        ("code", vectors),
+        ("markdown", tr("nb.cross_weights")),
+        (
+            "code",
+            "r = ac.cross_attention(X_target, X_source, n_heads=heads, scale=scale, temperature=temperature)\n"
+            "shown = r.heads[head - 1]\nprint(shown.weights)",
+        ),
+        ("markdown", tr("nb.cross_output")),
+        ("code", "print(r.output)  # every head side by side"),
+        ("code", "# the head shown, as the live view draws it\nprint(shown.output)"),
+    ]
+
+    def tables(ns: Mapping[str, Any]) -> list[Table]:
+        r, shown = ns["r"], ns["shown"]
+        # the words the page used: the first of each sentence, one per row of its vectors
+        src = unique_labels(ac.cap(ac.tokenize(ns["source"]), len(r.x_source))[0])
+        tgt = unique_labels(ac.cap(ac.tokenize(ns["target"]), len(r.x_target))[0])
+        dims = dim_labels(r.x_source.shape[1])
+        return [
+            ("X_source", r.x_source, src, dims),
+            ("X_target", r.x_target, tgt, dims),
+            ("scores", shown.scores, tgt, src),
+            ("weights", shown.weights, tgt, src),
+            ("output", r.output, tgt, dim_labels(r.output.shape[1])),
+        ]
+
+    return Recipe(tr("nav.cross_attention"), cells, tables)
+
+
 # --------------------------------------------------------------------------- step by step
 def step_by_step(state: Mapping[str, Any], lang: str, *, edited: Sequence[str] = ()) -> Recipe:
     tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
@@ -633,6 +694,7 @@ RECIPES: dict[str, Callable[..., Recipe]] = {
     "sqrt_dk": sqrt_dk,
     "kv_cache": kv_cache,
     "masks": masks,
+    "cross_attention": cross_attention,
     "word2vec": word2vec,
     "word_order": word_order,
 }
