@@ -1123,6 +1123,8 @@ class LiveView {
     const title = document.createElement("span");
     fillNodes(title, x.explain_title, { row: st.rows[i], col: st.cols[j] });
     head.appendChild(title);
+    // the region is named by its title, as plain text ("How the weight a → b is made")
+    box.setAttribute("aria-label", fill(x.explain_title, { row: st.rows[i], col: st.cols[j] }));
     const close = document.createElement("button");
     close.type = "button";
     close.className = "la-close";
