@@ -54,7 +54,9 @@ CSS = (
     "<style>"
     "[data-testid='stCaptionContainer']{opacity:.75}"
     # a folded sidebar (a phone's, or one the learner closed) is off screen: out of the tab order too
-    "[data-testid='stSidebar'][data-collapsed='true']{visibility:hidden}"
+    # (every descendant too: Streamlit's help icons set visibility:visible on themselves)
+    "[data-testid='stSidebar'][data-collapsed='true'],"
+    "[data-testid='stSidebar'][data-collapsed='true'] *{visibility:hidden !important}"
     "pre code .token{color:inherit !important}"
     "pre code .token.keyword{font-weight:600}"
     # lessons' section titles are h2 (after the page's h1: no level skipped), drawn at h3's size in a column

@@ -7,7 +7,7 @@
 // 2. A formula wider than its column scrolls sideways (KaTeX's .katex-display): while it does, it
 //    is a tab stop with a name (role=group, aria-label), so a keyboard user can scroll it with the
 //    arrow keys (WCAG 2.1.1; axe's scrollable-region-focusable). A formula that fits gets no tab
-//    stop. Checked again when the page's content changes and when the window is resized.
+//    stop. Checked again when the page's content changes and when a formula's box changes size.
 //
 //   data.lang: "en" | "vi" | "ko"
 //   data.texts.formula_scroll: the name of a formula that scrolls
@@ -17,6 +17,8 @@ let texts = {};
 let langObserver = null;
 let pageObserver = null;
 let raf = 0;
+let sizes = null; // a ResizeObserver on each formula: a column that narrows makes a formula scroll
+const watched = new WeakSet();
 
 const SCROLLERS = ".katex-display";
 const MARK = "data-a11y-scroll";
@@ -29,6 +31,10 @@ function applyLang() {
 function scan() {
   raf = 0;
   for (const el of document.querySelectorAll(SCROLLERS)) {
+    if (sizes && !watched.has(el)) {
+      watched.add(el);
+      sizes.observe(el);
+    }
     const scrolls = el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== "visible";
     if (scrolls) {
       if (!el.hasAttribute("tabindex")) el.setAttribute("tabindex", "0");
@@ -58,6 +64,7 @@ export default function ({ data }) {
     pageObserver = new MutationObserver(later);
     pageObserver.observe(document.body, { childList: true, subtree: true });
     window.addEventListener("resize", later);
+    if (typeof ResizeObserver !== "undefined") sizes = new ResizeObserver(later);
   }
   // a new language: the names change too
   for (const el of document.querySelectorAll(`[${MARK}]`)) el.setAttribute("aria-label", texts.formula_scroll || "Formula");
