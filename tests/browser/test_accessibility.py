@@ -303,3 +303,49 @@ def test_a_folded_sidebar_is_out_of_the_tab_order(page_factory, base_url: str) -
     ).first.click()
     expect(sidebar).to_have_attribute("data-collapsed", "false")
     expect(page.locator("[data-testid='stSidebarNavLink']").first).to_be_visible()
+
+
+# --------------------------------------------------------------------------- the live view's numbers
+_SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _fill(value: str) -> tuple[float, float, float]:
+    if value.startswith("#"):
+        h = value[1:]
+        h = "".join(c * 2 for c in h) if len(h) == 3 else h
+        return float(int(h[0:2], 16)), float(int(h[2:4], 16)), float(int(h[4:6], 16))
+    r, g, b = (float(v) for v in re.findall(r"[\d.]+", value)[:3])
+    return r, g, b
+
+
+@pytest.mark.parametrize("mode", ["fixed", "row"])
+def test_live_view_numbers_reach_4_5_on_their_cells(page_factory, base_url: str, tmp_path, mode: str) -> None:  # noqa: ANN001
+    """The heatmap as the learner sees it (its SVG export draws the same cells and inks as the canvas):
+    every number on a cell is at least 4.5:1 against that cell. "row" spreads each row over the whole
+    colour scale, so the darkest, the brightest and the middle colours all carry numbers."""
+    import xml.etree.ElementTree as ET
+
+    from ui.figures import contrast
+
+    page = page_factory(viewport=SCREEN)
+    open_page(page, base_url, "/step_by_step")
+    view = wait_for_live(page)
+    view.locator(f"input[name=la-mode][value={mode}]").check()
+    expect(view).to_have_attribute("data-colour-mode", mode)
+    with page.expect_download() as dl:
+        view.locator(".la-dl[data-format=svg]").click()
+    path = tmp_path / "live.svg"
+    dl.value.save_as(path)
+    root = ET.fromstring(path.read_bytes())
+    cells = next(g for g in root.iter(f"{_SVG}g") if g.get("class") == "cells")
+    shapes = list(cells)
+    pairs = [
+        (a.get("fill"), b.get("fill"))
+        for a, b in zip(shapes, shapes[1:], strict=False)
+        if a.tag == f"{_SVG}rect" and b.tag == f"{_SVG}text"
+    ]
+    assert len(pairs) >= 16  # the 4 × 4 weights of "Tôi thích học AI"
+    worst = min(contrast(_fill(ink), _fill(cell)) for cell, ink in pairs)
+    assert worst >= 4.5, (worst, pairs)
+    if mode == "row":  # each row runs from the darkest colour to the brightest: both inks are used
+        assert {ink for _, ink in pairs} == {"#000", "#fff"}
