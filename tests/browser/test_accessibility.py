@@ -6,15 +6,18 @@ any **critical** or **serious** violation (and on the moderate ones this app fix
 except those on :data:`KNOWN`, each matched narrowly (the
 rule *and* the element) and documented with its upstream issue (docs/accessibility.md).
 
-What runs, on one server (the session's ``base_url``), about 2-3 minutes:
+What runs, on one server (the session's ``base_url``), about 2.5 minutes on an idle machine:
 
 - every lesson in English at 1400 px; on the library lesson also with a cell's explanation open, on
   step by step with every expander open ("Show the numbers", the notebook's code); the Word2Vec lab
   is checked after its training (it trains on load);
-- Vietnamese and Korean on two lessons each, and at a phone's 390 px (home, library);
+- Korean on the library lesson (1400 and 390 px), Vietnamese on step by step, Word2Vec and home
+  (390 px);
 - presentation mode (1280 × 720) and the dark theme on one lesson each;
 - ``document.documentElement.lang`` after each language switch in the sidebar, after a page change,
-  from a ``?lang=`` link and from the browser's language.
+  from a ``?lang=`` link and from the browser's language;
+- the keyboard alone through the live view; Tab on a phone never in the folded sidebar; the live
+  view's numbers against their cells (its SVG export).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from typing import Any
 
 import pytest
 from browser_helpers import eventually, locale_text, open_page, select_option, wait_until_idle
-from live_helpers import LIVE, click_cell, live, wait_for_live
+from live_helpers import LIVE, click_cell, live, live_labels, wait_for_live
 from playwright.sync_api import Page, expect
 
 try:
@@ -192,11 +195,17 @@ def test_every_lesson_in_english(page_factory, base_url: str, name: str) -> None
         assert panel.get_attribute("aria-label", timeout=5_000)  # named by its title
         assert_accessible(page, "library, explanation open")
     if name == "step_by_step":  # every expander open: "Show the numbers", the notebook's code
-        summaries = page.locator("[data-testid='stMain'] [data-testid='stExpander'] details:not([open]) > summary")
-        for _ in range(summaries.count()):
-            summaries.first.click()
+        details = page.locator("[data-testid='stMain'] [data-testid='stExpander'] details")
+        closed = [i for i in range(details.count()) if details.nth(i).get_attribute("open") is None]
+        assert closed
+        for i in closed:  # each clicked once, by its place (a closed-ones locator would shift under the clicks)
+            details.nth(i).locator(":scope > summary").click()
+
+        def all_open() -> None:
+            assert page.locator("[data-testid='stMain'] details:not([open])").count() == 0
+
+        eventually(all_open, timeout_ms=10_000)
         wait_until_idle(page)
-        assert page.locator("[data-testid='stMain'] details:not([open])").count() == 0
         assert_accessible(page, "step by step, every expander open")
 
 
@@ -205,13 +214,12 @@ def test_every_lesson_in_english(page_factory, base_url: str, name: str) -> None
     ("name", "lang", "viewport"),
     [
         ("library", "ko", SCREEN),
-        ("scaled_dot_product", "ko", SCREEN),
         ("step_by_step", "vi", SCREEN),
         ("word2vec", "vi", SCREEN),
         ("home", "vi", PHONE),
         ("library", "ko", PHONE),
     ],
-    ids=["library-ko", "scaled_dot_product-ko", "step_by_step-vi", "word2vec-vi", "home-vi-390", "library-ko-390"],
+    ids=["library-ko", "step_by_step-vi", "word2vec-vi", "home-vi-390", "library-ko-390"],
 )
 def test_lessons_in_vietnamese_and_korean(page_factory, base_url: str, name: str, lang: str, viewport) -> None:  # noqa: ANN001
     page = page_factory(locale=LOCALES[lang], viewport=viewport)
@@ -269,7 +277,7 @@ def test_html_lang_follows_every_language_switch(page_factory, base_url: str) ->
     page.wait_for_function("() => document.documentElement.lang === 'vi'", timeout=10_000)
 
 
-@pytest.mark.parametrize(("locale", "lang"), [("vi-VN", "vi"), ("ko-KR", "ko"), ("en-GB", "en")])
+@pytest.mark.parametrize(("locale", "lang"), [("vi-VN", "vi"), ("ko-KR", "ko")])
 def test_html_lang_from_the_browser_language(page_factory, base_url: str, locale: str, lang: str) -> None:  # noqa: ANN001
     page = page_factory(locale=locale, viewport=SCREEN)
     open_page(page, base_url, "/step_by_step")
@@ -318,7 +326,7 @@ def _fill(value: str) -> tuple[float, float, float]:
     return r, g, b
 
 
-@pytest.mark.parametrize("mode", ["fixed", "row"])
+@pytest.mark.parametrize("mode", ["row"])
 def test_live_view_numbers_reach_4_5_on_their_cells(page_factory, base_url: str, tmp_path, mode: str) -> None:  # noqa: ANN001
     """The heatmap as the learner sees it (its SVG export draws the same cells and inks as the canvas):
     every number on a cell is at least 4.5:1 against that cell. "row" spreads each row over the whole
@@ -349,3 +357,56 @@ def test_live_view_numbers_reach_4_5_on_their_cells(page_factory, base_url: str,
     assert worst >= 4.5, (worst, pairs)
     if mode == "row":  # each row runs from the darkest colour to the brightest: both inks are used
         assert {ink for _, ink in pairs} == {"#000", "#fff"}
+
+
+# --------------------------------------------------------------------------- the keyboard
+_ACTIVE_JS = """() => { let el = document.activeElement;
+  while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+  if (!el) return null;
+  const cls = String(el.className || '');
+  return {tag: el.tagName, cls: cls, type: el.type || null, label: el.getAttribute('aria-label'),
+          text: (el.textContent || '').trim().slice(0, 40),
+          outline: getComputedStyle(el).outlineStyle,
+          live: Boolean(el.getRootNode && el.getRootNode().host)}; }"""
+
+
+def _tab_to(page: Page, wanted: Callable[[dict[str, Any]], bool], limit: int = 120) -> list[dict[str, Any]]:
+    """Press Tab until the focused element is ``wanted``; every element passed on the way."""
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        now = page.evaluate(_ACTIVE_JS)
+        seen.append(now)
+        if now and wanted(now):
+            return seen
+    raise AssertionError(f"not reached in {limit} Tabs: {[(s or {}).get('cls', '')[:30] for s in seen]}")
+
+
+def test_the_live_view_by_keyboard_alone(page_factory, base_url: str) -> None:  # noqa: ANN001
+    """From the top of the library lesson, Tab alone reaches the Temperature slider (arrow keys move it),
+    then the heatmap (arrow keys move between cells, Enter explains one, Escape closes it), then the
+    export buttons; every stop shows a focus ring."""
+    page = page_factory(viewport=SCREEN)
+    open_page(page, base_url, "/library")
+    view = wait_for_live(page)
+    page.locator("[data-testid='stMain'] h1").first.click()  # start in the lesson, not the sidebar
+    _tab_to(page, lambda a: "la-slider" in a["cls"])
+    assert page.evaluate(_ACTIVE_JS)["outline"] not in ("none", "")
+    page.keyboard.press("ArrowRight")
+    expect(view).to_have_attribute("data-temperature", "1.05")
+    wait_until_idle(page)
+    _tab_to(page, lambda a: "la-canvas" in a["cls"], limit=10)  # past the colour modes
+    assert page.evaluate(_ACTIVE_JS)["outline"] not in ("none", "")
+    page.keyboard.press("Enter")
+    panel = view.locator(".la-explain")
+    expect(panel).to_be_visible()
+    first = panel.get_attribute("aria-label")
+    page.keyboard.press("ArrowRight")  # the next key of the same query
+    expect(panel).not_to_have_attribute("aria-label", first or "")
+    rows, cols = live_labels(page)
+    assert panel.get_attribute("aria-label") == locale_text("en", "live.explain_title", row=rows[0], col=cols[1])
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+    stops = _tab_to(page, lambda a: "la-dl" in a["cls"], limit=10)
+    assert "PNG" in stops[-1]["text"]  # the first export button
+    assert stops[-1]["outline"] not in ("none", "")
