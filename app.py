@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import predict, present
+from ui import a11y, predict, present
 from ui.format import DECIMALS_KEY, DEFAULT_DECIMALS
 from ui.i18n import language_selector, t
 from ui.nav import PAGES
@@ -15,6 +15,8 @@ from ui.nav import PAGES
 st.set_page_config(page_title="Attention Lab", page_icon="🔍", layout="wide")
 
 language_selector()
+a11y.page_language()  # <html lang> follows the UI language (Streamlit writes "en")
+a11y.styles()  # readable captions and code (WCAG AA contrast)
 
 # Written on every run (not setdefault): after a page switch the browser may redraw the slider
 # from its default (1) while the app still uses the chosen value; a value set here is always sent.

@@ -139,7 +139,7 @@ def lesson_text(r: AttentionResult, v: np.ndarray, books: list[str]) -> None:
     tied = ties(w, w[top_w])
     best, weight = name_list([md_code(books[i]) for i in tied]), fmt_weight(w[top_w], w)
     top, percent = largest_share(contributions(w, v))
-    st.subheader(t("library.lesson_title"))
+    st.header(t("library.lesson_title"))
     others = ", ".join(f"{md_code(books[i])} {fmt_weight(w[i], w)}" for i in range(len(w)) if i not in tied)
     if len(tied) == len(w):
         st.markdown(t("library.lesson_weights_even", weight=weight))
@@ -190,7 +190,7 @@ def steps(r: AttentionResult, v: np.ndarray | None, scale: bool) -> Outcome:
 opening(SPEC, t("library.title"), t("library.intro"))
 controls, lesson = workbench()
 with controls:
-    st.subheader(t("library.inputs_title"))
+    st.header(t("library.inputs_title"))
     st.caption(t("library.inputs_caption"))
     inputs = qkv_inputs(
         SPEC,

@@ -101,7 +101,7 @@ def _reset_controls() -> None:
 # ----------------------------------------------------------------------------- controls
 def weight_controls(d: int) -> np.ndarray:
     """One slider (dragging) plus one number box (exact value) per component of w; returns w."""
-    st.subheader(t("pool.w_title"))
+    st.header(t("pool.w_title"))
     st.caption(t("pool.w_caption"))
     for i, default in enumerate(POOLING.w_for(d)):
         st.session_state.setdefault(w_key(i), float(default))
@@ -239,7 +239,7 @@ def live() -> None:
     temperature reruns only this part."""
     controls, lesson = workbench()
     with controls:
-        st.subheader(t("pool.inputs_title"))
+        st.header(t("pool.inputs_title"))
         st.caption(t("pool.x_caption"))
         x = x_editor(SPEC, np.array(POOLING.x), on_reset=_reset_controls)
         w = weight_controls(n_features())

@@ -193,7 +193,7 @@ def notebook(r: AttentionResult, v: np.ndarray | None) -> None:
 opening(SPEC, t("scaled_dot_product.title"), t("scaled_dot_product.intro"))
 controls, lesson = workbench()
 with controls:
-    st.subheader(t("scaled_dot_product.inputs_title"))
+    st.header(t("scaled_dot_product.inputs_title"))
     st.caption(t("scaled_dot_product.inputs_caption"))
     inputs = qkv_inputs(
         SPEC,

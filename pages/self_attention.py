@@ -183,7 +183,7 @@ def live(x: np.ndarray | None, preset: SelfAttentionPreset) -> None:
 opening(SPEC, t("self.title"), t("self.intro"))
 controls, lesson = workbench()
 with controls:
-    st.subheader(t("self.inputs_title"))
+    st.header(t("self.inputs_title"))
     st.radio(
         t("self.preset"),
         list(PRESETS),

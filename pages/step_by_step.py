@@ -112,7 +112,7 @@ def vec(v: np.ndarray, shown: int = 6) -> str:
 def inputs() -> tuple[list[str], int, int, RandomTables | None]:
     """Sentence, seed and size (with their messages next to them); the tokens and the random tables."""
     with st.container():
-        st.subheader(t("sbs.inputs_title"))
+        st.header(t("sbs.inputs_title"))
         c_sentence = st.container()
         c_seed, c_dim = st.columns(2)
         help_sentence = t("sbs.sentence_help", limit=MAX_SEQUENCE_TOKENS)

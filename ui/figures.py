@@ -44,6 +44,78 @@ _HEATMAP_TEXT_MAX = 16  # above this many rows/columns, numbers move to hover on
 FONT_PX = 15
 
 
+# --------------------------------------------------------------------------- numbers on cells
+def scale_rgb(f: float) -> tuple[float, float, float]:
+    """The colour of :data:`COLORSCALE` at ``f`` in [0, 1], linear in RGB between its stops (as plotly
+    and the live view draw it)."""
+    f = min(1.0, max(0.0, float(f)))
+    stops = [(float(p), [float(v) for v in str(c)[4:-1].split(",")]) for p, c in COLORSCALE]
+    for (p0, c0), (p1, c1) in zip(stops, stops[1:], strict=False):
+        if f <= p1:
+            k = (f - p0) / (p1 - p0) if p1 > p0 else 0.0
+            return (c0[0] + k * (c1[0] - c0[0]), c0[1] + k * (c1[1] - c0[1]), c0[2] + k * (c1[2] - c0[2]))
+    return tuple(stops[-1][1])  # type: ignore[return-value]
+
+
+def luminance(rgb: Sequence[float]) -> float:
+    """WCAG relative luminance of an sRGB colour given as 0-255 channels."""
+
+    def lin(c: float) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (lin(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: Sequence[float], b: Sequence[float]) -> float:
+    """WCAG contrast ratio of two colours (0-255 channels): 1 to 21."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+_INKS = {"#000000": (0.0, 0.0, 0.0), "#FFFFFF": (255.0, 255.0, 255.0)}
+
+
+def ink(rgb: Sequence[float]) -> str:
+    """Black or white, whichever contrasts more with ``rgb``: at least 4.58:1 on any colour (the live
+    view's ``ink`` in live_attention.js is the same rule)."""
+    return max(_INKS, key=lambda name: contrast(_INKS[name], rgb))
+
+
+def cell_numbers(
+    z: np.ndarray, x: Sequence[str], y: Sequence[str], template: str, zmin: float | None, zmax: float | None
+) -> dict[str, object]:
+    """The numbers on a heatmap's cells as a text-only trace over it, each in the ink of its own cell
+    (:func:`ink`): a heatmap's ``textfont`` takes one colour for every cell, which on a scale from dark
+    blue to yellow cannot reach 4.5:1 everywhere. ``template`` formats a value (``"{:.2f}"``); cells
+    that are not finite stay blank. The heatmap keeps the hover: this trace is skipped by it."""
+    za = np.atleast_2d(np.asarray(z, dtype=float))
+    finite = za[np.isfinite(za)]
+    lo = float(zmin) if zmin is not None else (float(finite.min()) if finite.size else 0.0)
+    hi = float(zmax) if zmax is not None else (float(finite.max()) if finite.size else 1.0)
+    xs, ys, texts, colours = [], [], [], []
+    for i, row in enumerate(za):
+        for j, v in enumerate(row):
+            if not np.isfinite(v):
+                continue
+            f = (v - lo) / (hi - lo) if hi > lo else 0.5
+            xs.append(x[j])
+            ys.append(y[i])
+            texts.append(template.format(v))
+            colours.append(ink(scale_rgb(f)))
+    return {
+        "type": "scatter",
+        "mode": "text",
+        "x": xs,
+        "y": ys,
+        "text": texts,
+        "textfont": {**font(), "color": colours},
+        "hoverinfo": "skip",
+        "showlegend": False,
+    }
+
+
 # --------------------------------------------------------------------------- readability, once
 def text_color() -> str:
     """The theme's full-contrast text colour (Streamlit's plotly theme writes ticks in a faint grey)."""
@@ -141,8 +213,6 @@ def heatmap(
         "colorscale": COLORSCALE,
         "zmin": zmin,
         "zmax": zmax,
-        "texttemplate": f"%{{z:.{min(d, 4)}f}}" if small else None,
-        "textfont": font(),
         "hovertemplate": (
             f"{html.escape(row_title)}: %{{customdata[0]}}<br>{html.escape(col_title)}: %{{customdata[1]}}"
             f"<br>{html.escape(value_name)}: %{{z:.{d}f}}<extra></extra>"
@@ -162,7 +232,8 @@ def heatmap(
         margin={"l": 10, "r": 10, "t": top, "b": 10},
     )
     layout["title"] = {**layout["title"], "y": 1.0, "yref": "container", "yanchor": "top", "pad": {"t": 10}}  # type: ignore[dict-item]
-    show_figure([trace], layout, key=key)
+    numbers = [cell_numbers(za, trace["x"], trace["y"], f"{{:.{min(d, 4)}f}}", zmin, zmax)] if small else []  # type: ignore[arg-type]
+    show_figure([trace, *numbers], layout, key=key)
 
 
 # --------------------------------------------------------------------------- weighted sums

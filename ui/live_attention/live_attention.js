@@ -172,13 +172,15 @@ function buildLut(stops) {
   return lut;
 }
 
-function darkText(r, g, b) {
-  // relative luminance (sRGB); light cells get dark text
+function ink(r, g, b) {
+  // the cell's number in black or white, whichever contrasts more with the cell (WCAG relative
+  // luminance): one of them is always >= 4.58:1, whatever the colour (the worst cell, L = 0.179)
   const lin = (c) => {
     const v = c / 255;
     return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
   };
-  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b) > 0.22;
+  const L = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  return (L + 0.05) / 0.05 >= 1.05 / (L + 0.05) ? "#000" : "#fff";
 }
 
 // ------------------------------------------------------------------ the math (mirrors attention_core)
@@ -904,7 +906,7 @@ class LiveView {
             continue;
           }
           const p = idx * 4;
-          ctx.fillStyle = darkText(px[p], px[p + 1], px[p + 2]) ? "#111" : "#fff";
+          ctx.fillStyle = ink(px[p], px[p + 1], px[p + 2]);
           ctx.fillText(fmtHonest(st.weights[idx], cellD), cx, cy);
         }
     }
@@ -1126,6 +1128,8 @@ class LiveView {
     const title = document.createElement("span");
     fillNodes(title, x.explain_title, { row: st.rows[i], col: st.cols[j] });
     head.appendChild(title);
+    // the region is named by its title, as plain text ("How the weight a → b is made")
+    box.setAttribute("aria-label", fill(x.explain_title, { row: st.rows[i], col: st.cols[j] }));
     const close = document.createElement("button");
     close.type = "button";
     close.className = "la-close";
@@ -1294,9 +1298,9 @@ class LiveView {
         const value = masked ? x.masked : fmtHonest(st.weights[idx], this.rowDecimals(i));
         out.push(`<rect x="${n(cx)}" y="${n(cy)}" width="${n(L.cw)}" height="${n(L.ch)}" fill="${fill}"><title>${esc(st.rows[i] + " · " + st.cols[j] + ": " + value)}</title></rect>`);
         if (d >= 0) {
-          const ink = masked ? "#333" : darkText(px[p], px[p + 1], px[p + 2]) ? "#111" : "#fff";
+          const colour = masked ? "#333" : ink(px[p], px[p + 1], px[p + 2]);
           const label = masked ? "0" : fmtHonest(st.weights[idx], d);
-          out.push(`<text x="${n(cx + L.cw / 2)}" y="${n(cy + L.ch / 2)}" fill="${ink}" text-anchor="middle" dominant-baseline="middle">${label}</text>`);
+          out.push(`<text x="${n(cx + L.cw / 2)}" y="${n(cy + L.ch / 2)}" fill="${colour}" text-anchor="middle" dominant-baseline="middle">${label}</text>`);
         }
       }
     out.push("</g></svg>");

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ui.figures import COLORSCALE, FONT_PX, axis, font
+from ui.figures import COLORSCALE, FONT_PX, axis, cell_numbers, font
 from ui.figures import y_title as vertical_title
 from ui.format import plot_label
 
@@ -236,9 +236,6 @@ def cosine_heatmap(sims: np.ndarray, words: Sequence[str], *, word: str, value: 
         "colorscale": COLORSCALE,
         "zmin": -1,
         "zmax": 1,
-        # 14 px numbers must fit a phone's cells: two decimals up to 6 words, one above (hover: four)
-        "texttemplate": "%{z:.2f}" if len(words) <= 6 else "%{z:.1f}",
-        "textfont": font(),
         "hovertemplate": f"{_esc(word)}: %{{customdata}}<br>{_esc(value)}: %{{z:.4f}}<extra></extra>",
         "showscale": False,  # the numbers are on the cells; the caption gives the scale
     }
@@ -250,4 +247,7 @@ def cosine_heatmap(sims: np.ndarray, words: Sequence[str], *, word: str, value: 
         "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
         "hoverlabel": {"font": font()},
     }
-    return [trace], layout
+    # 14 px numbers must fit a phone's cells: two decimals up to 6 words, one above (hover: four);
+    # each in black or white, whichever reads better on its own cell
+    numbers = cell_numbers(sims, labels, labels, "{:.2f}" if len(words) <= 6 else "{:.1f}", -1, 1)
+    return [trace, numbers], layout

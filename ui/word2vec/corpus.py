@@ -18,7 +18,7 @@ from .state import KEEP, PRESETS, apply_preset, chosen_preset, fit_epochs
 
 def corpus_section() -> list[list[str]]:
     """Preset, text box, lower-case switch and the tokens; returns the (capped) sentences."""
-    st.subheader(t("w2v.corpus_title"))
+    st.header(t("w2v.corpus_title"))
     # the preset's name is long ("Tiếng Việt, soạn để học: con vật, xe cộ, món ăn"): the whole width
     st.selectbox(
         t("w2v.preset"),

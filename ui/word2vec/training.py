@@ -247,7 +247,7 @@ def _diagnosis(trained: TrainedModel, sentences: list[list[str]]) -> None:
 
 def train_section(sentences: list[list[str]]) -> TrainedModel | None:
     """Training parameters (defaults: the preset's), the cached training and whether it learned."""
-    st.subheader(t("w2v.train_title"))
+    st.header(t("w2v.train_title"))
     st.caption(t("w2v.train_caption"))
     _controls()
     fitted = st.session_state.pop(FITTED_KEY, None)
