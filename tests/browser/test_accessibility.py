@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from browser_helpers import eventually, locale_text, open_page, select_option, wait_until_idle
-from live_helpers import LIVE, click_cell, live, live_labels, wait_for_live
+from labdev.browser import eventually, locale_text, open_page, select_option, wait_until_idle
+from tests.browser.live_helpers import LIVE, click_cell, live, live_labels, wait_for_live
 from playwright.sync_api import Page, expect
 
 try:
