@@ -78,7 +78,7 @@ def sentence(name: str, label: str, help_text: str) -> list[str]:
 def inputs() -> tuple[list[str], list[str], np.ndarray | None, np.ndarray | None]:
     """Both sentences, then their vectors as editable tables: (source tokens, target tokens, X_source,
     X_target); a table is None while a sentence is empty or a cell is bad."""
-    st.subheader(t("cross.inputs_title"))
+    st.header(t("cross.inputs_title"))
     source = sentence("source", t("cross.source"), t("cross.source_help", limit=CROSS_MAX_TOKENS))
     target = sentence("target", t("cross.target"), t("cross.target_help", limit=CROSS_MAX_TOKENS))
     st.button(t("cross.reset"), key=SPEC.key("reset"), on_click=reset_all, icon=":material/undo:")

@@ -84,7 +84,7 @@ def _reset() -> None:
 # --------------------------------------------------------------------------- controls
 def controls() -> tuple[list[str], int, int] | None:
     """Sentence, seed and size; the tokens to generate (None, with a message, while the sentence is bad)."""
-    st.subheader(t("kv.inputs_title"))
+    st.header(t("kv.inputs_title"))
     st.caption(t("kv.inputs_caption"))
     box = st.container()
     sentence = box.text_input(

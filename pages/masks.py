@@ -120,7 +120,7 @@ def sentence_input(i: int) -> list[str] | None:
 
 def inputs() -> Batch | None:
     """The sentences, seed and size; the padded batch and its embeddings (None while an input is bad)."""
-    st.subheader(t("masks.inputs_title"))
+    st.header(t("masks.inputs_title"))
     sentences = [sentence_input(i) for i in (1, 2, 3)]
     c_seed, c_dim = st.columns(2)
     seed = int(

@@ -88,7 +88,7 @@ def row_labels() -> list[str]:
 # --------------------------------------------------------------------------- controls
 def controls() -> tuple[int, int, int]:
     """d_k (powers of two), the number of keys and the seed; returns them."""
-    st.subheader(t("dk.inputs_title"))
+    st.header(t("dk.inputs_title"))
     st.caption(t("dk.inputs_caption"))
     d_k = st.select_slider(
         t("dk.d_k"), options=list(DK_SWEEP), **bound(SPEC, "d_k"), help=t("dk.d_k_help"), persist_state="session"

@@ -98,7 +98,7 @@ def _shuffle() -> None:
 # --------------------------------------------------------------------------- inputs
 def inputs() -> Sentence | None:
     """Sentence and seed (their messages beside them), the shuffle button and the positions' choice."""
-    st.subheader(t("wo.inputs_title"))
+    st.header(t("wo.inputs_title"))
     box = st.container()
     sentence = box.text_input(
         t("wo.sentence"),

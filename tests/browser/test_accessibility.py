@@ -33,6 +33,8 @@ from labdev.browser import eventually, locale_text, open_page, select_option, wa
 from tests.browser.live_helpers import LIVE, click_cell, live, live_labels, wait_for_live
 from playwright.sync_api import Page, expect
 
+from ui.nav import LESSONS as REGISTRY
+
 try:
     from axe_playwright_python.sync_playwright import Axe
 except ImportError:  # pragma: no cover - requirements-dev.txt installs it
@@ -52,7 +54,7 @@ PHONE = {"width": 390, "height": 844}
 PROJECTOR = {"width": 1280, "height": 720}
 LOCALES = {"en": "en-US", "vi": "vi-VN", "ko": "ko-KR"}
 LANGUAGE_NAMES = {"en": "English", "vi": "Tiếng Việt", "ko": "한국어"}
-LESSONS = ["home", "library", "step_by_step", "self_attention", "pooling", "scaled_dot_product", "word2vec"]
+LESSONS = list(REGISTRY)  # every lesson, from the page registry
 
 _AXE = Axe()
 
