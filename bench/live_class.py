@@ -66,6 +66,7 @@ class Timings:
     answers_sent: int = 0
     answers_stored: int = 0
     idle_cpu: float = float("nan")
+    alive: int = -1  # replicas still running at the end
     poll_runs: int = 0
 
     def error(self, kind: str) -> None:
@@ -242,6 +243,14 @@ def database(kind: str, folder: Path) -> Iterator[str]:
         yield url
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
+
+
 def row(label: str, values: list[float], goal: str = "") -> str:
     if not values:
         return f"| {label} | – | – | – | 0 | {goal} |"
@@ -266,6 +275,7 @@ def report(kind: str, t: Timings, n: int, replicas: int, idle_s: float) -> str:
         f"- idle polling: {t.errors.get('idle polls', 0)} poll runs in {idle_s:.0f} s; "
         f"servers' CPU {t.idle_cpu:.3f} of a core (goal ≤ 0.3)",
         f"- answers: {t.answers_sent} sent, {t.answers_stored} in the store",
+        f"- replicas still running at the end: {t.alive} of {replicas}",
         f"- errors: {sum(errors.values())} {errors if errors else ''}",
         f"- load average at the end: {loadavg()}",
     ]
@@ -283,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="sqlite")
     ap.add_argument("--idle", type=float, default=20.0, help="seconds of idle polling measured")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--logs", type=Path, default=None, help="keep the replicas' logs in this folder")
     args = ap.parse_args(argv)
     if not 1 <= args.students <= 200:
         raise SystemExit("--students must be 1..200")
@@ -295,9 +306,11 @@ def main(argv: list[str] | None = None) -> int:
             cs.migrate(engine)
             engine.dispose()
             os.environ["ATTENTION_LAB_CLASS_DB"] = db
-            with classroom(args.replicas, Path(tmp), timeout_s=120, on_fail=_no_server) as room:
+            logs = None if args.logs is None else args.logs / kind
+            with classroom(args.replicas, Path(tmp), timeout_s=120, logs=logs, on_fail=_no_server) as room:
                 pids = [pid for _, pid, _ in room.replicas]
                 t = asyncio.run(lesson(room.url, pids, args.students, db, args.idle))
+                t.alive = sum(_alive(p) for p in pids)
         out.append(report(kind, t, args.students, args.replicas, args.idle))
     print(f"python3 bench/live_class.py --students {args.students} --replicas {args.replicas} --db {args.db}\n")
     print("\n\n".join(out))
