@@ -52,6 +52,7 @@ SAME_ON_PURPOSE: dict[str, set[str]] = {
         "self.printout_weights",  # the notebook printed "Attention Weights:"
         "w2v.sg_skipgram",  # skip-gram
         "class.code_placeholder",  # an example class code, ACD7KT
+        "dk.notebook_mark",  # "notebook: d_k = 4": Vietnamese says notebook too
     },
     "ko": {"home.title", "self.printout_weights", "w2v.sg_skipgram", "class.code_placeholder"},
 }
@@ -104,7 +105,11 @@ def english_fragments(lang: str) -> dict[str, str]:
 
 FRAGMENTS = {lang: english_fragments(lang) for lang in LANGS}
 _PATTERNS = {
-    lang: [(re.compile(r"(?<![A-Za-z])" + re.escape(f) + r"(?![A-Za-z])"), f, k) for f, k in frags.items()]
+    # a whole fragment, not part of an identifier (kv_sentence) or of code (sentence.lower())
+    lang: [
+        (re.compile(r"(?<![A-Za-z_.])" + re.escape(f) + r"(?![A-Za-z_(])(?!\.[A-Za-z])"), f, k)
+        for f, k in frags.items()
+    ]
     for lang, frags in FRAGMENTS.items()
 }
 _SECTIONS = sorted({k.split(".")[0] for k in EN} | {"editor", "error"})
@@ -115,6 +120,7 @@ RAW_KEY = re.compile(r"(?<![\w.])(?:" + "|".join(_SECTIONS) + r")\.[a-z][a-z0-9_
 #: Proto fields that are not text the user reads as UI (ids, user values, data, code).
 _SKIP = {
     "id",
+    "query_param_key",  # a bound widget's name in the URL (kv_sentence): an identifier, not text
     "form_id",
     "tag",
     "data",
