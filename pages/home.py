@@ -71,7 +71,11 @@ with present.stage(2):
         with st.expander(t("home.join_class"), icon=":material/groups:"):
             join_box("class_home", button_key="class-home-join")
     st.header(t("home.lessons_title"))
-    for page in PAGES[1:]:
-        st.page_link(page.path, label=t(page.title_key), icon=page.icon)
-        st.caption(t(page.summary_key))
+    lessons = PAGES[1:]
+    half = (len(lessons) + 1) // 2  # two columns, in order down the first then the second (one on a phone)
+    for column, part in zip(st.columns(2, gap="large"), (lessons[:half], lessons[half:]), strict=True):
+        with column:
+            for page in part:
+                st.page_link(page.path, label=t(page.title_key), icon=page.icon)
+                st.caption(t(page.summary_key))
 finish(SPEC)
