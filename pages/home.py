@@ -28,10 +28,15 @@ with present.stage(0):
 
     st.header(t("home.analogy_title"))
     cols = st.columns(3)
-    for col, part in zip(cols, ("query", "key", "value"), strict=True):
+    parts = (
+        ("home.query_title", "home.query_text"),
+        ("home.key_title", "home.key_text"),
+        ("home.value_title", "home.value_text"),
+    )
+    for col, (title, text) in zip(cols, parts, strict=True):
         with col.container(border=True):
-            st.subheader(t(f"home.{part}_title"))
-            st.write(t(f"home.{part}_text"))
+            st.subheader(t(title))
+            st.write(t(text))
 
 
 @st.fragment

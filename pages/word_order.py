@@ -51,6 +51,8 @@ from ui.nav import LESSONS, WO_MAX_POSITION, WO_MAX_SHIFT
 from ui.values import BadValue, check_text
 from ui.word_order import POSITIONS, shuffle_order
 
+#: Each kind of positions' name, its catalog key written out (grep finds it).
+POSITION_NAMES = {"none": "wo.positions_none", "sinusoidal": "wo.positions_sinusoidal", "rope": "wo.positions_rope"}
 SPEC = LESSONS["word_order"]
 start(SPEC)
 DIM = STEP_BY_STEP.dim  # seed 000's embedding size (even: RoPE turns pairs of columns)
@@ -112,7 +114,7 @@ def inputs() -> Sentence | None:
     st.radio(
         t("wo.positions"),
         list(POSITIONS),
-        format_func={p: t(f"wo.positions_{p}") for p in POSITIONS}.__getitem__,
+        format_func=lambda p: t(POSITION_NAMES[p]),
         **bound(SPEC, "positions", default_as=None),
         help=t("wo.positions_help"),
         persist_state=KEEP,
@@ -215,7 +217,7 @@ def check_step(s: Sentence, r: AttentionResult, rs: AttentionResult, positions: 
         explain = t("wo.check_same", dw=sci(dw), do=sci(do))
     else:
         moved = int(np.argmax(np.max(np.abs(r.output[o] - rs.output), axis=1)))
-        kind = t(f"wo.positions_{positions}")
+        kind = t(POSITION_NAMES[positions])
         explain = t("wo.check_changed", kind=kind, dw=sci(dw), do=sci(do), word=md_code(s.tokens[o[moved]]))
     with step_card(
         4, t("wo.check_title"), r"\max\,\lvert A_{P} - P A P^\top \rvert,\quad \max\,\lvert O_{P} - P O \rvert", explain
