@@ -114,7 +114,7 @@ def inputs() -> Sentence | None:
     st.radio(
         t("wo.positions"),
         list(POSITIONS),
-        format_func=lambda p: t(POSITION_NAMES[p]),
+        format_func={p: t(key) for p, key in POSITION_NAMES.items()}.__getitem__,  # labels in the page's language
         **bound(SPEC, "positions", default_as=None),
         help=t("wo.positions_help"),
         persist_state=KEEP,
