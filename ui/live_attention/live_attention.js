@@ -101,6 +101,22 @@ function tiesOf(values, best, skip) {
   return out;
 }
 
+// the lines between an nq × nk grid's cells (cell size cw × ch, top-left corner at left, top)
+function gridLines(ctx, left, top, cw, ch, nq, nk, color) {
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  for (let j = 1; j < nk; j++) {
+    ctx.moveTo(left + j * cw, top);
+    ctx.lineTo(left + j * cw, top + nq * ch);
+  }
+  for (let i = 1; i < nq; i++) {
+    ctx.moveTo(left, top + i * ch);
+    ctx.lineTo(left + nk * cw, top + i * ch);
+  }
+  ctx.stroke();
+}
+
 function fill(template, params) {
   // "{name}" placeholders → text (plain strings: the caller puts them in textContent)
   return String(template).replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
@@ -817,18 +833,7 @@ class LiveView {
         // the cells the question is about, without their weights: one grey, a "?" on each
         ctx.fillStyle = "#d9d9d9";
         ctx.fillRect(left, top, cw * st.nk, ch * st.nq);
-        ctx.strokeStyle = "#ffffff";
-        ctx.lineWidth = 1;
-        ctx.beginPath();
-        for (let j = 1; j < st.nk; j++) {
-          ctx.moveTo(left + j * cw, top);
-          ctx.lineTo(left + j * cw, top + st.nq * ch);
-        }
-        for (let i = 1; i < st.nq; i++) {
-          ctx.moveTo(left, top + i * ch);
-          ctx.lineTo(left + st.nk * cw, top + i * ch);
-        }
-        ctx.stroke();
+        gridLines(ctx, left, top, cw, ch, st.nq, st.nk, "#ffffff");
         if (cw >= 14 && ch >= 14) {
           ctx.fillStyle = "#333";
           ctx.textAlign = "center";
@@ -877,18 +882,7 @@ class LiveView {
     }
     // thin separators when cells are large enough to read one by one
     if (cw >= 12 && ch >= 12) {
-      ctx.strokeStyle = "rgba(255,255,255,0.55)";
-      ctx.lineWidth = 1;
-      ctx.beginPath();
-      for (let j = 1; j < st.nk; j++) {
-        ctx.moveTo(left + j * cw, top);
-        ctx.lineTo(left + j * cw, top + st.nq * ch);
-      }
-      for (let i = 1; i < st.nq; i++) {
-        ctx.moveTo(left, top + i * ch);
-        ctx.lineTo(left + st.nk * cw, top + i * ch);
-      }
-      ctx.stroke();
+      gridLines(ctx, left, top, cw, ch, st.nq, st.nk, "rgba(255,255,255,0.55)");
     }
     // numbers on the cells (masked cells: weight 0, the hatching says why)
     const cellD = this.cellDecimals(L);
