@@ -73,6 +73,9 @@ def _same(a: list[str], b: list[str]) -> None:
 
 def test_word2vec_corpus_is_inert(page, base_url) -> None:  # noqa: ANN001
     dialogs = watch_dialogs(page)
+    # The tokens grid draws (and lists in its accessibility table) only the columns it has room
+    # for: wide enough here for the four columns of the longest sentence, whatever the font.
+    page.set_viewport_size({"width": 2200, "height": 1000})
     open_page(page, base_url, "/word2vec", timeout_ms=120_000)
     corpus = "\n".join(PAYLOADS)
     set_text(page, "w2v_text", corpus, timeout_ms=60_000)
