@@ -13,6 +13,8 @@ Public API (stable; documented with shapes and examples in docs/engine.md):
   (:class:`DkSweep`, :class:`SweepCurve`, :data:`DK_SWEEP`), :func:`softmax_row` (:class:`SoftmaxRow`),
   :func:`softmax_jacobian`, :func:`row_entropy`
 - :func:`cross_attention` (:class:`CrossAttentionResult`; :mod:`.cross`)
+- comparing two settings (:mod:`.compare`): :func:`compare_weights` (:class:`WeightsComparison`),
+  :func:`align_labels`
 - the KV cache (:mod:`.kv_cache`): :class:`KVCache`, :func:`cached_step` (:class:`CachedStep`),
   :func:`cached_decode` (:class:`CachedDecode`)
 - :func:`attention_pooling`
@@ -42,6 +44,7 @@ from .attention import (
     self_attention,
     softmax,
 )
+from .compare import WeightsComparison, align_labels, compare_weights
 from .cross import CrossAttentionResult, cross_attention
 from .dk_experiment import (
     DK_SWEEP,
@@ -107,8 +110,10 @@ __all__ = [
     "SelfAttentionResult",
     "SoftmaxRow",
     "SweepCurve",
+    "WeightsComparison",
     "TrainingRun",
     "Word2VecParams",
+    "align_labels",
     "attention",
     "attention_pooling",
     "batch_self_attention",
@@ -119,6 +124,7 @@ __all__ = [
     "causal_mask",
     "check_learning",
     "combine_masks",
+    "compare_weights",
     "contributions",
     "cosine_similarity",
     "cross_attention",

@@ -39,17 +39,26 @@ COLORSCALE: list[list[float | str]] = [
     [0.941176, "rgb(243,219,79)"],
     [1.0, "rgb(255,233,69)"],
 ]
+#: Diverging scale for a difference (B − A), centred at 0 (white): red where B has less, blue where B
+#: has more. ColorBrewer's RdBu, made for colour-blind readers; every number is on its cell with its sign.
+DIVERGING: list[list[float | str]] = [
+    [0.0, "rgb(178,24,43)"],
+    [0.25, "rgb(239,138,98)"],
+    [0.5, "rgb(247,247,247)"],
+    [0.75, "rgb(103,169,207)"],
+    [1.0, "rgb(33,102,172)"],
+]
 _HEATMAP_TEXT_MAX = 16  # above this many rows/columns, numbers move to hover only
 #: Text on every figure, in pixels: read from the back of a classroom (Streamlit's theme would use 12).
 FONT_PX = 15
 
 
 # --------------------------------------------------------------------------- numbers on cells
-def scale_rgb(f: float) -> tuple[float, float, float]:
-    """The colour of :data:`COLORSCALE` at ``f`` in [0, 1], linear in RGB between its stops (as plotly
-    and the live view draw it)."""
+def scale_rgb(f: float, scale: Sequence[Sequence[float | str]] | None = None) -> tuple[float, float, float]:
+    """The colour of ``scale`` (default :data:`COLORSCALE`) at ``f`` in [0, 1], linear in RGB between
+    its stops (as plotly and the live view draw it)."""
     f = min(1.0, max(0.0, float(f)))
-    stops = [(float(p), [float(v) for v in str(c)[4:-1].split(",")]) for p, c in COLORSCALE]
+    stops = [(float(p), [float(v) for v in str(c)[4:-1].split(",")]) for p, c in (scale or COLORSCALE)]
     for (p0, c0), (p1, c1) in zip(stops, stops[1:], strict=False):
         if f <= p1:
             k = (f - p0) / (p1 - p0) if p1 > p0 else 0.0
@@ -84,12 +93,19 @@ def ink(rgb: Sequence[float]) -> str:
 
 
 def cell_numbers(
-    z: np.ndarray, x: Sequence[str], y: Sequence[str], template: str, zmin: float | None, zmax: float | None
+    z: np.ndarray,
+    x: Sequence[str],
+    y: Sequence[str],
+    template: str,
+    zmin: float | None,
+    zmax: float | None,
+    scale: Sequence[Sequence[float | str]] | None = None,
 ) -> dict[str, object]:
     """The numbers on a heatmap's cells as a text-only trace over it, each in the ink of its own cell
     (:func:`ink`): a heatmap's ``textfont`` takes one colour for every cell, which on a scale from dark
     blue to yellow cannot reach 4.5:1 everywhere. ``template`` formats a value (``"{:.2f}"``); cells
-    that are not finite stay blank. The heatmap keeps the hover: this trace is skipped by it."""
+    that are not finite stay blank; ``scale``: the heatmap's colour scale (default :data:`COLORSCALE`).
+    The heatmap keeps the hover: this trace is skipped by it."""
     za = np.atleast_2d(np.asarray(z, dtype=float))
     finite = za[np.isfinite(za)]
     lo = float(zmin) if zmin is not None else (float(finite.min()) if finite.size else 0.0)
@@ -103,7 +119,7 @@ def cell_numbers(
             xs.append(x[j])
             ys.append(y[i])
             texts.append(template.format(v))
-            colours.append(ink(scale_rgb(f)))
+            colours.append(ink(scale_rgb(f, scale)))
     return {
         "type": "scatter",
         "mode": "text",
@@ -191,12 +207,16 @@ def heatmap(
     zmin: float | None = None,
     zmax: float | None = None,
     height: int | None = None,
+    colorscale: Sequence[Sequence[float | str]] | None = None,
+    signed: bool = False,
 ) -> None:
     """Heatmap with queries as rows and keys as columns, numbers on the cells when it fits.
 
     Shapes: z (n_q, n_k) with n_q row labels and n_k column labels. Colour-blind-safe
     scale; hover names the pair (in full) and the value; a stable ``key`` updates it in place.
-    Masked cells (``-inf``) are left blank. Both axis titles are horizontal.
+    Masked cells (``-inf``) are left blank. Both axis titles are horizontal. ``colorscale``: another
+    scale than :data:`COLORSCALE` (e.g. :data:`DIVERGING`, with a range symmetric around 0);
+    ``signed``: numbers written with their sign (``+0.12``, ``-0.05``).
     """
     za = np.atleast_2d(np.asarray(z, dtype=float))
     shown = np.where(np.isfinite(za), za, np.nan)
@@ -210,12 +230,12 @@ def heatmap(
         "x": [plot_label(c) for c in xlab],
         "y": [plot_label(r) for r in ylab],
         "customdata": full,
-        "colorscale": COLORSCALE,
+        "colorscale": colorscale or COLORSCALE,
         "zmin": zmin,
         "zmax": zmax,
         "hovertemplate": (
             f"{html.escape(row_title)}: %{{customdata[0]}}<br>{html.escape(col_title)}: %{{customdata[1]}}"
-            f"<br>{html.escape(value_name)}: %{{z:.{d}f}}<extra></extra>"
+            f"<br>{html.escape(value_name)}: %{{z:{'+' if signed else ''}.{d}f}}<extra></extra>"
         ),
         "colorbar": {"thickness": 12, "tickfont": font()},
     }
@@ -232,7 +252,8 @@ def heatmap(
         margin={"l": 10, "r": 10, "t": top, "b": 10},
     )
     layout["title"] = {**layout["title"], "y": 1.0, "yref": "container", "yanchor": "top", "pad": {"t": 10}}  # type: ignore[dict-item]
-    numbers = [cell_numbers(za, trace["x"], trace["y"], f"{{:.{min(d, 4)}f}}", zmin, zmax)] if small else []  # type: ignore[arg-type]
+    template = f"{{:{'+' if signed else ''}.{min(d, 4)}f}}"
+    numbers = [cell_numbers(za, trace["x"], trace["y"], template, zmin, zmax, colorscale)] if small else []  # type: ignore[arg-type]
     show_figure([trace, *numbers], layout, key=key)
 
 

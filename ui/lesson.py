@@ -20,7 +20,7 @@ from attention_core.errors import AttentionLabError
 from attention_core.limits import MAX_MATRIX_SIZE
 from attention_core.presets import LibraryPreset, ScaledDotProductPreset
 
-from . import predict, present
+from . import compare, predict, present
 from .classroom import panel as classroom
 from .editors import qkv_editors, sized_matrix_editor
 from .figures import contributions_chart
@@ -42,6 +42,7 @@ from .i18n import show_error, t
 from .live_attention import AttentionView, current_temperature, live_attention
 from .nav import PAGES, PageSpec, require_app_navigation
 from .share import bound, import_pending, load_link, share_bar, show_notice, sync  # noqa: F401 - share_bar: for the pages
+from .share import pin as pins
 
 
 #: The widest a table of the steps may be: the steps column inside a step card at 1400 px with the
@@ -207,6 +208,7 @@ def start(spec: PageSpec) -> None:
     for key, value in spec.defaults.items():
         st.session_state.setdefault(key, value)
     load_link(spec)
+    pins.load(spec)  # a pinned experiment A the link brings (Compare A/B)
     import_pending(spec)
     show_notice(spec)
     classroom.sidebar(spec)  # start or join a class; the teacher's dashboard
@@ -314,11 +316,13 @@ def live_view(spec: PageSpec, view: AttentionView) -> float:
     """The lesson's live attention view (key ``{prefix}_live``); returns the temperature to compute with.
 
     Every lesson draws it after its inputs, in its live fragment: here the URL catches up with the
-    experiment (:func:`ui.share.sync`), after a full run or a fragment's.
+    experiment (:func:`ui.share.sync`), after a full run or a fragment's, and "Pin as A" or the
+    comparison of the pinned A with this live setting follows the view (:mod:`ui.compare`).
     """
     temperature = live_attention(spec.live_key, view, temperature_key=spec.temperature_key)
-    sync(spec)
+    state = sync(spec)
     classroom.publish(spec)  # a teacher's change reaches the class from here too (a fragment's rerun)
+    compare.panel(spec, state, covered=view.covered)
     return temperature
 
 

@@ -91,3 +91,12 @@ def check_number(value: Any) -> float:
     if not math.isfinite(x):
         raise BadValue("not finite", code="number_not_finite")
     return x
+
+
+def real_text(x: float) -> str:
+    """The shortest decimal that round-trips, without ``+`` (``1e+20`` → ``1e20``; ``2.0`` → ``2``): how a
+    number is written in a link (:mod:`ui.share.fields`) and in a notebook (:mod:`ui.export.recipes`)."""
+    s = repr(float(x))
+    if s.endswith(".0"):
+        s = s[:-2]
+    return s.replace("e+", "e")

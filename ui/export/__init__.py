@@ -10,6 +10,7 @@ from .files import (
     lesson_tables,
     notebook_json,
     read_experiment,
+    read_pinned,
     tables_zip,
 )
 
@@ -21,5 +22,6 @@ __all__ = [
     "lesson_tables",
     "notebook_json",
     "read_experiment",
+    "read_pinned",
     "tables_zip",
 ]

@@ -104,21 +104,30 @@ def experiment_json(
     *,
     train_word2vec: Trainer | None = None,
     score: Mapping[str, int] | None = None,
+    pinned: tuple[Mapping[str, Any], Mapping[str, Any], Sequence[str]] | None = None,
 ) -> bytes:
     """The whole experiment: ``inputs`` (JSON values of every field) and the resulting tables; with
-    ``score``, the learner's "Predict first" score (it stays in the file: never stored on a server)."""
-    results = {
-        name: {"rows": list(rows), "cols": list(cols), "values": values.tolist()}
-        for name, values, rows, cols in lesson_tables(lesson, state, lang, edited, train_word2vec=train_word2vec)
-    }
-    doc = {
+    ``score``, the learner's "Predict first" score (it stays in the file: never stored on a server);
+    with ``pinned`` (A's inputs, state and edited tables: :mod:`ui.share.pin`), the comparison's A as
+    ``"compare": {"a": inputs, "results": tables}``."""
+
+    def results(state: Mapping[str, Any], edited: Sequence[str]) -> dict[str, Any]:
+        return {
+            name: {"rows": list(rows), "cols": list(cols), "values": values.tolist()}
+            for name, values, rows, cols in lesson_tables(lesson, state, lang, edited, train_word2vec=train_word2vec)
+        }
+
+    doc: dict[str, Any] = {
         "app": APP_ID,
         "version": EXPERIMENT_VERSION,
         "lesson": lesson,
         "lang": lang,
         "inputs": dict(inputs),
-        "results": results,
+        "results": results(state, edited),
     }
+    if pinned is not None:
+        a_inputs, a_state, a_edited = pinned
+        doc["compare"] = {"a": dict(a_inputs), "results": results(a_state, a_edited)}
     if score:
         doc["predict_score"] = {k: int(v) for k, v in score.items()}
     return json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8")
@@ -163,6 +172,22 @@ def _no_constant(name: str) -> Any:
 
 def read_experiment(data: bytes, lesson: str) -> dict[str, Any]:
     """A file's inputs, if it is an experiment of ``lesson`` this version can read; else ImportProblem."""
+    return _document(data, lesson)["inputs"]
+
+
+def read_pinned(data: bytes, lesson: str) -> dict[str, Any] | None:
+    """The inputs of the file's pinned experiment A (``"compare": {"a": …}``), or None when it has none;
+    ImportProblem when the file is not one to read (:func:`read_experiment`) or its A is not inputs."""
+    compare = _document(data, lesson).get("compare")
+    if compare is None:
+        return None
+    if not isinstance(compare, dict) or not isinstance(compare.get("a"), dict):
+        raise ImportProblem("bad_value", names=["compare"])
+    return compare["a"]
+
+
+def _document(data: bytes, lesson: str) -> dict[str, Any]:
+    """The file as JSON, if it is an experiment of ``lesson`` with inputs; else ImportProblem."""
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportProblem("too_big", limit="1 MB")
     try:
@@ -182,7 +207,6 @@ def read_experiment(data: bytes, lesson: str) -> dict[str, Any]:
     if doc.get("lesson") != lesson:
         other = doc.get("lesson")
         raise ImportProblem("other_lesson", lesson=str(other)[:40] if isinstance(other, str) else "?")
-    inputs = doc.get("inputs")
-    if not isinstance(inputs, dict):
+    if not isinstance(doc.get("inputs"), dict):
         raise ImportProblem("no_inputs")
-    return inputs
+    return doc

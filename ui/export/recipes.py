@@ -27,7 +27,7 @@ from attention_core.limits import MAX_CORPUS_TOKENS, MAX_SEQUENCE_TOKENS, MAX_TE
 from attention_core.presets import LIBRARY, MASKS
 from ui.format import dim_labels, unique_labels
 from ui.i18n import text_in
-from ui.share.fields import real_text
+from ui.values import real_text
 
 #: A table a lesson exports: its name, the (n, d) numbers, row and column labels.
 Table = tuple[str, np.ndarray, list[str], list[str]]

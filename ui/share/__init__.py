@@ -22,17 +22,27 @@ from typing import Any
 
 import streamlit as st
 
-from ui.export import MAX_IMPORT_BYTES, ImportProblem, experiment_json, notebook_json, read_experiment, tables_zip
+from ui.export import (
+    MAX_IMPORT_BYTES,
+    ImportProblem,
+    experiment_json,
+    notebook_json,
+    read_experiment,
+    read_pinned,
+    tables_zip,
+)
 from ui.format import md_code
 from ui import predict
 from ui.i18n import current_language, t
 
+from . import pin as pins
 from .fields import Matrix
 from .state import HOLDER, apply, current, differs, fields, load_link, parse_inputs, sync, take_notice
 
 __all__ = [
     "LINK_LIMIT",
     "bound",
+    "edited_tables",
     "export_file",
     "figure_downloads",
     "import_pending",
@@ -40,6 +50,7 @@ __all__ = [
     "show_notice",
     "sync",
     "load_link",
+    "word2vec_trainer",
 ]
 
 #: A copied link longer than this gets a warning and the JSON file is offered instead (the issue's 2 KB).
@@ -122,39 +133,69 @@ def import_pending(spec: Any) -> None:
     messages = st.session_state.setdefault(_MESSAGE, {})
     try:
         values, bad = parse_inputs(spec, read_experiment(bytes(data), spec.name))
+        a_inputs = read_pinned(bytes(data), spec.name)
+        a_values, a_bad = parse_inputs(spec, a_inputs) if a_inputs is not None else ({}, [])
+        bad += [f"{pins.PARAM}.{name}" for name in a_bad]
         if bad:
             raise ImportProblem("bad_value", names=bad)
     except ImportProblem as problem:
         messages[spec.name] = ("error", _problem_text(problem))
         return
     apply(spec, values)
+    if a_inputs is not None:  # the file's A replaces the pin; a file without one keeps it
+        pins.pin(spec, a_values)
     messages[spec.name] = ("success", t("share.import_done"))
 
 
 # --------------------------------------------------------------------------- the files
-def _train_word2vec(sentences: Any, **params: Any) -> Any:
+def word2vec_trainer(sentences: Any, **params: Any) -> Any:
     """The Word2Vec recipe's trainer: the page's training cache and slots (imported on first use)."""
     from ui.word2vec_cache import train_word2vec
 
     return train_word2vec(sentences, **params)
 
 
+def edited_tables(spec: Any, state: Mapping[str, Any]) -> list[str]:
+    """The experiment's tables (matrix fields) the learner changed from their defaults."""
+    return [f.name for f in fields(spec) if isinstance(f, Matrix) and differs(f, state)]
+
+
+def _inputs(spec: Any, state: Mapping[str, Any]) -> dict[str, Any]:
+    """The experiment's fields as a JSON file's inputs."""
+    return {f.name: f.plain(state[f.name]) for f in fields(spec) if f.active(state)}
+
+
 def export_file(
-    spec: Any, kind: str, state: Mapping[str, Any], lang: str, score: Mapping[str, int] | None = None
+    spec: Any,
+    kind: str,
+    state: Mapping[str, Any],
+    lang: str,
+    score: Mapping[str, int] | None = None,
+    pinned: Mapping[str, Any] | None = None,
 ) -> bytes:
     """The file a download of the share bar makes (``kind``: ``"notebook"``, ``"json"``, ``"csv"``) for
     the experiment ``state`` (what :func:`ui.share.state.sync` kept): what the buttons call on a click.
     The Word2Vec lab's model comes from the page's training cache (never retrained for a download).
-    ``score``: the learner's "Predict first" score (answered, right, streak), kept in the JSON file."""
+    ``score``: the learner's "Predict first" score (answered, right, streak), kept in the JSON file.
+    ``pinned``: the comparison's A (:mod:`ui.share.pin`), kept in the JSON file."""
     s = dict(state)
-    edited = [f.name for f in fields(spec) if isinstance(f, Matrix) and differs(f, s)]
+    edited = edited_tables(spec, s)
     if kind == "notebook":
         return notebook_json(spec.name, s, lang, edited)
     if kind == "json":
-        inputs = {f.name: f.plain(s[f.name]) for f in fields(spec) if f.active(s)}
-        return experiment_json(spec.name, inputs, s, lang, edited, train_word2vec=_train_word2vec, score=score)
+        a = pinned
+        return experiment_json(
+            spec.name,
+            _inputs(spec, s),
+            s,
+            lang,
+            edited,
+            train_word2vec=word2vec_trainer,
+            score=score,
+            pinned=None if a is None else (_inputs(spec, a), a, edited_tables(spec, a)),
+        )
     if kind == "csv":
-        return tables_zip(spec.name, s, lang, edited, train_word2vec=_train_word2vec)
+        return tables_zip(spec.name, s, lang, edited, train_word2vec=word2vec_trainer)
     raise ValueError(f"no export {kind!r}")
 
 
@@ -175,8 +216,11 @@ def share_bar(spec: Any) -> None:
 
     scores = predict.score_box()  # the same dict the predict panel updates: read on the click
 
+    pinned = pins.pins()  # the session's pins, read on the click
+
     def experiment() -> bytes:
-        return export_file(spec, "json", state(), lang, score=scores.get("score"))
+        a = pinned.get(spec.name)
+        return export_file(spec, "json", state(), lang, score=scores.get("score"), pinned=a)
 
     def tables() -> bytes:
         return export_file(spec, "csv", state(), lang)

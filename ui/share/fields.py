@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from ui.values import check_number, check_text
+from ui.values import check_number, check_text, real_text
 
 State = Mapping[str, Any]
 Default = Any | Callable[[State], Any]
@@ -59,14 +59,6 @@ def parse_real(text: str) -> float:
     if not math.isfinite(x):
         raise ValueError("not finite")
     return x
-
-
-def real_text(x: float) -> str:
-    """The shortest decimal that round-trips, without ``+`` (``1e+20`` → ``1e20``; ``2.0`` → ``2``)."""
-    s = repr(float(x))
-    if s.endswith(".0"):
-        s = s[:-2]
-    return s.replace("e+", "e")
 
 
 @dataclass(frozen=True)

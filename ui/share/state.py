@@ -31,8 +31,11 @@ from ui.editors import load_matrix, queue_matrix
 
 from .fields import Field, Matrix, Vector
 
-#: URL parameters that belong to the app, not to a lesson (the language, presentation mode; Streamlit's embedding).
-RESERVED = frozenset({"lang", "present", "predict_first", "class", "teacher", "view", "embed", "embed_options"})
+#: URL parameters that belong to the app, not to a lesson (the language, presentation mode, a pinned
+#: experiment A (:mod:`ui.share.pin`); Streamlit's embedding).
+RESERVED = frozenset(
+    {"lang", "present", "predict_first", "class", "teacher", "view", "embed", "embed_options", "compare"}
+)
 _LOADED = "_share_loaded"  # lessons whose link this session has read
 _NOTICE = "_share_notice"  # lesson -> the parameters a link brought that were ignored
 HOLDER = "_share_current"  # lesson -> the experiment's state at the last sync (read by the downloads)
@@ -125,9 +128,13 @@ def _active(f: Field, state: Mapping[str, Any]) -> bool:
         return False
 
 
-def parse_link(spec: Any, raw: Mapping[str, Sequence[str]]) -> tuple[dict[str, Any], list[str]]:
+def parse_link(
+    spec: Any, raw: Mapping[str, Sequence[str]], *, from_session: bool = True
+) -> tuple[dict[str, Any], list[str]]:
     """The values a link's parameters ask for (by field name) and the parameters to ignore.
 
+    A parameter is checked against the values before it: those the link brings, the others the
+    session's (``from_session``) or their defaults (a pinned experiment's link: :mod:`ui.share.pin`).
     Never raises: a parameter whose value fails its field's check in any way is one to ignore."""
     by_key = {spec.key(f.name): f for f in fields(spec)}
     bad = [k for k in raw if k not in by_key and k not in RESERVED]
@@ -143,7 +150,7 @@ def parse_link(spec: Any, raw: Mapping[str, Sequence[str]]) -> tuple[dict[str, A
                 continue
             except Exception:  # noqa: BLE001 - ValueError from the checks, or anything a hostile value causes
                 bad.append(key)
-        state[f.name] = _read_or_none(spec, f, state)
+        state[f.name] = _read_or_none(spec, f, state) if from_session else _default(f, state)
     return values, bad
 
 
