@@ -12,7 +12,8 @@ d_model 64, 8 heads; self-attention and pooling: X at the 16 × 16 editor limit;
 vector_size 64 and 128 keys; the library, scaled dot-product and home pages have fixed sizes).
 Also a temperature change, as the live view reports one when the learner releases its slider (the
 page's temperature key set, then ``run()``; AppTest reruns the whole page for it, a browser only
-the lesson's fragment). AppTest adds its own overhead, so the bare reference page
+the lesson's fragment), and the same with a setting pinned as A (Compare A/B: each move a new B,
+computed by the lesson's recipe, and two more maps drawn). AppTest adds its own overhead, so the bare reference page
 (``bench/reference_app.py``) is timed the same way as a floor.
 
 What a learner feels in the browser (the live view's key press → frame, drags, reruns per
@@ -156,11 +157,17 @@ def server_table(specs: list[PageSpec], runs: int) -> list[dict[str, Any]]:
         at = _apptest(spec)
         full = _time_runs(at, runs, lambda _i, at=at: at.run())
         move = _time_runs(at, runs, lambda i, at=at, spec=spec: _move(at, spec, 1.05 if i % 2 else 1.1))
+        pinned = float("nan")
+        if spec is not REFERENCE:  # Compare A/B: A pinned, every move a new B (none of them cached)
+            at.button(key=LESSONS[spec.name].key("pin")).click().run()
+            moves = _time_runs(at, runs, lambda i, at=at, spec=spec: _move(at, spec, 1.2 + 0.01 * i))
+            pinned = med(moves)
         row: dict[str, Any] = {
             "page": "reference (bare)" if spec is REFERENCE else spec.name,
             "full": med(full),
             "full_p90": pct(full, 90),
             "move": med(move),
+            "move_pinned": pinned,
             "large_what": "",
             "large": float("nan"),
             "large_p90": float("nan"),
@@ -189,8 +196,9 @@ def server_markdown(rows: list[dict[str, Any]], runs: int) -> str:
         f"Server-side script run (AppTest, ms, median of {runs} runs after 2 warm-ups; p90 in brackets; "
         f"target at the large setting < {TARGET_LARGE_MS:.0f} ms):",
         "",
-        "| page | full run, defaults | temperature change (whole page in AppTest) | large setting | full run, large | target |",
-        "| --- | ---: | ---: | --- | ---: | :---: |",
+        "| page | full run, defaults | temperature change (whole page in AppTest) | the same with A pinned "
+        "| large setting | full run, large | target |",
+        "| --- | ---: | ---: | ---: | --- | ---: | :---: |",
     ]
     for r in rows:
         large = r["large"]
@@ -198,7 +206,7 @@ def server_markdown(rows: list[dict[str, Any]], runs: int) -> str:
         big = "–" if large != large else f"{_ms(large)} ({_ms(r['large_p90'])})"
         lines.append(
             f"| {r['page']} | {_ms(r['full'])} ({_ms(r['full_p90'])}) | {_ms(r['move'])} "
-            f"| {r['large_what'] or '–'} | {big} | {ok} |"
+            f"| {_ms(r['move_pinned'])} | {r['large_what'] or '–'} | {big} | {ok} |"
         )
     return "\n".join(lines)
 
