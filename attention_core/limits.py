@@ -55,5 +55,10 @@ MAX_EXPERIMENT_PAIRS: int = 10_000
 MAX_SWEEP_ROWS: int = 256
 #: Characters of text accepted in one text box before it is cut.
 MAX_TEXT_CHARS: int = 50_000
+#: Characters of one sentence a link or a file may bring: a sentence of up to MAX_SEQUENCE_TOKENS
+#: words (step by step, word order) ...
+MAX_SENTENCE_CHARS: int = 4_000
+#: ... and a short sentence, whose lesson keeps at most a dozen words (masks, cross-attention, the KV cache).
+MAX_SHORT_SENTENCE_CHARS: int = 400
 #: Largest random seed numpy's legacy generator accepts, plus one.
 SEED_LIMIT: int = 2**32

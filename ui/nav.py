@@ -10,8 +10,8 @@ defaults they share). Tests and benchmarks read them from here.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -25,7 +25,9 @@ from attention_core.limits import (
     MAX_HEADS,
     MAX_MATRIX_SIZE,
     MAX_MODEL_DIM,
+    MAX_SENTENCE_CHARS,
     MAX_SEQUENCE_TOKENS,
+    MAX_SHORT_SENTENCE_CHARS,
     MAX_TEXT_CHARS,
     SEED_LIMIT,
 )
@@ -61,17 +63,30 @@ from ui.share.fields import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PageSpec:
-    """One page: its file, title and summary (catalog keys), icon, key prefix and widget defaults."""
+    """One page: its file, title and summary (catalog keys), icon, key prefix and experiment (its
+    fields, each with its default: what a link, a file, reset and the tests read)."""
 
     path: str
     title_key: str
     icon: str
     summary_key: str
     prefix: str
-    defaults: Mapping[str, object] = field(default_factory=dict)
-    experiment: Experiment | None = None
+    experiment: Experiment
+
+    @cached_property
+    def defaults(self) -> Mapping[str, object]:
+        """``{prefix}_{name}: default`` of every field kept under its own session key whose default
+        does not depend on other values: what :func:`ui.lesson.start` puts in place and "reset"
+        restores. Written once, in the field (matrices keep theirs in their editor)."""
+        return MappingProxyType(
+            {
+                self.key(f.name): f.default
+                for f in self.experiment
+                if f.store == "key" and f.default is not None and not callable(f.default)
+            }
+        )
 
     @property
     def name(self) -> str:
@@ -91,13 +106,6 @@ class PageSpec:
     def live_key(self) -> str:
         """The lesson's live attention view."""
         return self.key("live")
-
-
-def _defaults(prefix: str, **values: object) -> Mapping[str, object]:
-    """``{prefix}_{name}: value`` for each name, the temperature's default included."""
-    out = {f"{prefix}_temperature": TEMPERATURE.default}
-    out.update({f"{prefix}_{name}": value for name, value in values.items()})
-    return MappingProxyType(out)
 
 
 # --------------------------------------------------------------------------- experiments (ui.share)
@@ -176,7 +184,7 @@ def _kv_tokens(state: State) -> int:
 def _kv_experiment() -> Experiment:
     """The KV-cache lesson: the sentence, seed and size (the seed-000 way), and the step shown (1-based)."""
     return _experiment(
-        Text("sentence", STEP_BY_STEP.sentence, bound=True, max_chars=400),
+        Text("sentence", STEP_BY_STEP.sentence, bound=True, max_chars=MAX_SHORT_SENTENCE_CHARS),
         Int("seed", STEP_BY_STEP.seed, bound=True, low=0, high=SEED_LIMIT - 1),
         Int("dim", STEP_BY_STEP.dim, bound=True, low=1, high=KV_MAX_DIM),
         Int("step", 1, bound=True, low=1, high=_kv_tokens),
@@ -243,23 +251,13 @@ def _word_order() -> PageSpec:
 
     rope = lambda s: s.get("positions") == "rope"  # noqa: E731
     return PageSpec(
-        "pages/word_order.py",
-        "nav.word_order",
-        "🔀",
-        "nav.word_order_summary",
-        "wo",
-        _defaults(
-            "wo",
-            sentence=STEP_BY_STEP.sentence,
-            seed=STEP_BY_STEP.seed,
-            shuffle=1,
-            positions="none",
-            m=3,
-            n=1,
-            s=4,
-        ),
-        _experiment(
-            Text("sentence", STEP_BY_STEP.sentence, bound=True, max_chars=4000),
+        path="pages/word_order.py",
+        title_key="nav.word_order",
+        icon="🔀",
+        summary_key="nav.word_order_summary",
+        prefix="wo",
+        experiment=_experiment(
+            Text("sentence", STEP_BY_STEP.sentence, bound=True, max_chars=MAX_SENTENCE_CHARS),
             Int("seed", STEP_BY_STEP.seed, bound=True, low=0, high=SEED_LIMIT - 1),
             Int("shuffle", 1, low=0, high=SEED_LIMIT - 1),
             Choice("positions", "none", bound=True, options=POSITIONS),
@@ -301,15 +299,14 @@ def _cross_spec() -> PageSpec:
     from attention_core.cross_presets import CROSS_HEADS
 
     return PageSpec(
-        "pages/cross_attention.py",
-        "nav.cross_attention",
-        "🌐",
-        "nav.cross_attention_summary",
-        "cross",
-        _defaults("cross", source=C.source, target=C.target, heads=1, scale=C.scale),
-        _experiment(
-            Text("source", C.source, bound=True, max_chars=400),
-            Text("target", C.target, bound=True, max_chars=400),
+        path="pages/cross_attention.py",
+        title_key="nav.cross_attention",
+        icon="🌐",
+        summary_key="nav.cross_attention_summary",
+        prefix="cross",
+        experiment=_experiment(
+            Text("source", C.source, bound=True, max_chars=MAX_SHORT_SENTENCE_CHARS),
+            Text("target", C.target, bound=True, max_chars=MAX_SHORT_SENTENCE_CHARS),
             Choice("heads", 1, bound=True, options=CROSS_HEADS),
             Flag("scale", C.scale, bound=True),
             Int("head", 1, bound=True, low=1, high=lambda s: int(s["heads"]), when=lambda s: s["heads"] > 1),
@@ -334,27 +331,17 @@ def _masks_length(state: State) -> int:
 def _masks_page() -> PageSpec:
     """Masks: padding and causal. The batch's sentences, their random embeddings, the masks, and the
     keys a learner hides (their 1-based positions, as words)."""
-    s1, s2, s3 = MASKS.sentences
     return PageSpec(
-        "pages/masks.py",
-        "nav.masks",
-        "🎭",
-        "nav.masks_summary",
-        "masks",
-        _defaults(
-            "masks",
-            s1=s1,
-            s2=s2,
-            s3=s3,
-            seed=MASKS.seed,
-            dim=MASKS.dim,
-            pad=False,
-            causal=False,
-            show=MASKS.shown,
-            hidden=[],
-        ),
-        _experiment(
-            *(Text(f"s{i + 1}", s, bound=True, max_chars=400) for i, s in enumerate(MASKS.sentences)),
+        path="pages/masks.py",
+        title_key="nav.masks",
+        icon="🎭",
+        summary_key="nav.masks_summary",
+        prefix="masks",
+        experiment=_experiment(
+            *(
+                Text(f"s{i + 1}", s, bound=True, max_chars=MAX_SHORT_SENTENCE_CHARS)
+                for i, s in enumerate(MASKS.sentences)
+            ),
             Int("seed", MASKS.seed, bound=True, low=0, high=SEED_LIMIT - 1),
             Int("dim", MASKS.dim, bound=True, low=1, high=MAX_MODEL_DIM),
             Flag("pad", False, bound=True),
@@ -371,33 +358,30 @@ WO_MAX_SHIFT = 64
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/home.py", "nav.home", "🏠", "nav.home_summary", "home", _defaults("home"), _experiment()),
     PageSpec(
-        "pages/library.py",
-        "nav.library",
-        "📚",
-        "nav.library_summary",
-        "library",
-        _defaults("library", scale=LIBRARY.scale),
-        _qkv(LIBRARY),
+        path="pages/home.py",
+        title_key="nav.home",
+        icon="🏠",
+        summary_key="nav.home_summary",
+        prefix="home",
+        experiment=_experiment(),
     ),
     PageSpec(
-        "pages/step_by_step.py",
-        "nav.step_by_step",
-        "🔢",
-        "nav.step_by_step_summary",
-        "sbs",
-        _defaults(
-            "sbs",
-            sentence=STEP_BY_STEP.sentence,
-            seed=STEP_BY_STEP.seed,
-            dim=STEP_BY_STEP.dim,
-            heads=1,
-            scale=STEP_BY_STEP.scale,
-            causal=False,
-        ),
-        _experiment(
-            Text("sentence", STEP_BY_STEP.sentence, bound=True, max_chars=4000, multiline=True),
+        path="pages/library.py",
+        title_key="nav.library",
+        icon="📚",
+        summary_key="nav.library_summary",
+        prefix="library",
+        experiment=_qkv(LIBRARY),
+    ),
+    PageSpec(
+        path="pages/step_by_step.py",
+        title_key="nav.step_by_step",
+        icon="🔢",
+        summary_key="nav.step_by_step_summary",
+        prefix="sbs",
+        experiment=_experiment(
+            Text("sentence", STEP_BY_STEP.sentence, bound=True, max_chars=MAX_SENTENCE_CHARS, multiline=True),
             Int("seed", STEP_BY_STEP.seed, bound=True, low=0, high=SEED_LIMIT - 1),
             Int("dim", STEP_BY_STEP.dim, bound=True, low=1, high=MAX_MODEL_DIM),
             Int("heads", 1, bound=True, low=1, high=MAX_HEADS),
@@ -411,26 +395,24 @@ PAGES: tuple[PageSpec, ...] = (
         ),
     ),
     PageSpec(
-        "pages/self_attention.py",
-        "nav.self_attention",
-        "🔁",
-        "nav.self_attention_summary",
-        "self",
-        _defaults("self", preset="3x3", scale=False),
-        _experiment(
+        path="pages/self_attention.py",
+        title_key="nav.self_attention",
+        icon="🔁",
+        summary_key="nav.self_attention_summary",
+        prefix="self",
+        experiment=_experiment(
             Choice("preset", "3x3", bound=True, options=tuple(_SELF_PRESETS)),
             Flag("scale", False, bound=True),
             Matrix("x", lambda s: np.array(_SELF_PRESETS[s["preset"]].x), sized=True),
         ),
     ),
     PageSpec(
-        "pages/pooling.py",
-        "nav.pooling",
-        "🎯",
-        "nav.pooling_summary",
-        "pool",
-        _defaults("pool", seed=0),
-        _experiment(
+        path="pages/pooling.py",
+        title_key="nav.pooling",
+        icon="🎯",
+        summary_key="nav.pooling_summary",
+        prefix="pool",
+        experiment=_experiment(
             Matrix("x", np.array(POOLING.x), sized=True, max_rows=MAX_MATRIX_SIZE, max_cols=MAX_MATRIX_SIZE),
             Int("seed", 0, bound=True, low=0, high=SEED_LIMIT - 1),
             Vector(
@@ -443,22 +425,20 @@ PAGES: tuple[PageSpec, ...] = (
         ),
     ),
     PageSpec(
-        "pages/scaled_dot_product.py",
-        "nav.scaled_dot_product",
-        "📐",
-        "nav.scaled_dot_product_summary",
-        "scaled_dot_product",
-        _defaults("scaled_dot_product", scale=SCALED_DOT_PRODUCT.scale),
-        _qkv(SCALED_DOT_PRODUCT),
+        path="pages/scaled_dot_product.py",
+        title_key="nav.scaled_dot_product",
+        icon="📐",
+        summary_key="nav.scaled_dot_product_summary",
+        prefix="scaled_dot_product",
+        experiment=_qkv(SCALED_DOT_PRODUCT),
     ),
     PageSpec(
-        "pages/sqrt_dk.py",
-        "nav.sqrt_dk",
-        "📏",
-        "nav.sqrt_dk_summary",
-        "dk",
-        _defaults("dk", d_k=DK_DEFAULT, n_keys=DK_KEYS, seed=0),
-        _experiment(
+        path="pages/sqrt_dk.py",
+        title_key="nav.sqrt_dk",
+        icon="📏",
+        summary_key="nav.sqrt_dk_summary",
+        prefix="dk",
+        experiment=_experiment(
             Choice("d_k", DK_DEFAULT, bound=True, options=DK_SWEEP),
             Int("n_keys", DK_KEYS, bound=True, low=2, high=DK_MAX_KEYS),
             Int("seed", 0, bound=True, low=0, high=SEED_LIMIT - 1),
@@ -468,16 +448,20 @@ PAGES: tuple[PageSpec, ...] = (
     _word_order(),
     _cross_spec(),
     PageSpec(
-        "pages/kv_cache.py",
-        "nav.kv_cache",
-        "🗃️",
-        "nav.kv_cache_summary",
-        "kv",
-        _defaults("kv", sentence=STEP_BY_STEP.sentence, seed=STEP_BY_STEP.seed, dim=STEP_BY_STEP.dim, step=1),
-        _kv_experiment(),
+        path="pages/kv_cache.py",
+        title_key="nav.kv_cache",
+        icon="🗃️",
+        summary_key="nav.kv_cache_summary",
+        prefix="kv",
+        experiment=_kv_experiment(),
     ),
     PageSpec(
-        "pages/word2vec.py", "nav.word2vec", "🧪", "nav.word2vec_summary", "w2v", _defaults("w2v"), _w2v_experiment()
+        path="pages/word2vec.py",
+        title_key="nav.word2vec",
+        icon="🧪",
+        summary_key="nav.word2vec_summary",
+        prefix="w2v",
+        experiment=_w2v_experiment(),
     ),
 )
 #: The pages by name: ``LESSONS["library"].temperature_key == "library_temperature"``.
