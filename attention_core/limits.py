@@ -62,3 +62,16 @@ MAX_SENTENCE_CHARS: int = 4_000
 MAX_SHORT_SENTENCE_CHARS: int = 400
 #: Largest random seed numpy's legacy generator accepts, plus one.
 SEED_LIMIT: int = 2**32
+
+# --------------------------------------------------------------------------- the lessons' own sizes
+#: Why √d_k: at most this many keys in its softmax row.
+DK_MAX_KEYS: int = 32
+#: The KV-cache lesson's sentence is generated one token at a time: at most this many tokens, and this
+#: embedding size (every step's K and V rows stay readable as tables).
+KV_MAX_TOKENS: int = 12
+KV_MAX_DIM: int = 8
+#: Cross-attention: words per sentence (each sentence's vectors are a table the learner edits).
+CROSS_MAX_TOKENS: int = 12
+#: The word-order lesson's RoPE sliders: positions m, n up to this, a shift s up to WO_MAX_SHIFT.
+WO_MAX_POSITION: int = 63
+WO_MAX_SHIFT: int = 64

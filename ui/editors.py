@@ -1,22 +1,7 @@
 """Every matrix editor of the lessons: a data grid plus a "type or paste as text" box for the same numbers.
 
-Session keys, for an editor called ``key``:
-
-- ``{key}__{sig}__v{version}``: the grid (``st.data_editor``). ``sig`` names its shape (and labels);
-  ``version`` (``{key}__version``) is bumped to give the grid a fresh start (:func:`reset_editor`).
-- ``{key}__text``: the text box; ``{key}__text_base`` the matrix a valid text put in the grid;
-  ``{key}__synced`` the numbers the text box last agreed with.
-- ``{key}__value``: the last valid matrix it returned (what a link or an export carries);
-  ``{key}__load``: a matrix to start from at its next draw (:func:`queue_matrix`, e.g. from a link);
-  ``{key}__grid``: the grid's widget key at its last draw, the numbers it started from and the
-  numbers it held. A grid's edits are widget state, which Streamlit drops after a run that does not
-  draw it (a visit to another lesson): the same grid, from the same numbers, then starts over from
-  what it held (:func:`_matrix_input`).
-- :func:`sized_matrix_editor` adds ``{key}_rows``, ``{key}_cols`` (size inputs, kept across pages and
-  always set from the matrix's shape before they are drawn), ``{key}_reset``, ``{key}__base`` (the
-  matrix it starts from) and ``{key}__last`` (the last valid edit); :func:`sized_shape` reads the size.
-- :func:`qkv_editors` makes ``{key}_q``, ``{key}_k``, ``{key}_v`` and the button ``{key}_reset``.
-
+Their session keys and the functions that set them before an editor is drawn (a link, a file, a
+reset) are in :mod:`ui.editor_state`, which the experiment model (:mod:`ui.share.state`) uses too.
 An editor's return value is never fed back in as its data (that would lose every second edit).
 """
 
@@ -34,39 +19,18 @@ from attention_core.limits import MAX_MATRIX_SIZE
 from attention_core.matrix_text import format_matrix, parse_matrix
 
 from . import present
+from .editor_state import (  # noqa: F401 - load_matrix, queue_matrix: also for the pages
+    TEXT_SUFFIX,
+    editor_version,
+    load_matrix,
+    queue_matrix,
+    reset_editor,
+    restart_grid,
+    sized_shape,
+)
 from .format import column_widths, decimals, dim_labels, label_width, matrix_frame, md_code, number_columns, shorten
 from .i18n import show_error, t
 from .values import check_text
-
-
-def editor_version(key: str) -> int:
-    """Bumping this number gives the editor ``key`` a fresh start (for "reset"/"regenerate")."""
-    return int(st.session_state.get(f"{key}__version", 0))
-
-
-def _restart_grid(key: str) -> None:
-    st.session_state[f"{key}__version"] = editor_version(key) + 1
-
-
-def reset_editor(key: str) -> None:
-    """Forget the user's edits in editor ``key`` (grid and text box): it shows its default data again.
-
-    Safe in an ``on_click``/``on_change`` callback (the text box is refilled when next drawn).
-    """
-    for suffix in (TEXT_SUFFIX, "__text_base", "__synced"):
-        st.session_state.pop(f"{key}{suffix}", None)
-    _restart_grid(key)
-
-
-def queue_matrix(key: str, x: np.ndarray) -> None:
-    """Make editor ``key`` show ``x`` at its next draw (a link or an imported file), through its own
-    text-box path (``__text_base``): the grid starts over from ``x``. Ignored if the shape differs.
-
-    Safe before the editor is drawn in a run (at the page's start, or in a callback).
-    """
-    a = np.atleast_2d(np.asarray(x, dtype=float))
-    st.session_state[f"{key}__load"] = a
-    st.session_state[f"{key}__value"] = a
 
 
 def matrix_editor(
@@ -105,7 +69,6 @@ def matrix_editor(
 
 
 # --------------------------------------------------------------------------- matrix input (grid + text)
-TEXT_SUFFIX = "__text"
 #: Characters the text box takes (16 × 16 numbers at full precision fit).
 MAX_MATRIX_TEXT_CHARS = 10_000
 
@@ -149,7 +112,7 @@ def _on_text(
         st.session_state[text_key] = text
     else:
         st.session_state[f"{key}__text_base"] = (sig, values)
-        _restart_grid(key)
+        restart_grid(key)
     st.session_state[f"{key}__synced"] = values
 
 
@@ -194,7 +157,7 @@ def _matrix_input(
     ):
         # the same grid, from the same numbers, was not drawn in the last run (another lesson was
         # open): Streamlit dropped its edits; it starts over, under a new key, from what it held
-        _restart_grid(key)
+        restart_grid(key)
         data = last[2]
         st.session_state[f"{key}__text_base"] = (sig, data)
         widget_key = f"{key}__{sig}__v{editor_version(key)}"
@@ -313,9 +276,7 @@ def labelled_matrix_editor(
         labels = [shorten(r, 40) for r in rows]
         numbers = number_columns(cols, editor_decimals(data, labels, cols), help, values=data)
         width, row_height = _label_column(labels, [int(c["width"]) for c in numbers.values()], row_header)
-        config: dict[str, object] = {
-            "_row": st.column_config.TextColumn(row_header or " ", disabled=True, width=width)
-        }
+        config: dict[str, object] = {"_row": st.column_config.TextColumn(row_header or " ", disabled=True, width=width)}
         config.update(numbers)
         frame = pd.DataFrame(data, columns=list(cols))
         frame.insert(0, "_row", labels)
@@ -389,27 +350,6 @@ def resize_matrix(a: np.ndarray, n: int, d: int) -> np.ndarray:
     rows, cols = min(n, src.shape[0]), min(d, src.shape[1])
     out[:rows, :cols] = src[:rows, :cols]
     return out
-
-
-def load_matrix(key: str, x: np.ndarray) -> None:
-    """Make :func:`sized_matrix_editor` ``key`` start over from ``x``; its size controls follow.
-
-    Safe in an ``on_click``/``on_change`` callback (it sets the size inputs' state before they are drawn).
-    """
-    a = np.atleast_2d(np.asarray(x, dtype=float))
-    st.session_state[f"{key}__base"] = a
-    st.session_state[f"{key}_rows"] = int(a.shape[0])
-    st.session_state[f"{key}_cols"] = int(a.shape[1])
-    st.session_state.pop(f"{key}__last", None)
-    reset_editor(key)
-
-
-def sized_shape(key: str, default: tuple[int, int]) -> tuple[int, int]:
-    """The size of :func:`sized_matrix_editor` ``key`` (rows, columns): its matrix's shape, ``default``
-    before its first draw. Read this, not the size inputs' widget state (which a page can read before
-    they are drawn)."""
-    base = st.session_state.get(f"{key}__base")
-    return (int(base.shape[0]), int(base.shape[1])) if base is not None else default
 
 
 def sized_matrix_editor(

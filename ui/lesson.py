@@ -18,6 +18,7 @@ from streamlit.delta_generator import DeltaGenerator
 from attention_core import AttentionResult, attention, contributions
 from attention_core.errors import AttentionLabError
 from attention_core.limits import MAX_MATRIX_SIZE
+from attention_core.predict import Change, Setting
 from attention_core.presets import LibraryPreset, ScaledDotProductPreset
 
 from . import compare, predict, present
@@ -39,11 +40,10 @@ from .format import (
     weight_decimals,
 )
 from .i18n import show_error, t
-from .live_attention import AttentionView, current_temperature, live_attention
+from .live_attention import TEMPERATURE, AttentionView, current_temperature, live_attention
 from .nav import PAGES, PageSpec, require_app_navigation
 from .share import bound, import_pending, load_link, share_bar, show_notice, sync  # noqa: F401 - share_bar: for the pages
 from .share import pin as pins
-
 
 #: The widest a table of the steps may be: the steps column inside a step card at 1400 px with the
 #: sidebar open (538 px measured). A wider table is turned or split so that no column hides behind a
@@ -490,10 +490,6 @@ def predict_panel(
     at its lowest), the √d_k switch (``{prefix}_scale``) and the causal mask (``{prefix}_causal``).
     Shapes: scores, weights (n_q, n_k) or (n_k,) for one query; mask broadcastable to them.
     """
-    from attention_core.predict import Change, Setting
-
-    from .live_attention import TEMPERATURE
-
     fields = {f.name for f in (spec.experiment or ())}
     lower = TEMPERATURE.clean(temperature / 2)
     new_t = lower if lower < temperature else TEMPERATURE.clean(temperature * 2)
@@ -513,6 +509,7 @@ def predict_panel(
         mask=mask,
         changes=tuple(changes),
     )
+
     def explain(cell: tuple[int, int]) -> None:
         n = int(st.session_state.get(_EXPLAIN, {}).get(spec.name, (0, 0, 0))[2]) + 1
         st.session_state.setdefault(_EXPLAIN, {})[spec.name] = (cell[0], cell[1], n)

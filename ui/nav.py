@@ -21,7 +21,14 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from attention_core import DK_SWEEP, build_vocab, cap, random_tables, tokenize, tokenize_lines
-from attention_core.limits import (
+from attention_core.cross_presets import CROSS_ATTENTION, CROSS_DIM, CROSS_HEADS, cross_vectors
+from attention_core.limits import (  # the lessons' own limits are also read from here (pages, tests)
+    CROSS_MAX_TOKENS,
+    DK_MAX_KEYS,
+    KV_MAX_DIM,
+    KV_MAX_TOKENS,
+    WO_MAX_POSITION,
+    WO_MAX_SHIFT,
     MAX_HEADS,
     MAX_MATRIX_SIZE,
     MAX_MODEL_DIM,
@@ -44,7 +51,6 @@ from attention_core.presets import (
     ScaledDotProductPreset,
 )
 from attention_core.word2vec import REAL_BOUNDS, WHOLE_BOUNDS
-from ui.live_attention import TEMPERATURE
 from ui.share.fields import (
     Choice,
     Experiment,
@@ -61,6 +67,8 @@ from ui.share.fields import (
     Word,
     Words,
 )
+from ui.values import TEMPERATURE
+from ui.word_order import POSITIONS
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -167,12 +175,9 @@ def _sbs_matrix(name: str, which: str) -> Matrix:
 
 
 #: Why √d_k: the key width it opens at (the row has collapsed there unscaled), and its number of keys.
-DK_DEFAULT, DK_KEYS, DK_MAX_KEYS = 64, 8, 32
+DK_DEFAULT, DK_KEYS = 64, 8
 
 # --- KV cache lesson (issue 26, part 3): its limits and experiment fields
-#: The KV-cache lesson's sentence is generated one token at a time: at most this many tokens, and this
-#: embedding size (every step's K and V rows stay readable as tables).
-KV_MAX_TOKENS, KV_MAX_DIM = 12, 8
 
 
 def _kv_tokens(state: State) -> int:
@@ -247,8 +252,6 @@ def _w2v_experiment() -> Experiment:
 def _word_order() -> PageSpec:
     """The word-order lesson: a sentence (seed 000's by default) as random vectors, a seeded shuffle,
     where positions come from, and RoPE's two positions and shift."""
-    from ui.word_order import POSITIONS
-
     rope = lambda s: s.get("positions") == "rope"  # noqa: E731
     return PageSpec(
         path="pages/word_order.py",
@@ -269,8 +272,6 @@ def _word_order() -> PageSpec:
 
 
 # --------------------------------------------------------------------------- cross-attention (issue 26)
-#: Cross-attention: words per sentence (each sentence's vectors are a table the learner edits).
-CROSS_MAX_TOKENS = 12
 
 
 def _cross_tokens(state: State, which: str) -> list[str]:
@@ -282,8 +283,6 @@ def _cross_matrix(name: str, which: str) -> Matrix:
     """A sentence's vectors (``xs`` the source's, ``xt`` the target's): the designed ones by default
     (``attention_core.cross_presets``), one row per token; part of the experiment while the sentence
     has a word."""
-    from attention_core.cross_presets import CROSS_DIM, cross_vectors
-
     return Matrix(
         name,
         lambda s: cross_vectors(_cross_tokens(s, which)),
@@ -295,9 +294,7 @@ def _cross_matrix(name: str, which: str) -> Matrix:
 
 
 def _cross_spec() -> PageSpec:
-    from attention_core.cross_presets import CROSS_ATTENTION as C
-    from attention_core.cross_presets import CROSS_HEADS
-
+    C = CROSS_ATTENTION
     return PageSpec(
         path="pages/cross_attention.py",
         title_key="nav.cross_attention",
@@ -352,9 +349,6 @@ def _masks_page() -> PageSpec:
     )
 
 
-#: The word-order lesson's RoPE sliders: positions m, n up to this, a shift s up to WO_MAX_SHIFT.
-WO_MAX_POSITION = 63
-WO_MAX_SHIFT = 64
 
 
 PAGES: tuple[PageSpec, ...] = (

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from attention_core.errors import AttentionLabError
@@ -70,7 +71,9 @@ def check_text(value: Any, *, multiline: bool = False) -> str:
         return value
     ch, pos = bad.group(), bad.start() + 1
     if "\ud800" <= ch <= "\udfff":
-        raise BadValue(f"a lone surrogate {code_point(ch)} at {pos}", code="text_encoding", char=code_point(ch), pos=pos)
+        raise BadValue(
+            f"a lone surrogate {code_point(ch)} at {pos}", code="text_encoding", char=code_point(ch), pos=pos
+        )
     if ch in BIDI_CONTROLS:
         raise BadValue(f"a bidi control {code_point(ch)} at {pos}", code="text_bidi", char=code_point(ch), pos=pos)
     raise BadValue(f"a control character {code_point(ch)} at {pos}", code="text_control", char=code_point(ch), pos=pos)
@@ -100,3 +103,36 @@ def real_text(x: float) -> str:
     if s.endswith(".0"):
         s = s[:-2]
     return s.replace("e+", "e")
+
+
+@dataclass(frozen=True)
+class TemperatureRange:
+    """The Temperature slider's range, step and default, defined once for every lesson (the live view
+    draws its slider with it; a link's or a file's temperature is cleaned onto its grid)."""
+
+    low: float = 0.05
+    high: float = 5.0
+    step: float = 0.05
+    default: float = 1.0
+
+    def clean(self, value: object, fallback: float | None = None) -> float:
+        """``value`` as a temperature on the slider's grid (low..high, a multiple of step), or
+        ``fallback`` (default: the default temperature) when it is not a finite number."""
+        fb = self.default if fallback is None else fallback
+        if isinstance(value, bool):
+            return fb
+        try:
+            v = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an int beyond the float range
+            return fb
+        if not math.isfinite(v):
+            return fb
+        v = min(self.high, max(self.low, v))
+        return round(self.low + round((v - self.low) / self.step) * self.step, 10)
+
+    def is_default(self, value: float) -> bool:
+        """True at the notebooks' temperature (no division: softmax of the scores themselves)."""
+        return float(value) == self.default
+
+
+TEMPERATURE = TemperatureRange()

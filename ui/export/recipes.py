@@ -14,20 +14,20 @@ the same slot semaphore when not cached yet), so an export never trains a model 
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import types
-
 import numpy as np
 
 import attention_core as ac
-from attention_core.limits import MAX_CORPUS_TOKENS, MAX_SEQUENCE_TOKENS, MAX_TEXT_CHARS
+from attention_core.limits import KV_MAX_TOKENS, MAX_CORPUS_TOKENS, MAX_SEQUENCE_TOKENS, MAX_TEXT_CHARS
 from attention_core.presets import LIBRARY, MASKS
 from ui.format import dim_labels, unique_labels
 from ui.i18n import text_in
 from ui.values import real_text
+from ui.word_order import shuffle_order
 
 #: A table a lesson exports: its name, the (n, d) numbers, row and column labels.
 Table = tuple[str, np.ndarray, list[str], list[str]]
@@ -253,8 +253,6 @@ def sqrt_dk(state: Mapping[str, Any], lang: str) -> Recipe:
 def kv_cache(state: Mapping[str, Any], lang: str) -> Recipe:
     """The sentence generated with the cache, seed-000 tables; the step shown is the page's (1-based):
     its weights and output are the live view's (the new query over the cache, at its temperature)."""
-    from ui.nav import KV_MAX_TOKENS
-
     tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
     inputs = "\n".join(
         [
@@ -524,8 +522,6 @@ def word2vec(state: Mapping[str, Any], lang: str) -> Recipe:
 # --------------------------------------------------------------------------- where did word order go?
 def word_order(state: Mapping[str, Any], lang: str) -> Recipe:
     from attention_core.presets import STEP_BY_STEP
-    from ui.word_order import shuffle_order
-
     tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
     tokens, _ = ac.cap(ac.tokenize(str(state["sentence"])), MAX_SEQUENCE_TOKENS)
     order = shuffle_order(len(tokens), int(state["shuffle"])) if tokens else []

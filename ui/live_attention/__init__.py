@@ -26,7 +26,6 @@ lesson costs ~1 ms to send instead of ~45 ms of JSON (see :func:`encode_payload`
 from __future__ import annotations
 
 import json
-import math
 import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -41,6 +40,7 @@ from ui import present
 from ui.figures import COLORSCALE
 from ui.format import decimals
 from ui.i18n import t
+from ui.values import TEMPERATURE, TemperatureRange  # noqa: F401 - the slider's range, for the pages
 
 __all__ = [
     "TEMPERATURE",
@@ -54,37 +54,6 @@ __all__ = [
     "payload",
 ]
 
-
-@dataclass(frozen=True)
-class TemperatureRange:
-    """The Temperature slider's range, step and default: defined here once for every lesson."""
-
-    low: float = 0.05
-    high: float = 5.0
-    step: float = 0.05
-    default: float = 1.0
-
-    def clean(self, value: object, fallback: float | None = None) -> float:
-        """``value`` as a temperature on the slider's grid (low..high, a multiple of step), or
-        ``fallback`` (default: the default temperature) when it is not a finite number."""
-        fb = self.default if fallback is None else fallback
-        if isinstance(value, bool):
-            return fb
-        try:
-            v = float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError, OverflowError):  # OverflowError: an int beyond the float range
-            return fb
-        if not math.isfinite(v):
-            return fb
-        v = min(self.high, max(self.low, v))
-        return round(self.low + round((v - self.low) / self.step) * self.step, 10)
-
-    def is_default(self, value: float) -> bool:
-        """True at the notebooks' temperature (no division: softmax of the scores themselves)."""
-        return float(value) == self.default
-
-
-TEMPERATURE = TemperatureRange()
 
 # --------------------------------------------------------------------------- payload
 _HEADER_LEN = struct.Struct("<I")

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from ui.values import check_number, check_text, real_text
+from ui.values import TEMPERATURE, check_number, check_text, real_text
 
 State = Mapping[str, Any]
 Default = Any | Callable[[State], Any]
@@ -179,8 +179,6 @@ class Temperature(Real):
     """The live view's temperature: a number on the slider's grid (snapped to it)."""
 
     def _check(self, v: float) -> float:
-        from ui.live_attention import TEMPERATURE
-
         if not TEMPERATURE.low <= v <= TEMPERATURE.high:
             raise ValueError("out of range")
         return TEMPERATURE.clean(v)

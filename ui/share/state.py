@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from ui.editors import load_matrix, queue_matrix
+from ui.editor_state import load_matrix, queue_matrix
 
 from .fields import Field, Matrix, Vector
 
