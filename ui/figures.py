@@ -39,6 +39,28 @@ COLORSCALE: list[list[float | str]] = [
     [0.941176, "rgb(243,219,79)"],
     [1.0, "rgb(255,233,69)"],
 ]
+#: The projector palette (presentation mode's "High contrast"): ColorBrewer's Blues, from white to deep
+#: blue. One hue, so lightness alone carries the weight: the widest range a washed-out projector keeps,
+#: and the same for colour-blind viewers.
+HIGH_CONTRAST: list[list[float | str]] = [
+    [0.0, "rgb(255,255,255)"],
+    [0.125, "rgb(222,235,247)"],
+    [0.25, "rgb(198,219,239)"],
+    [0.375, "rgb(158,202,225)"],
+    [0.5, "rgb(107,174,214)"],
+    [0.625, "rgb(66,146,198)"],
+    [0.75, "rgb(33,113,181)"],
+    [0.875, "rgb(8,81,156)"],
+    [1.0, "rgb(8,29,88)"],
+]
+
+
+def active_scale() -> list[list[float | str]]:
+    """The heatmaps' scale now: :data:`HIGH_CONTRAST` with presentation mode's "High contrast" on,
+    else :data:`COLORSCALE` (the live view and every plotly heatmap take it from here)."""
+    return HIGH_CONTRAST if present.high_contrast() else COLORSCALE
+
+
 #: Diverging scale for a difference (B − A), centred at 0 (white): red where B has less, blue where B
 #: has more. ColorBrewer's RdBu, made for colour-blind readers; every number is on its cell with its sign.
 DIVERGING: list[list[float | str]] = [
@@ -215,11 +237,12 @@ def heatmap(
     Shapes: z (n_q, n_k) with n_q row labels and n_k column labels. Colour-blind-safe
     scale; hover names the pair (in full) and the value; a stable ``key`` updates it in place.
     Masked cells (``-inf``) are left blank. Both axis titles are horizontal. ``colorscale``: another
-    scale than :data:`COLORSCALE` (e.g. :data:`DIVERGING`, with a range symmetric around 0);
+    scale than the one in use (:func:`active_scale`) (e.g. :data:`DIVERGING`, with a range symmetric around 0);
     ``signed``: numbers written with their sign (``+0.12``, ``-0.05``).
     """
     za = np.atleast_2d(np.asarray(z, dtype=float))
     shown = np.where(np.isfinite(za), za, np.nan)
+    scale_now = colorscale or active_scale()
     ylab, xlab = unique_labels(list(rows)), unique_labels(list(cols))
     full = [[[html.escape(r, quote=False), html.escape(c, quote=False)] for c in cols] for r in rows]
     small = max(za.shape) <= _HEATMAP_TEXT_MAX
@@ -230,7 +253,7 @@ def heatmap(
         "x": [plot_label(c) for c in xlab],
         "y": [plot_label(r) for r in ylab],
         "customdata": full,
-        "colorscale": colorscale or COLORSCALE,
+        "colorscale": scale_now,
         "zmin": zmin,
         "zmax": zmax,
         "hovertemplate": (
@@ -253,7 +276,7 @@ def heatmap(
     )
     layout["title"] = {**layout["title"], "y": 1.0, "yref": "container", "yanchor": "top", "pad": {"t": 10}}  # type: ignore[dict-item]
     template = f"{{:{'+' if signed else ''}.{min(d, 4)}f}}"
-    numbers = [cell_numbers(za, trace["x"], trace["y"], template, zmin, zmax, colorscale)] if small else []  # type: ignore[arg-type]
+    numbers = [cell_numbers(za, trace["x"], trace["y"], template, zmin, zmax, scale_now)] if small else []  # type: ignore[arg-type]
     show_figure([trace, *numbers], layout, key=key)
 
 

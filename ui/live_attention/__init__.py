@@ -37,7 +37,7 @@ import numpy as np
 import streamlit as st
 
 from ui import present
-from ui.figures import COLORSCALE
+from ui.figures import active_scale
 from ui.format import decimals
 from ui.i18n import t
 from ui.values import TEMPERATURE, TemperatureRange  # noqa: F401 - the slider's range, for the pages
@@ -189,6 +189,12 @@ def _texts(row_title: str, col_title: str) -> dict[str, str]:
         # the explanation panel's name while no cell is open (an open one is named by its title)
         explain_title_plain=t("live.explain_region"),
     )
+    if present.high_contrast():  # the projector palette runs from white (0) to deep blue (1)
+        texts.update(
+            legend_fixed=t("live.legend_fixed_contrast"),
+            legend_row=t("live.legend_row_contrast"),
+            legend_auto=t("live.legend_auto_contrast"),
+        )
     return texts
 
 
@@ -255,7 +261,7 @@ def payload(key: str, view: AttentionView, *, temperature: float, gesture: str |
         "t_step": TEMPERATURE.step,
         "decimals": decimals(),
         "colour_mode": "fixed" if n_k <= _FIXED_RANGE_KEYS else "auto",
-        "colorscale": COLORSCALE,
+        "colorscale": active_scale(),
         "focus_row": int(min(max(view.focus_row, 0), n_q - 1)),
         "texts": _texts(view.row_title, view.col_title),
         "font_scale": present.scale(),

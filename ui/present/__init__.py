@@ -27,6 +27,8 @@ import streamlit as st
 from ui.i18n import t
 
 PRESENT_KEY = "present"
+#: The stage bar's "High contrast" switch (and ``?contrast=true``): the projector palette.
+CONTRAST_KEY = "contrast"
 STAGE_KEY = "present_stage"
 _STAGES_KEY = "_present_stages"  # the stages the page drew in its last run: [(page, highest stage)]
 #: How much larger text and figures are on a projector.
@@ -59,6 +61,20 @@ def follow(on: bool | None, stage: int = 0) -> None:
         return
     st.session_state[_FOLLOW_KEY] = bool(on)
     st.session_state[STAGE_KEY] = int(stage)
+
+
+def high_contrast() -> bool:
+    """True while presentation mode shows the projector palette (its "High contrast" switch): every
+    heatmap from white to deep blue (the widest lightness range a washed-out projector keeps), text at
+    full contrast, step cards outlined in the text colour."""
+    if not is_on():
+        return False
+    if CONTRAST_KEY in st.session_state:
+        return bool(st.session_state[CONTRAST_KEY])
+    try:  # before the stage bar draws its switch in the first run of a ``?contrast=true`` link
+        return st.query_params.get(CONTRAST_KEY) == "true"
+    except Exception:  # noqa: BLE001 - no script run context
+        return False
 
 
 def scale() -> float:
@@ -157,8 +173,20 @@ def _css(cur: int) -> str:
         "background:var(--st-background-color, #fff);padding:.4rem .6rem;border-radius:.6rem;"
         "box-shadow:0 2px 10px rgba(0,0,0,.2)}"
         f".st-key-present_bar button p{{font-size:1rem}}"
-        "</style>"
+        + (_CONTRAST_CSS if high_contrast() else "")
+        + "</style>"
     )
+
+
+#: The projector palette's styles: no faded text (captions, help, code at the text's own colour) and
+#: step cards outlined in it (a projector washes out light greys). Styles only, no user text.
+_CONTRAST_CSS = (
+    "[data-testid='stMain'] [data-testid='stCaptionContainer'],"
+    "[data-testid='stMain'] [data-testid='stCaptionContainer'] *{opacity:1 !important;color:var(--st-text-color, #000)}"
+    "[data-testid='stMain'] [data-testid='stVerticalBlockBorderWrapper'],"
+    "[data-testid='stMain'] [data-testid='stVerticalBlock'][class*='st-key-'][style*='border']{"
+    "border:2px solid var(--st-text-color, #000) !important}"
+)
 
 
 def controls(next_page: tuple[str, str] | None = None) -> None:
@@ -183,6 +211,7 @@ def controls(next_page: tuple[str, str] | None = None) -> None:
                 st.page_link(next_page[0], label=next_page[1], icon=":material/arrow_forward:")
         else:
             st.button(t("present.next"), key="present_next", on_click=_go, args=(1,), disabled=cur >= last, icon="➡️")
+        st.toggle(t("present.contrast"), key=CONTRAST_KEY, help=t("present.contrast_help"), bind="query-params")
         st.button(
             t("present.exit"),
             key="present_exit",

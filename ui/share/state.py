@@ -34,7 +34,7 @@ from .fields import Field, Matrix, Vector
 #: URL parameters that belong to the app, not to a lesson (the language, presentation mode, a pinned
 #: experiment A (:mod:`ui.share.pin`); Streamlit's embedding).
 RESERVED = frozenset(
-    {"lang", "present", "predict_first", "class", "teacher", "view", "embed", "embed_options", "compare"}
+    {"lang", "present", "contrast", "predict_first", "class", "teacher", "view", "embed", "embed_options", "compare"}
 )
 _LOADED = "_share_loaded"  # lessons whose link this session has read
 _NOTICE = "_share_notice"  # lesson -> the parameters a link brought that were ignored

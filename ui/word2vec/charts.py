@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ui.figures import COLORSCALE, FONT_PX, axis, cell_numbers, font
+from ui.figures import FONT_PX, active_scale, axis, cell_numbers, font
 from ui.figures import y_title as vertical_title
 from ui.format import plot_label
 
@@ -233,7 +233,7 @@ def cosine_heatmap(sims: np.ndarray, words: Sequence[str], *, word: str, value: 
         "x": labels,
         "y": labels,
         "customdata": full,
-        "colorscale": COLORSCALE,
+        "colorscale": active_scale(),
         "zmin": -1,
         "zmax": 1,
         "hovertemplate": f"{_esc(word)}: %{{customdata}}<br>{_esc(value)}: %{{z:.4f}}<extra></extra>",
@@ -249,5 +249,5 @@ def cosine_heatmap(sims: np.ndarray, words: Sequence[str], *, word: str, value: 
     }
     # 14 px numbers must fit a phone's cells: two decimals up to 6 words, one above (hover: four);
     # each in black or white, whichever reads better on its own cell
-    numbers = cell_numbers(sims, labels, labels, "{:.2f}" if len(words) <= 6 else "{:.1f}", -1, 1)
+    numbers = cell_numbers(sims, labels, labels, "{:.2f}" if len(words) <= 6 else "{:.1f}", -1, 1, trace["colorscale"])
     return [trace, numbers], layout
