@@ -22,7 +22,7 @@ from tests.apptest_helpers import chart, live_numbers, set_temperature
 from tests.share_helpers import CHANGES, link_of, opened, state
 from ui.i18n import catalog
 from ui.nav import LESSONS
-from ui.share import export_file
+from ui.share_tools import export_file
 
 # --------------------------------------------------------------------------- the engine
 labels = st.lists(st.sampled_from(["a", "b", "c", "d"]), min_size=1, max_size=6)

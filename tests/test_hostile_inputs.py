@@ -26,7 +26,7 @@ from tests.share_helpers import numbers, opened, state
 from ui.escape import CSV_FORMULA_START, csv_label, md_code, plot_label, xml_text
 from ui.i18n import catalog
 from ui.nav import LESSONS
-from ui.share import export_file
+from ui.share_tools import export_file
 from ui.share.state import fields
 
 EN = catalog("en")

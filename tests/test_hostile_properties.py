@@ -41,7 +41,7 @@ from tests.hostile_strategies import (
 from ui.escape import CSV_FORMULA_START, csv_label, md_code, plot_label, xml_text
 from ui.i18n import catalog
 from ui.nav import LESSONS, PAGES
-from ui.share import export_file
+from ui.share_tools import export_file
 from ui.share.state import HOLDER, link_params, parse_inputs, parse_link
 
 LESSON_NAMES = [p.name for p in PAGES if p.experiment is not None]

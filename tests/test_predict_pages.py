@@ -91,7 +91,7 @@ def test_a_language_switch_keeps_the_open_question() -> None:
 
 
 def test_the_score_goes_into_the_json_export() -> None:
-    from ui.share import export_file
+    from ui.share_tools import export_file
     from ui.share.state import current
 
     at = open_lesson("library")

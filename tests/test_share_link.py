@@ -17,7 +17,7 @@ from tests.share_helpers import changed, link_length, link_of, numbers, opened, 
 from ui.export import experiment_json
 from ui.i18n import catalog
 from ui.nav import LESSONS
-from ui.share import LINK_LIMIT
+from ui.share_tools import LINK_LIMIT
 from ui.share.state import fields
 
 PAGES = list(LESSONS)

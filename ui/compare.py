@@ -28,10 +28,10 @@ from .figures import DIVERGING, heatmap
 from .format import fmt, md_code
 from .i18n import current_language, t
 from .nav import PageSpec
-from .share import edited_tables, word2vec_trainer
 from .share import pin as pins
 from .share.pin import pin_text
-from .share.state import apply, held
+from .share.state import apply, edited_tables, held
+from .share_tools import word2vec_trainer
 
 #: Weights of a side: (values (n, m), row labels, column labels), or None when its inputs give none.
 Weights = tuple[np.ndarray, list[str], list[str]] | None

@@ -42,8 +42,9 @@ from .format import (
 from .i18n import show_error, t
 from .live_attention import TEMPERATURE, AttentionView, current_temperature, live_attention
 from .nav import PAGES, PageSpec, require_app_navigation
-from .share import bound, import_pending, load_link, share_bar, show_notice, sync  # noqa: F401 - share_bar: for the pages
 from .share import pin as pins
+from .share.state import bound, load_link, sync  # noqa: F401 - bound: for the pages
+from .share_tools import import_pending, share_bar, show_notice  # noqa: F401 - share_bar: for the pages
 
 #: The widest a table of the steps may be: the steps column inside a step card at 1400 px with the
 #: sidebar open (538 px measured). A wider table is turned or split so that no column hides behind a

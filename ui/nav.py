@@ -68,6 +68,7 @@ from ui.share.fields import (
     Words,
 )
 from ui.values import TEMPERATURE
+from ui.word2vec_presets import preset_default
 from ui.word_order import POSITIONS
 
 
@@ -200,11 +201,9 @@ _SELF_PRESETS = {"3x3": SELF_ATTENTION_3X3, "5x4": SELF_ATTENTION_5X4}
 
 
 def _w2v(name: str) -> Any:
-    """A Word2Vec control's default: the chosen preset's (``ui.word2vec.state``)."""
+    """A Word2Vec control's default: the chosen preset's (:mod:`ui.word2vec_presets`)."""
 
     def default(state: State) -> Any:
-        from ui.word2vec.state import preset_default
-
         return preset_default(state.get("preset"), name)
 
     return default

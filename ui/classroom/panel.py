@@ -27,9 +27,12 @@ import streamlit as st
 from attention_core import predict as pr
 
 from .. import present, predict
+from ..escape import csv_label
 from ..figures import axis, font
 from ..format import fmt, md_code, plot_label
 from ..i18n import current_language, t
+from ..nav import LESSONS
+from ..share.state import apply, link_params, parse_link
 from . import session as cls
 from . import store as cs
 
@@ -79,8 +82,6 @@ def _drop_params(*names: str) -> None:
 
 
 def _lessons() -> Mapping[str, Any]:
-    from ..nav import LESSONS  # the registry is above this module: read at call time
-
     return LESSONS
 
 
@@ -289,8 +290,6 @@ def _end() -> None:
 
 
 def _csv(code: str, key: str) -> bytes:
-    from ..escape import csv_label  # one CSV escaping function for every export
-
     rows = _store().export_rows(code, key)
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
@@ -559,8 +558,6 @@ def _poll(lesson: str) -> None:
 def _apply_position(spec: Any, state: cs.ClassState) -> None:
     """Put the teacher's experiment and presentation stage in this session (before the lesson's
     widgets are drawn: the poll runs at the top of the page, or in a fragment run)."""
-    from ..share.state import apply, parse_link
-
     raw = {k: ([v] if isinstance(v, str) else [str(x) for x in v]) for k, v in state.experiment.items()}
     values, _bad = parse_link(spec, raw)
     apply(spec, values)
@@ -666,8 +663,6 @@ def publish(spec: Any) -> None:
     r = cls.role()
     if r is None or not r.teacher:
         return
-    from ..share.state import link_params
-
     bring = bool(st.session_state.pop(_BRING, False))
     try:
         changed = _store().set_position(

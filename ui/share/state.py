@@ -264,3 +264,22 @@ def sync(spec: Any) -> dict[str, Any]:
 def held(spec: Any) -> dict[str, Any]:
     """The state :func:`sync` kept last (or the session's now)."""
     return dict(st.session_state.get(HOLDER, {}).get(spec.name) or current(spec))
+
+
+# --------------------------------------------------------------------------- widgets and files
+def bound(spec: Any, name: str, *, default_as: str | None = "value") -> dict[str, Any]:
+    """A bound widget's arguments: its key, ``bind="query-params"`` and (as ``default_as``) the
+    registry's default, which Streamlit leaves out of the URL. Radios take their first option as
+    default: pass ``default_as=None``."""
+    f = spec.experiment.get(name)
+    if f is None or not f.bound:
+        raise KeyError(f"{spec.name} has no bound field {name!r}")
+    out: dict[str, Any] = {"key": spec.key(name), "bind": "query-params"}
+    if default_as:
+        out[default_as] = f.default_for({})
+    return out
+
+
+def edited_tables(spec: Any, state: Mapping[str, Any]) -> list[str]:
+    """The experiment's tables (matrix fields) the learner changed from their defaults."""
+    return [f.name for f in fields(spec) if isinstance(f, Matrix) and differs(f, state)]

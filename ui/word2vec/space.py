@@ -18,7 +18,8 @@ from ui.figures import show_figure
 from ui.format import decimals, fmt, md_code
 from ui.i18n import t
 from ui.nav import LESSONS
-from ui.share import figure_downloads, sync
+from ui.share.state import sync
+from ui.share_tools import figure_downloads
 from ui.word2vec_cache import TrainedModel
 
 from . import charts

@@ -9,7 +9,7 @@ import streamlit as st
 
 from ui.figures import heatmap
 from ui.live_attention import AttentionView, live_attention
-from ui.share import figure_downloads
+from ui.share_tools import figure_downloads
 
 #: C0 controls (XML forbids all but TAB, LF, CR), markup, quotes, U+FFFE (a noncharacter XML forbids)
 LABELS = ["a\x01b", "c\x0bd\x1f", "<g>&'\"", "h\ufffei", "tab\there"]
