@@ -1,6 +1,6 @@
 """Word2Vec lab: train embeddings on your own sentences (seed 002), watch them learn, then attend with them.
 
-The sections live in ``ui/word2vec/``: the corpus, training, watching it learn, the attention.
+The sections live in ``lessons/word2vec/``: the corpus, training, watching it learn, the attention.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ import streamlit as st
 from ui.i18n import t
 from ui.lesson import finish, opening, start, workbench
 from ui.nav import LESSONS
-from ui.word2vec.attention import attention_lab
-from ui.word2vec.corpus import corpus_section
-from ui.word2vec.space import space_section
-from ui.word2vec.state import init_state
-from ui.word2vec.training import train_section
+from lessons.word2vec.attention import attention_lab
+from lessons.word2vec.corpus import corpus_section
+from lessons.word2vec.space import space_section
+from lessons.word2vec.state import init_state
+from lessons.word2vec.training import train_section
 
 SPEC = LESSONS["word2vec"]
 start(SPEC)

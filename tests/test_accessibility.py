@@ -24,7 +24,7 @@ import ui.live_attention as live
 from tests.apptest_helpers import open_page
 from ui.figures import COLORSCALE, cell_numbers, contrast, ink, luminance, scale_rgb
 from ui.i18n import LANGUAGES, catalog
-from ui.word2vec.charts import cosine_heatmap
+from lessons.word2vec.charts import cosine_heatmap
 
 ROOT = Path(__file__).resolve().parent.parent
 AA = 4.5

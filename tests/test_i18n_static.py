@@ -16,7 +16,9 @@ import pytest
 from ui.i18n import catalog
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = sorted([ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").rglob("*.py")])
+SOURCES = sorted(
+    [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").rglob("*.py"), *(ROOT / "lessons").rglob("*.py")]
+)
 EN = catalog("en")
 #: Streamlit calls whose first argument or label/help/placeholder/title keyword is shown as text.
 DISPLAY = {

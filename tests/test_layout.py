@@ -1,4 +1,4 @@
-"""The shape of ``ui/`` (issue 21, item 3): five floors, every arrow pointing down, no import circle.
+"""The shape of ``ui/`` (issue 21, item 3): four floors, every arrow pointing down, no import circle.
 
 Every import in ``ui/`` is read from the source (module-level *and* function-level), with what Python
 does when it imports a submodule: ``from ui.share.state import x`` runs ``ui/share/__init__.py`` first,
@@ -9,9 +9,9 @@ so it is an arrow to ``ui.share`` too. A module may import its own floor or the 
 3. the page registry (``ui.nav``)
 4. the kit and the browser components: the lesson shape, figures, editors, predict, compare,
    presentation, live view, share tools, accessibility, the live class
-5. lesson packages (the Word2Vec lab's sections)
 
-Pages sit above all of it; the engine (``attention_core``) below. A new module of ``ui/`` must be given
+Lesson packages (``lessons/``, e.g. the Word2Vec lab's sections) and the pages sit above all of it,
+and nothing in ``ui/`` imports them; the engine (``attention_core``) is below. A new module of ``ui/`` must be given
 a floor here: the test names it.
 """
 
@@ -45,9 +45,8 @@ FLOORS: dict[str, int] = {
     "ui.classroom": 4,
     "ui.compare": 4,
     "ui.lesson": 4,
-    "ui.word2vec": 5,
 }
-NAMES = {1: "foundations", 2: "experiment model", 3: "page registry", 4: "kit and components", 5: "lesson packages"}
+NAMES = {1: "foundations", 2: "experiment model", 3: "page registry", 4: "kit and components"}
 
 
 def _modules() -> dict[str, tuple[Path, bool]]:
@@ -143,3 +142,17 @@ def test_package_inits_are_thin() -> None:
     # a browser component's folder: its __init__ is the component's Python side (beside its .js)
     allowed = {"ui.a11y", "ui.live_attention", "ui.present", "ui.share_tools"}
     assert set(heavy) <= allowed, {m: heavy[m] for m in set(heavy) - allowed}
+
+
+def test_ui_never_imports_a_lesson_or_a_page() -> None:
+    found = []
+    for module, (path, _) in _modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] in {
+                "lessons",
+                "pages",
+            }:
+                found.append(f"{module}: from {node.module} import …")
+            if isinstance(node, ast.Import) and any(a.name.split(".")[0] in {"lessons", "pages"} for a in node.names):
+                found.append(f"{module}: import {', '.join(a.name for a in node.names)}")
+    assert not found, found

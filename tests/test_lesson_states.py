@@ -230,7 +230,7 @@ the lion eats loudly to the bone"""  # no word of the designed groups (cat, bus,
 
 
 def test_words_to_watch_are_content_words() -> None:
-    from ui.word2vec.space import watch_words
+    from lessons.word2vec.space import watch_words
 
     lines = [s.split() for s in TYPED.split("\n")]
     by_frequency = ["the", "loudly", "to", "lion", "zebra", "owl", "sings", "tree"]

@@ -320,7 +320,7 @@ def test_query_word_not_in_vocabulary() -> None:
     assert at.selectbox(key="w2v_query").value == "fox"
 
     # Editing the text so that the query word disappears: a message, then another word: a word worth
-    # watching (ui.word2vec.space.watch_words), not "the"
+    # watching (lessons.word2vec.space.watch_words), not "the"
     at.text_area(key="w2v_text").input("the hare leaps over the dog").run()
     assert not at.exception
     assert "`fox` is not in the vocabulary" in messages(at)

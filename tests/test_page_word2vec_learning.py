@@ -17,7 +17,7 @@ from attention_core.presets import LEARNING_PRESETS, USER_DEFAULTS, WORD2VEC_ENG
 from tests.apptest_helpers import figures
 from ui import word2vec_cache
 from ui.i18n import catalog
-from ui.word2vec.state import OWNER_KEY, STOP_KEY
+from lessons.word2vec.state import OWNER_KEY, STOP_KEY
 from ui.word2vec_cache import clear_cache, keep_stopped, train_cached
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

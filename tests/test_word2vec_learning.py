@@ -259,7 +259,7 @@ def test_korean_cat_words_become_neighbours_only_when_trained_to_learn() -> None
     )
 )
 def test_placed_labels_never_overlap_at_any_planned_width(points: list[tuple[float, float, str]]) -> None:
-    from ui.word2vec import charts
+    from lessons.word2vec import charts
 
     xy = np.array([(x, y) for x, y, _ in points])
     labels = [w for _, _, w in points]
@@ -281,7 +281,7 @@ def test_placed_labels_never_overlap_at_any_planned_width(points: list[tuple[flo
 
 
 def test_three_words_at_one_spot_all_get_a_label() -> None:
-    from ui.word2vec import charts
+    from lessons.word2vec import charts
 
     xy = np.array([[0.5, 0.5], [0.5, 0.5], [0.501, 0.499]])
     assert None not in charts.place_labels(xy, ["cat", "dog", "rabbit"], (-1, 1), (-1, 1))

@@ -1,5 +1,5 @@
 """The Word2Vec lab's controls at a preset: every default the page registry (the lab's experiment
-fields, :mod:`ui.nav`) and the lab itself (:mod:`ui.word2vec.state`) read.
+fields, :mod:`ui.nav`) and the lab itself (:mod:`lessons.word2vec.state`) read.
 
 Plain data from :mod:`attention_core.presets`, keyed as the lab's session keys (``w2v_*``); no
 widget. The one choice that is not data: with no preset chosen, the designed corpus in the UI's

@@ -4,7 +4,7 @@
 Why: the preset selectbox's option labels are translated (``format_func``). After the switch the
 browser still sends the old language's label; Streamlit's selectbox deserializer returns an
 unknown label as the raw string, so the widget's value changed to that label and ``on_change``
-fired. The callback now maps a label in any language back to its preset (ui/word2vec/state.py).
+fired. The callback now maps a label in any language back to its preset (lessons/word2vec/state.py).
 """
 
 from __future__ import annotations

@@ -105,7 +105,7 @@ def _projections(d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     return tables.w_q, tables.w_k, tables.w_v
 
 
-#: Presentation mode: watching the model learn takes stages 1 and 2 (ui.word2vec.space); attention step n
+#: Presentation mode: watching the model learn takes stages 1 and 2 (lessons.word2vec.space); attention step n
 #: is stage n + 2, and the single-key example the last.
 STAGE_OFFSET = 2
 
