@@ -13,7 +13,7 @@ from attention_core import AttentionResult, contributions
 from attention_core.presets import LIBRARY
 from ui import present
 from ui.format import fmt, fmt_vec, fmt_weight, md_code, ties
-from ui.i18n import t
+from ui.i18n import BOOK_KEYS, t
 from ui.lesson import (
     predict_for,
     finish,
@@ -66,7 +66,7 @@ def request_label() -> str:
 
 def book_labels() -> list[str]:
     """The three books' labels, in the session's language."""
-    return [t(f"books.{b}") for b in LIBRARY.book_ids]
+    return [t(BOOK_KEYS[b]) for b in LIBRARY.book_ids]
 
 
 def dot_product_latex(q: np.ndarray, k: np.ndarray, index: int) -> str:
