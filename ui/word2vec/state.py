@@ -21,6 +21,15 @@ from ui.i18n import LANGUAGES, catalog, current_language
 from ui.live_attention import TEMPERATURE
 
 PRESETS: dict[str, Word2VecPreset] = {p.id: p for p in WORD2VEC_PRESETS}
+#: Each preset's name in the preset selectbox: its key, written out.
+PRESET_KEYS: dict[str, str] = {
+    "learn_en": "w2v.preset_learn_en",
+    "learn_vi": "w2v.preset_learn_vi",
+    "learn_ko": "w2v.preset_learn_ko",
+    "english": "w2v.preset_english",
+    "korean_cat": "w2v.preset_korean_cat",
+    "korean_fruit": "w2v.preset_korean_fruit",
+}
 #: Training parameters, in the order of :class:`attention_core.Word2VecParams`.
 PARAMS = ("vector_size", "window", "min_count", "sg", "epochs", "negative", "seed", "sample", "alpha")
 REAL_PARAMS = {"sample": 5, "alpha": 4}  # decimals kept (the boxes show as many)
@@ -98,7 +107,7 @@ def preset_id(value: object) -> str | None:
         return value
     for lang in LANGUAGES:
         for pid in PRESETS:
-            if catalog(lang).get(f"w2v.preset_{pid}") == value:
+            if catalog(lang).get(PRESET_KEYS[pid]) == value:
                 return pid
     return None
 
