@@ -3,7 +3,8 @@ locale keys are written out in full (never built with f-strings, so grep finds t
 code names is in all three catalogs, and every catalog key is named somewhere in the code.
 
 Complements tests/test_i18n_pages.py (which looks at what a run puts on screen) by reading
-the code of app.py, pages/ and ui/: states a test run does not reach are covered too.
+the code of app.py, pages/, ui/ and lessons/ (when there is one): states a test run does not reach
+are covered too.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ import pytest
 from ui.i18n import catalog
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = sorted([ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").rglob("*.py")])
+SOURCES = sorted(
+    [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").rglob("*.py"), *(ROOT / "lessons").rglob("*.py")]
+)
 EN = catalog("en")
 #: Streamlit calls whose first argument or label/help/placeholder/title keyword is shown as text.
 DISPLAY = {
@@ -248,7 +251,7 @@ def test_every_key_written_in_code_is_in_every_catalog(lang: str) -> None:
 
 
 def test_every_catalog_key_is_used_in_code() -> None:
-    """Each catalog key is written out somewhere in app.py, pages/ or ui/ (so a key no code reads is
+    """Each catalog key is written out somewhere in the code (:data:`SOURCES`; so a key no code reads is
     removed, not translated forever)."""
     unused = sorted(set(EN) - set(KEY_LITERALS) - set(UNUSED_ALLOWED))
     assert unused == [], "catalog keys no code names (remove them, or list them in UNUSED_ALLOWED with why):\n" + (
@@ -269,7 +272,7 @@ def test_the_tables_of_keys_cover_their_ids() -> None:
     assert {p.id for p in WORD2VEC_PRESETS} <= set(PRESET_KEYS)
     codes = {
         str(node.args[0].value)
-        for path in (ROOT / "ui" / "export" / "files.py", ROOT / "ui" / "share" / "__init__.py")
+        for path in SOURCES
         for node in ast.walk(_tree(path))
         if isinstance(node, ast.Call)
         and getattr(node.func, "id", "") == ImportProblem.__name__
