@@ -11,7 +11,7 @@ from ui import present
 from ui.classroom.panel import join_box
 from ui.classroom.session import role
 from ui.format import fmt_vec
-from ui.i18n import show_error, t
+from ui.i18n import BOOK_KEYS, show_error, t
 from ui.lesson import finish, predict_for, share_bar, start, weights_view
 from ui.live_attention import current_temperature
 from ui.nav import LESSONS, PAGES
@@ -51,7 +51,7 @@ def live_example() -> None:
         return
     st.markdown(f"**{t('books.request')}**")
     st.write(t("home.scores_line", scores=fmt_vec(r.scores)))
-    rows, books = [t("library.request_row")], [t(f"books.{b}") for b in LIBRARY.book_ids]
+    rows, books = [t("library.request_row")], [t(BOOK_KEYS[b]) for b in LIBRARY.book_ids]
     axes = (t("library.request"), t("library.book"))
     outcome = predict_for(SPEC, r, rows, books, stage=1, scale=LIBRARY.scale)
     weights_view(

@@ -13,8 +13,9 @@ from attention_core import AttentionResult, contributions
 from attention_core.presets import LIBRARY
 from ui import present
 from ui.format import fmt, fmt_vec, fmt_weight, md_code, ties
-from ui.i18n import t
+from ui.i18n import BOOK_KEYS, t
 from ui.lesson import (
+    OutputKeys,
     predict_for,
     finish,
     largest_share,
@@ -36,6 +37,18 @@ from ui.predict import Outcome
 SPEC = LESSONS["library"]
 start(SPEC)
 CONCLUSION = 5  # presentation mode's last stage: "what the numbers say" and the notebook badge
+
+#: The output card's words (the kit draws the card).
+OUTPUT_KEYS = OutputKeys(
+    title="library.output_title",
+    explain="library.output_explain",
+    fix_values="library.fix_values",
+    contrib_title="library.contrib_title",
+    share="library.share",
+    dimension="library.dimension",
+    output_row="library.output_row",
+    table_caption="library.contrib_table_caption",
+)
 
 NOTEBOOK_CODE = """\
 define_query = torch.tensor([[1.0, 0.0, 1.0]])  # 고양이에 대한 책을 찾고 싶어요
@@ -66,7 +79,7 @@ def request_label() -> str:
 
 def book_labels() -> list[str]:
     """The three books' labels, in the session's language."""
-    return [t(f"books.{b}") for b in LIBRARY.book_ids]
+    return [t(BOOK_KEYS[b]) for b in LIBRARY.book_ids]
 
 
 def dot_product_latex(q: np.ndarray, k: np.ndarray, index: int) -> str:
@@ -179,7 +192,9 @@ def steps(r: AttentionResult, v: np.ndarray | None, scale: bool) -> Outcome:
     outcome = predict_for(SPEC, r, [request_label()], books, stage=3, scale=scale)
     weights_step(r, v, books, scale, outcome)
     formula = r"o = \sum_i w_i \, v_i"
-    output_card(4, SPEC, r, v, books, formula=formula, label_name=t("library.book"), covered=outcome.covered)
+    output_card(
+        4, SPEC, r, v, books, keys=OUTPUT_KEYS, formula=formula, label_name=t("library.book"), covered=outcome.covered
+    )
     if v is not None and not outcome.covered:
         with present.stage(CONCLUSION):  # the conclusion: its own last stage of presentation mode
             lesson_text(r, v, books)
@@ -201,5 +216,14 @@ with controls:
         help=t("library.editor_help"),
     )
 with lesson:
-    qkv_live(SPEC, LIBRARY, *inputs, steps=steps, details=notebook, scale_stage=2, badge_stage=CONCLUSION)
+    qkv_live(
+        SPEC,
+        LIBRARY,
+        *inputs,
+        fix_inputs="library.fix_inputs",
+        steps=steps,
+        details=notebook,
+        scale_stage=2,
+        badge_stage=CONCLUSION,
+    )
 finish(SPEC)

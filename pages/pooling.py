@@ -15,6 +15,7 @@ from ui.figures import contributions_chart
 from ui.format import dim_labels, fmt, fmt_vec, fmt_weight, ties
 from ui.i18n import show_error, t
 from ui.lesson import (
+    XKeys,
     covered_card,
     explain_cell,
     predict_panel,
@@ -40,6 +41,17 @@ from ui.predict import Outcome
 SPEC = LESSONS["pooling"]
 start(SPEC)
 CONCLUSION = 4  # presentation mode's last stage: pooling versus self-attention, and the notebook badge
+#: The words of the X editor and the token labels (the kit draws them).
+X_KEYS = XKeys(
+    token_n="pool.token_n",
+    x_name="pool.x_name",
+    n_tokens="pool.n_tokens",
+    n_features="pool.n_features",
+    n_tokens_help="pool.n_tokens_help",
+    n_features_help="pool.n_features_help",
+    x_help="pool.x_help",
+    reset_help="pool.reset_help",
+)
 
 W_MIN, W_MAX = -3.0, 3.0
 SLIDER_STEP = 0.01  # dragging; the number box next to each slider takes exact values
@@ -241,7 +253,7 @@ def live() -> None:
     with controls:
         st.header(t("pool.inputs_title"))
         st.caption(t("pool.x_caption"))
-        x = x_editor(SPEC, np.array(POOLING.x), on_reset=_reset_controls)
+        x = x_editor(SPEC, np.array(POOLING.x), keys=X_KEYS, on_reset=_reset_controls)
         w = weight_controls(n_features())
     temperature = current_temperature(SPEC.temperature_key)
     with lesson:
@@ -254,7 +266,7 @@ def live() -> None:
             show_error(exc)
             return
         badge = st.container()  # filled after the steps: a prediction may cover what the printout shows
-        labels = [token_label(SPEC, i) for i in range(x.shape[0])]
+        labels = [token_label(X_KEYS, i) for i in range(x.shape[0])]
         scores_step(r, labels)
         outcome = predict_panel(
             SPEC,

@@ -14,6 +14,7 @@ from attention_core.presets import SCALED_DOT_PRODUCT
 from ui.format import fmt, fmt_vec, fmt_weights, md_code
 from ui.i18n import t
 from ui.lesson import (
+    OutputKeys,
     predict_for,
     finish,
     opening,
@@ -35,6 +36,17 @@ from ui.predict import Outcome
 SPEC = LESSONS["scaled_dot_product"]
 start(SPEC)
 P = SCALED_DOT_PRODUCT
+#: The output card's words (the kit draws the card).
+OUTPUT_KEYS = OutputKeys(
+    title="scaled_dot_product.output_title",
+    explain="scaled_dot_product.output_explain",
+    fix_values="scaled_dot_product.fix_values",
+    contrib_title="scaled_dot_product.contrib_title",
+    share="scaled_dot_product.share",
+    dimension="scaled_dot_product.dimension",
+    output_row="scaled_dot_product.output_row",
+    table_caption="scaled_dot_product.contrib_table_caption",
+)
 
 NOTEBOOK_FUNCTION = """\
 import numpy as np
@@ -170,6 +182,7 @@ def steps(r: AttentionResult, v: np.ndarray | None, scale: bool) -> Outcome:
         r,
         v,
         value_rows,
+        keys=OUTPUT_KEYS,
         formula=r"\mathrm{output} = A V = \sum_i a_i \, v_i",
         label_name=t("common.value"),
         code="attention_value = np.dot(attention_weights, value)",
@@ -208,5 +221,14 @@ with controls:
         help=t("scaled_dot_product.editor_help"),
     )
 with lesson:
-    qkv_live(SPEC, P, *inputs, steps=steps, details=notebook, scale_stage=3, badge_stage=5)
+    qkv_live(
+        SPEC,
+        P,
+        *inputs,
+        fix_inputs="scaled_dot_product.fix_inputs",
+        steps=steps,
+        details=notebook,
+        scale_stage=3,
+        badge_stage=5,
+    )
 finish(SPEC)

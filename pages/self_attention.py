@@ -13,6 +13,7 @@ from ui.editors import load_matrix
 from ui.format import dim_labels, fmt, fmt_vec, fmt_weight, fmt_weights, ties
 from ui.i18n import show_error, t
 from ui.lesson import (
+    XKeys,
     covered_card,
     predict_for,
     bound,
@@ -38,6 +39,17 @@ from ui.predict import Outcome
 SPEC = LESSONS["self_attention"]
 start(SPEC)
 CONCLUSION = 5  # presentation mode's last stage: why the weights are n × n, and the notebook badge
+#: The words of the X editor and the token labels (the kit draws them).
+X_KEYS = XKeys(
+    token_n="self.token_n",
+    x_name="self.x_name",
+    n_tokens="self.n_tokens",
+    n_features="self.n_features",
+    n_tokens_help="self.n_tokens_help",
+    n_features_help="self.n_features_help",
+    x_help="self.x_help",
+    reset_help="self.reset_help",
+)
 
 PRESETS: dict[str, SelfAttentionPreset] = {"3x3": SELF_ATTENTION_3X3, "5x4": SELF_ATTENTION_5X4}
 #: Language-neutral labels (a format_func must not depend on the session).
@@ -164,7 +176,7 @@ def live(x: np.ndarray | None, preset: SelfAttentionPreset) -> None:
         show_error(exc)
         return
     badge = st.container()  # filled after the steps: a prediction may cover what the printout shows
-    labels = [token_label(SPEC, i) for i in range(x.shape[0])]
+    labels = [token_label(X_KEYS, i) for i in range(x.shape[0])]
     scores_step(r, labels)
     scaled_step(r, labels, scale)
     outcome = predict_for(SPEC, r, labels, labels, stage=3, scale=scale)
@@ -196,7 +208,7 @@ with controls:
     )
     chosen = PRESETS[st.session_state[SPEC.key("preset")]]
     st.caption(t("self.x_caption"))
-    x_value = x_editor(SPEC, np.array(chosen.x), on_reset=lambda: reset(SPEC, "temperature", "scale"))
+    x_value = x_editor(SPEC, np.array(chosen.x), keys=X_KEYS, on_reset=lambda: reset(SPEC, "temperature", "scale"))
 with lesson:
     live(x_value, chosen)
 finish(SPEC)

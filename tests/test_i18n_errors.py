@@ -15,7 +15,8 @@ import streamlit as st
 
 from attention_core import errors
 from attention_core.errors import AttentionLabError, LimitError, NonFiniteError, ShapeError
-from ui.i18n import LANGUAGES, catalog, error_text, term
+from ui import values
+from ui.i18n import ERROR_KEYS, ERROR_NAME_KEYS, LANGUAGES, catalog, error_text, term
 
 CORE = Path(errors.__file__).resolve().parent
 #: Exception class name -> its default code.
@@ -123,3 +124,20 @@ def test_error_names_are_translated(lang: str) -> None:
     if lang != "en":
         same = [k for k in names if catalog(lang)[k] == catalog("en")[k]]
         assert same == [], same
+
+
+def test_every_error_code_has_its_key_written_out() -> None:
+    """error_text() finds a code's message through ERROR_KEYS (keys written out, so grep finds them):
+    every code the engine or the UI's value checks raise has its entry, named after the code."""
+    ui_codes = {
+        kw.value.value
+        for node in ast.walk(ast.parse(Path(values.__file__).read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        for kw in node.keywords
+        if kw.arg == "code" and isinstance(kw.value, ast.Constant)
+    }
+    assert ui_codes, "no code found in ui/values.py"
+    missing = sorted((set(CODES) | ui_codes) - set(ERROR_KEYS))
+    assert missing == [], f"add these codes to ui.i18n.ERROR_KEYS: {missing}"
+    assert all(key == f"error.{code}" for code, key in ERROR_KEYS.items())
+    assert all(key == f"error_name.{name}" for name, key in ERROR_NAME_KEYS.items())

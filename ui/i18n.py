@@ -36,6 +36,9 @@ _URL_SEEN = "_lang_url_seen"  # the last ?lang= value applied (or written) by th
 _URL_BAD = "_lang_url_bad"  # a ?lang= value that names no language: a notice says it was ignored
 _CHOSEN = "_lang_chosen"  # the language came from the URL or the selector: keep it in the URL
 _LOCALES = Path(__file__).with_name("locales")
+#: The library example's books (``LIBRARY.book_ids``) -> their names' keys, written out in one place
+#: (the home page, the library lesson and their notebooks name the books).
+BOOK_KEYS: dict[str, str] = {"cats": "books.cats", "animals": "books.animals", "hobbies": "books.hobbies"}
 
 
 def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
@@ -145,14 +148,26 @@ def text_in(lang: str, key: str, **params: Any) -> str:
     return text
 
 
+#: The engine's short English names of what it checks (``{name}`` in its messages) -> their keys.
+ERROR_NAME_KEYS: dict[str, str] = {
+    "scores": "error_name.scores",
+    "mask": "error_name.mask",
+    "weights": "error_name.weights",
+    "seed": "error_name.seed",
+    "tokens": "error_name.tokens",
+    "dim": "error_name.dim",
+    "embeddings": "error_name.embeddings",
+}
+
+
 def term(name: str) -> str:
     """A name the engine puts in its messages (``"tokens"``, ``"scores"``) in the session's language.
 
     Names without an ``error_name.*`` entry (symbols such as ``X``, ``W_q``, ``Q·Kᵀ``, gensim's
     parameter names) are returned unchanged.
     """
-    key = f"error_name.{name}"
-    return t(key) if key in catalog(DEFAULT_LANGUAGE) else name
+    key = ERROR_NAME_KEYS.get(name)
+    return t(key) if key is not None and key in catalog(DEFAULT_LANGUAGE) else name
 
 
 def _set_url_language(lang: str) -> None:
@@ -196,6 +211,48 @@ def language_selector() -> None:
 
 
 # --------------------------------------------------------------------------- the engine's errors
+#: The engine's error codes (``AttentionLabError.code``, and :class:`ui.values.BadValue`'s) -> their
+#: messages' keys, written out so that grep finds them. A code without an entry gets
+#: :data:`FALLBACK_ERROR_KEY` (tests/test_i18n_errors.py checks that every raised code has one).
+ERROR_KEYS: dict[str, str] = {
+    "invalid_input": "error.invalid_input",
+    "shape_not_numeric": "error.shape_not_numeric",
+    "shape_rank": "error.shape_rank",
+    "shape_empty": "error.shape_empty",
+    "shape_mismatch": "error.shape_mismatch",
+    "mask_not_bool": "error.mask_not_bool",
+    "mask_shape": "error.mask_shape",
+    "heads_invalid": "error.heads_invalid",
+    "heads_not_divisor": "error.heads_not_divisor",
+    "non_finite": "error.non_finite",
+    "score_overflow": "error.score_overflow",
+    "temperature": "error.temperature",
+    "fully_masked": "error.fully_masked",
+    "empty_text": "error.empty_text",
+    "limit": "error.limit",
+    "empty_vocabulary": "error.empty_vocabulary",
+    "unknown_word": "error.unknown_word",
+    "cell_empty": "error.cell_empty",
+    "cell_not_number": "error.cell_not_number",
+    "decimal_comma": "error.decimal_comma",
+    "cell_non_finite": "error.cell_non_finite",
+    "cell_out_of_range": "error.cell_out_of_range",
+    "training_budget": "error.training_budget",
+    "row_length": "error.row_length",
+    "matrix_shape": "error.matrix_shape",
+    "matrix_too_big": "error.matrix_too_big",
+    "text_control": "error.text_control",
+    "text_bidi": "error.text_bidi",
+    "text_encoding": "error.text_encoding",
+    "not_text": "error.not_text",
+    "not_number": "error.not_number",
+    "number_too_big": "error.number_too_big",
+    "number_not_finite": "error.number_not_finite",
+}
+#: A code the table does not know: the generic message.
+FALLBACK_ERROR_KEY = "error.invalid_input"
+
+
 def error_text(exc: AttentionLabError) -> str:
     """The engine's error in the UI's language (its code and parameters pick the text)."""
     params = {k: (", ".join(map(str, v)) if isinstance(v, tuple) else v) for k, v in exc.params.items()}
@@ -204,8 +261,9 @@ def error_text(exc: AttentionLabError) -> str:
             params[user_text] = md_code(str(params[user_text]))
     if "name" in params:  # the engine's short English name ("tokens", "scores") in the UI's language
         params["name"] = term(str(params["name"]))
-    text = t(f"error.{exc.code}", **params)
-    return text if text != f"error.{exc.code}" else t("error.invalid_input")
+    key = ERROR_KEYS.get(exc.code, FALLBACK_ERROR_KEY)
+    text = t(key, **params)
+    return text if text != key else t(FALLBACK_ERROR_KEY)
 
 
 def show_error(exc: AttentionLabError) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
@@ -358,6 +359,21 @@ def inputs_fit(q: np.ndarray | None, k: np.ndarray | None, v: np.ndarray | None)
     return True
 
 
+@dataclass(frozen=True)
+class OutputKeys:
+    """The output card's words (:func:`output_card`): keys of the lesson's own catalog section,
+    written out in the lesson's page, so that grep finds each key where it is used."""
+
+    title: str  #: the card's title
+    explain: str  #: its sentence, with {output}, {best} (a value's label), {value} and {percent}
+    fix_values: str  #: instead of the card while a value cell is bad
+    contrib_title: str  #: the chart's title
+    share: str  #: the chart's value axis (a value's share wᵢ·vᵢ)
+    dimension: str  #: the chart's dimension axis
+    output_row: str  #: the table's last row (the output)
+    table_caption: str  #: under the table
+
+
 def output_card(
     number: int,
     spec: PageSpec,
@@ -365,6 +381,7 @@ def output_card(
     values: np.ndarray | None,
     rows: Sequence[str],
     *,
+    keys: OutputKeys,
     formula: str,
     label_name: str,
     code: str | None = None,
@@ -373,32 +390,29 @@ def output_card(
     """The output as the weighted sum of the values: a step card with each value's share wᵢ·vᵢ stacked
     per dimension (chart), and the same numbers with the output as the last row one click away (table).
 
-    Words from the lesson's catalog section (``{prefix}.output_title``, ``output_explain``,
-    ``fix_values``, ``contrib_title``, ``share``, ``dimension``, ``output_row``,
-    ``contrib_table_caption``); ``code`` is the notebook's line for this step.
+    Words: ``keys`` (the lesson's, written out in its page); ``code`` is the notebook's line for this step.
     Shapes: r.weights (1, n_k) for one query; values (n_k, d_v) or None while a cell is bad.
     ``covered``: a prediction question is open: the card shows its formula and a notice only.
     """
-    p = spec.prefix
     if covered:
-        covered_card(number, t(f"{p}.output_title"), formula)
+        covered_card(number, t(keys.title), formula)
         return
     if values is None:
-        with step_card(number, t(f"{p}.output_title"), formula):
+        with step_card(number, t(keys.title), formula):
             if code:
                 st.code(code, language="python", wrap_lines=True)
-            st.warning(t(f"{p}.fix_values"), icon="✏️")
+            st.warning(t(keys.fix_values), icon="✏️")
         return
     parts = contributions(r.weights[0], values)
     top, percent = largest_share(parts)
     explain = t(
-        f"{p}.output_explain",
+        keys.explain,
         output=fmt_vec(r.output),
         best=md_code(rows[top]),
         value=fmt_vec(values[top]),
         percent=fmt(percent, 1),
     )
-    with step_card(number, t(f"{p}.output_title"), formula, explain):
+    with step_card(number, t(keys.title), formula, explain):
         if code:
             st.code(code, language="python", wrap_lines=True)
         cols = dim_labels(parts.shape[1])
@@ -407,16 +421,16 @@ def output_card(
             rows,
             cols,
             key=spec.key("contributions"),
-            title=t(f"{p}.contrib_title"),
+            title=t(keys.contrib_title),
             label_name=label_name,
-            value_name=t(f"{p}.share"),
+            value_name=t(keys.share),
             total_name=t("common.output"),
-            dim_name=t(f"{p}.dimension"),
+            dim_name=t(keys.dimension),
         )
         with show_numbers():
             table = np.vstack([parts, r.output])
-            show_matrix(table, [*rows, t(f"{p}.output_row")], cols, key=spec.key("parts_table"))
-            st.caption(t(f"{p}.contrib_table_caption"))
+            show_matrix(table, [*rows, t(keys.output_row)], cols, key=spec.key("parts_table"))
+            st.caption(t(keys.table_caption))
 
 
 def weights_view(
@@ -609,6 +623,7 @@ def qkv_live(
     k: np.ndarray | None,
     v: np.ndarray | None,
     *,
+    fix_inputs: str,
     steps: Callable[[AttentionResult, np.ndarray | None, bool], predict.Outcome | None],
     details: Callable[[AttentionResult, np.ndarray | None], None] | None = None,
     scale_stage: int = 1,
@@ -619,7 +634,7 @@ def qkv_live(
     the notebook badge, then ``steps(result, values, scale)`` draws the lesson's steps and returns its
     predict panel's outcome: while a question covers the weights, the badge's notebook details (which
     print them) wait too. While an input is bad it says so instead (V may be None: the weights are
-    still drawn).
+    still drawn): ``fix_inputs``, the key of the lesson's sentence for it, written out in its page.
 
     In presentation mode the switch belongs to the stage it drives (``scale_stage``) and the badge to
     the conclusion (``badge_stage``).
@@ -627,7 +642,7 @@ def qkv_live(
     with present.stage(scale_stage, "scale"):
         scale = scale_toggle(spec)
     if q is None or k is None:
-        st.warning(t(f"{spec.prefix}.fix_inputs"), icon="✏️")
+        st.warning(t(fix_inputs), icon="✏️")
         return
     temperature = current_temperature(spec.temperature_key)
     try:
@@ -655,34 +670,48 @@ def largest_share(parts: np.ndarray) -> tuple[int, float]:
 
 
 # --------------------------------------------------------------------------- lessons on one matrix X
-def token_label(spec: PageSpec, i: int) -> str:
-    """``token 1`` … ``token n`` (0-based ``i``) in the lesson's words (``{prefix}.token_n``)."""
-    return t(f"{spec.prefix}.token_n", n=i + 1)
+@dataclass(frozen=True)
+class XKeys:
+    """The words of a lesson on one matrix X (:func:`x_editor`, :func:`token_label`): keys of the
+    lesson's own catalog section, written out in the lesson's page, so that grep finds each key
+    where it is used."""
+
+    token_n: str  #: a row's label, with {n} (1-based)
+    x_name: str  #: the matrix's name
+    n_tokens: str  #: the rows' size input
+    n_features: str  #: the columns' size input
+    n_tokens_help: str  #: its help, with {limit}
+    n_features_help: str  #: its help, with {limit}
+    x_help: str  #: the table's help
+    reset_help: str  #: the reset button's help
 
 
-def x_editor(spec: PageSpec, default: np.ndarray, *, on_reset: Callable[[], None]) -> np.ndarray | None:
+def token_label(keys: XKeys, i: int) -> str:
+    """``token 1`` … ``token n`` (0-based ``i``) in the lesson's words (``keys.token_n``)."""
+    return t(keys.token_n, n=i + 1)
+
+
+def x_editor(spec: PageSpec, default: np.ndarray, *, keys: XKeys, on_reset: Callable[[], None]) -> np.ndarray | None:
     """The lesson's input X as an editable table with "tokens" and "features" size inputs (up to the
-    hand-edited limit) and a reset button (which then calls ``on_reset``). Keys ``{prefix}_x…``;
-    words from the lesson's catalog section (``x_name``, ``n_tokens``, ``n_features``, their
-    ``_help``, ``x_help``, ``reset_help``).
+    hand-edited limit) and a reset button (which then calls ``on_reset``). Widget keys ``{prefix}_x…``;
+    words: ``keys`` (the lesson's, written out in its page).
 
     Shapes: default (n, d) -> the edited (n', d') array, or None while a cell is bad.
     """
-    p = spec.prefix
     return sized_matrix_editor(
         spec.key("x"),
         default,
-        row_label=lambda i: token_label(spec, i),
-        name=t(f"{p}.x_name"),
-        rows_label=t(f"{p}.n_tokens"),
-        cols_label=t(f"{p}.n_features"),
+        row_label=lambda i: token_label(keys, i),
+        name=t(keys.x_name),
+        rows_label=t(keys.n_tokens),
+        cols_label=t(keys.n_features),
         max_rows=MAX_MATRIX_SIZE,
         max_cols=MAX_MATRIX_SIZE,
-        rows_help=t(f"{p}.n_tokens_help", limit=MAX_MATRIX_SIZE),
-        cols_help=t(f"{p}.n_features_help", limit=MAX_MATRIX_SIZE),
+        rows_help=t(keys.n_tokens_help, limit=MAX_MATRIX_SIZE),
+        cols_help=t(keys.n_features_help, limit=MAX_MATRIX_SIZE),
         row_header=t("common.token"),
-        help=t(f"{p}.x_help"),
-        reset_help=t(f"{p}.reset_help"),
+        help=t(keys.x_help),
+        reset_help=t(keys.reset_help),
         on_reset=on_reset,
     )
 

@@ -38,7 +38,7 @@ def _key_tokens(trained: TrainedModel, sentences: list[list[str]]) -> list[str]:
     source = c1.radio(
         t("w2v.keys_from"),
         options=["sentence", "words"],
-        format_func={s: t(f"w2v.keys_from_{s}") for s in ("sentence", "words")}.__getitem__,
+        format_func={"sentence": t("w2v.keys_from_sentence"), "words": t("w2v.keys_from_words")}.__getitem__,
         key="w2v_keys_from",
         help=t("w2v.keys_from_help", limit=MAX_SEQUENCE_TOKENS),
         persist_state=KEEP,
@@ -308,8 +308,9 @@ def single_key_example(
         st.write(t("w2v.single_intro"))
         cols = st.columns(3)
         chosen = []
-        for col, key, part in zip(cols, keys, ("query", "key", "value"), strict=True):
-            chosen.append(col.selectbox(t(f"w2v.single_{part}"), options=words, key=key, persist_state=KEEP))
+        labels = ("w2v.single_query", "w2v.single_key", "w2v.single_value")
+        for col, key, label in zip(cols, keys, labels, strict=True):
+            chosen.append(col.selectbox(t(label), options=words, key=key, persist_state=KEEP))
         qw, kw, vw = chosen
         try:
             q, k, v = vectors_for(trained.model, [qw, kw, vw])

@@ -13,7 +13,7 @@ from ui.format import md_code
 from ui.i18n import show_error, t
 from ui.values import BadValue, check_text
 
-from .state import KEEP, PRESETS, apply_preset, chosen_preset, fit_epochs
+from .state import KEEP, PRESET_KEYS, PRESETS, apply_preset, chosen_preset, fit_epochs
 
 
 def corpus_section() -> list[list[str]]:
@@ -23,7 +23,7 @@ def corpus_section() -> list[list[str]]:
     st.selectbox(
         t("w2v.preset"),
         options=list(PRESETS),
-        format_func={pid: t(f"w2v.preset_{pid}") for pid in PRESETS}.__getitem__,
+        format_func={pid: t(PRESET_KEYS[pid]) for pid in PRESETS}.__getitem__,
         key="w2v_preset",
         on_change=apply_preset,
         help=t("w2v.preset_help"),

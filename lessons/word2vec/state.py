@@ -31,6 +31,15 @@ from ui.word2vec_presets import (  # noqa: F401 - the lab's modules read them fr
     single_key_words,
 )
 
+#: Each preset's name in the preset selectbox: its key, written out.
+PRESET_KEYS: dict[str, str] = {
+    "learn_en": "w2v.preset_learn_en",
+    "learn_vi": "w2v.preset_learn_vi",
+    "learn_ko": "w2v.preset_learn_ko",
+    "english": "w2v.preset_english",
+    "korean_cat": "w2v.preset_korean_cat",
+    "korean_fruit": "w2v.preset_korean_fruit",
+}
 KEEP = "session"  # widget values survive a visit to another page
 #: Words the plots label and compare, and pairs followed epoch by epoch.
 MAX_LOOK_WORDS = 12
@@ -48,7 +57,7 @@ def preset_id(value: object) -> str | None:
         return value
     for lang in LANGUAGES:
         for pid in PRESETS:
-            if catalog(lang).get(f"w2v.preset_{pid}") == value:
+            if catalog(lang).get(PRESET_KEYS[pid]) == value:
                 return pid
     return None
 

@@ -52,35 +52,47 @@ def pct(x: float) -> str:
 
 
 #: The parameters in reading (and tab) order, two to a row: they sit in the lab's controls column.
-_ORDER = ("vector_size", "window", "min_count", "epochs", "negative", "sample", "alpha", "seed")
+#: Each with its label's and its help's keys.
+_PARAMS: dict[str, tuple[str, str]] = {
+    "vector_size": ("w2v.param_vector_size", "w2v.param_vector_size_help"),
+    "window": ("w2v.param_window", "w2v.param_window_help"),
+    "min_count": ("w2v.param_min_count", "w2v.param_min_count_help"),
+    "epochs": ("w2v.param_epochs", "w2v.param_epochs_help"),
+    "negative": ("w2v.param_negative", "w2v.param_negative_help"),
+    "sample": ("w2v.param_sample", "w2v.param_sample_help"),
+    "alpha": ("w2v.param_alpha", "w2v.param_alpha_help"),
+    "seed": ("w2v.param_seed", "w2v.param_seed_help"),
+}
+_ORDER = tuple(_PARAMS)
 _REAL = {"sample": (0.0001, 4), "alpha": (0.005, 3)}  # step and digits of the two real parameters
 
 
 def _controls() -> None:
     for i in range(0, len(_ORDER), 2):
         for name, col in zip(_ORDER[i : i + 2], st.columns(2), strict=True):
+            label, help_key = _PARAMS[name]
             if name in _REAL:
                 step, digits = _REAL[name]
                 flo, fhi = REAL_BOUNDS[name]
                 col.number_input(
-                    t(f"w2v.param_{name}"),
+                    t(label),
                     min_value=flo,
                     max_value=fhi,
                     step=step,
                     format=f"%.{digits}f",
                     key=f"w2v_{name}",
-                    help=t(f"w2v.param_{name}_help", low=fmt(flo, digits), limit=fmt(fhi, digits)),
+                    help=t(help_key, low=fmt(flo, digits), limit=fmt(fhi, digits)),
                     persist_state=KEEP,
                 )
                 continue
             lo, hi = WHOLE_BOUNDS[name]
             col.number_input(
-                t(f"w2v.param_{name}"),
+                t(label),
                 min_value=lo,
                 max_value=hi,
                 step=1,
                 key=f"w2v_{name}",
-                help=t(f"w2v.param_{name}_help", low=lo, limit=hi, passes=MAX_TRAINING_PASSES),
+                help=t(help_key, low=lo, limit=hi, passes=MAX_TRAINING_PASSES),
                 persist_state=KEEP,
             )
     # one row that wraps where the button's whole label does not fit (columns would cut it off)

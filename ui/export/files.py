@@ -158,7 +158,8 @@ def tables_zip(
 
 # --------------------------------------------------------------------------- import
 class ImportProblem(ValueError):
-    """Why a file cannot be imported: ``code`` picks the message (``share.import_{code}``)."""
+    """Why a file cannot be imported: ``code`` picks the message (``ui.share._IMPORT_KEYS``:
+    ``"too_big"`` -> ``share.import_too_big``; a new code needs its entry there)."""
 
     def __init__(self, code: str, **params: Any) -> None:
         super().__init__(code)

@@ -25,7 +25,7 @@ import attention_core as ac
 from attention_core.limits import KV_MAX_TOKENS, MAX_CORPUS_TOKENS, MAX_SEQUENCE_TOKENS, MAX_TEXT_CHARS
 from attention_core.presets import LIBRARY, MASKS
 from ui.format import dim_labels, unique_labels
-from ui.i18n import text_in
+from ui.i18n import BOOK_KEYS, text_in
 from ui.values import real_text
 from ui.word_order import shuffle_order
 
@@ -107,14 +107,14 @@ def _qkv(state: Mapping[str, Any], lang: str, *, title: str, q_rows: list[str], 
 
 def home(state: Mapping[str, Any], lang: str) -> Recipe:
     values = {"q": LIBRARY.query, "k": LIBRARY.keys, "v": LIBRARY.values, "scale": LIBRARY.scale, **state}
-    books = [text_in(lang, f"books.{b}") for b in LIBRARY.book_ids]
+    books = [text_in(lang, BOOK_KEYS[b]) for b in LIBRARY.book_ids]
     return _qkv(
         values, lang, title=text_in(lang, "nav.home"), q_rows=[text_in(lang, "library.request_row")], k_rows=books
     )
 
 
 def library(state: Mapping[str, Any], lang: str) -> Recipe:
-    books = [text_in(lang, f"books.{b}") for b in LIBRARY.book_ids]
+    books = [text_in(lang, BOOK_KEYS[b]) for b in LIBRARY.book_ids]
     return _qkv(
         state, lang, title=text_in(lang, "nav.library"), q_rows=[text_in(lang, "library.request_row")], k_rows=books
     )

@@ -91,6 +91,20 @@ def _queue_import(spec: Any, key: str) -> None:
     st.session_state[spec.key("import_n")] = int(st.session_state.get(spec.key("import_n"), 0)) + 1
 
 
+#: Why a file cannot be imported (:class:`ImportProblem`'s code) -> its message's key, written out.
+_IMPORT_KEYS: dict[str, str] = {
+    "too_big": "share.import_too_big",
+    "not_text": "share.import_not_text",
+    "truncated": "share.import_truncated",
+    "not_json": "share.import_not_json",
+    "not_ours": "share.import_not_ours",
+    "version": "share.import_version",
+    "other_lesson": "share.import_other_lesson",
+    "no_inputs": "share.import_no_inputs",
+    "bad_value": "share.import_bad_value",
+}
+
+
 def _problem_text(problem: ImportProblem) -> str:
     params = dict(problem.params)
     if problem.code == "other_lesson":
@@ -103,7 +117,7 @@ def _problem_text(problem: ImportProblem) -> str:
             return t("share.import_bad_values", n=len(names), names=params["name"])
     if "version" in params:
         params["version"] = md_code(str(params["version"]), 20)
-    return t(f"share.import_{problem.code}", **params)
+    return t(_IMPORT_KEYS.get(problem.code, "error.invalid_input"), **params)  # an unknown code: the generic message
 
 
 def import_pending(spec: Any) -> None:
@@ -226,20 +240,21 @@ def share_bar(spec: Any) -> None:
         with st.popover(t("share.export"), icon=":material/download:"):
             st.caption(t("share.export_caption"))
             downloads = (
-                ("notebook", notebook, ".ipynb", "application/x-ipynb+json", ":material/book_2:"),
-                ("json", experiment, ".json", "application/json", ":material/data_object:"),
-                ("csv", tables, "-tables.zip", "application/zip", ":material/table:"),
+                ("notebook", "share.notebook", "share.notebook_help", notebook, ".ipynb", "application/x-ipynb+json"),
+                ("json", "share.json", "share.json_help", experiment, ".json", "application/json"),
+                ("csv", "share.csv", "share.csv_help", tables, "-tables.zip", "application/zip"),
             )
-            for name, build, suffix, mime, icon in downloads:
+            icons = {"notebook": ":material/book_2:", "json": ":material/data_object:", "csv": ":material/table:"}
+            for name, label, help_key, build, suffix, mime in downloads:
                 st.download_button(
-                    t(f"share.{name}"),
+                    t(label),
                     data=build,
                     file_name=stem + suffix,
                     mime=mime,
                     on_click="ignore",  # no rerun: the file is made on the click, from the last synced state
                     key=spec.key(f"dl_{name}"),
-                    icon=icon,
-                    help=t(f"share.{name}_help"),
+                    icon=icons[name],
+                    help=t(help_key),
                 )
             key = _uploader_key(spec)
             st.file_uploader(
