@@ -191,6 +191,7 @@ def test_the_views_words_are_in_the_ui_language(lang: str) -> None:
     for name in live._TEXT_KEYS:
         assert texts[name] == cat[f"live.{name}"], name
     assert texts["row_title"] == cat["common.query"] and texts["col_title"] == cat["common.key"]
+    assert texts["empty"] == cat["live.empty"]  # the view's "no scores" error
     assert header["rows"] == ["Tôi", "thích", "học", "AI"]  # the learner's words stay as typed
 
 

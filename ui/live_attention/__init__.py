@@ -232,6 +232,7 @@ def _texts(row_title: str, col_title: str) -> dict[str, str]:
         row_title=row_title,
         col_title=col_title,
         error_fully_masked=t("error.fully_masked"),
+        empty=t("live.empty"),
         # the explanation panel's name while no cell is open (an open one is named by its title)
         explain_title_plain=t("live.explain_region"),
     )
