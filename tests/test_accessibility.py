@@ -111,13 +111,13 @@ def test_cell_numbers_leave_masked_cells_blank_and_span_auto_range() -> None:
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_live_views_ink_rule_is_the_same_in_javascript() -> None:
-    """The live view's ``ink`` (live_attention.js), run in node on the scale's 256 colours as the view
-    builds them, picks the same ink as Python, so its numbers reach 4.5:1 too."""
-    js = (ROOT / "ui/live_attention/live_attention.js").read_text(encoding="utf-8")
+    """The live view's ``ink`` (ui/live_attention/draw.js), run in node on the scale's 256 colours as
+    the view builds them, picks the same ink as Python, so its numbers reach 4.5:1 too."""
+    js = (ROOT / "ui/live_attention/draw.js").read_text(encoding="utf-8")
     fn = re.search(r"^function ink\(r, g, b\) \{.*?^\}", js, re.S | re.M)
     lut = re.search(r"^function buildLut\(stops\) \{.*?^\}", js, re.S | re.M)
     rgb = re.search(r"^function parseRgb\(.*?^\}", js, re.S | re.M)
-    assert fn and lut and rgb, "ink, buildLut or parseRgb not found in live_attention.js"
+    assert fn and lut and rgb, "ink, buildLut or parseRgb not found in draw.js"
     script = (
         f"{rgb.group(0)}\n{lut.group(0)}\n{fn.group(0)}\n"
         f"const lut = buildLut({json.dumps(COLORSCALE)});\nconst out = [];\n"
@@ -142,8 +142,8 @@ def test_explanation_panel_has_a_name_in_every_language(lang: str) -> None:
     header, _ = live.decode_payload(views[0].proto.bytes)
     name = header["texts"]["explain_title_plain"]
     assert name and name == catalog(lang)["live.explain_region"]
-    js = (ROOT / "ui/live_attention/live_attention.js").read_text(encoding="utf-8")
-    assert "x.explain_title_plain" in js  # what the view reads
+    js = (ROOT / "ui/live_attention/view.js").read_text(encoding="utf-8")
+    assert "texts.explain_title_plain" in js  # what the view reads
 
 
 # --------------------------------------------------------------------------- <html lang>

@@ -7,7 +7,11 @@ that the temperature the view reports is cleaned before a page uses it.
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -191,6 +195,7 @@ def test_the_views_words_are_in_the_ui_language(lang: str) -> None:
     for name in live._TEXT_KEYS:
         assert texts[name] == cat[f"live.{name}"], name
     assert texts["row_title"] == cat["common.query"] and texts["col_title"] == cat["common.key"]
+    assert texts["empty"] == cat["live.empty"]  # the view's "no scores" error
     assert header["rows"] == ["Tôi", "thích", "học", "AI"]  # the learner's words stay as typed
 
 
@@ -209,3 +214,42 @@ def test_the_view_reads_the_decimals_setting() -> None:
     at.session_state["decimals"] = 8
     at.run()
     assert live_view(at)[0]["decimals"] == 8
+
+
+# --------------------------------------------------------------------------- the JavaScript, in parts
+_JS_DIR = Path(live.__file__).resolve().parent
+
+
+def test_the_views_js_is_its_parts_in_the_documented_order() -> None:
+    """Every .js file beside the view is one of JS_PARTS (none left out), ``view.js`` last and the only
+    one with an ``export``; the module the component runs is the parts, in that order."""
+    assert sorted(p.name for p in _JS_DIR.glob("*.js")) == sorted(live.JS_PARTS)
+    assert live.JS_PARTS[-1] == "view.js"
+    for name in live.JS_PARTS:
+        source = (_JS_DIR / name).read_text(encoding="utf-8")
+        has_export = re.search(r"^\s*(export|import)\b", source, re.M) is not None
+        assert has_export == (name == "view.js"), name
+    bundle = live._javascript()
+    assert re.findall(r"^// ---- ui/live_attention/(\S+)$", bundle, re.M) == list(live.JS_PARTS)
+    assert bundle.count("export default") == 1
+
+
+def test_every_field_the_js_reads_is_sent() -> None:
+    """The payload's header and texts hold every name the parts read (``header.x``, ``texts.x``):
+    a field the view reads and Python never sends would stay undefined."""
+    header, _ = live_view(open_page("library"))
+    source = "\n".join((_JS_DIR / name).read_text(encoding="utf-8") for name in live.JS_PARTS)
+    read = set(re.findall(r"\bheader\.(\w+)", source))
+    assert read <= set(header), read - set(header)
+    texts = set(re.findall(r"\btexts\.(\w+)", source))
+    assert texts <= set(header["texts"]), texts - set(header["texts"])
+    for prefix, names in {"colour_": ("fixed", "row", "auto"), "download_": ("png", "svg")}.items():
+        assert all(prefix + name in header["texts"] for name in names), prefix  # texts[prefix + name]
+    assert {"error_fully_masked", "error_score_overflow"} <= set(header["texts"])  # texts["error_" + fault]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_the_views_module_parses(tmp_path: Path) -> None:
+    module = tmp_path / "live_attention.mjs"
+    module.write_text(live._javascript(), encoding="utf-8")
+    subprocess.run(["node", "--check", str(module)], check=True, capture_output=True, timeout=60)

@@ -10,7 +10,7 @@ file's keys, lesson and version) is escaped for the format it goes to, however i
 - plotly labels (in the page and in the SVG plotly exports): :func:`plot_label`, HTML-escaped (plotly
   reads ``<b>``, ``<a href>``) with the characters XML forbids replaced;
 - CSV cells: :func:`csv_label`, a leading ``'`` for a label a spreadsheet would read as a formula;
-- SVG/XML built in the browser: ``xmlText`` in ``ui/live_attention/live_attention.js`` (the same rules
+- SVG/XML built in the browser: ``xmlText`` in ``ui/live_attention/export.js`` (the same rules
   as :func:`xml_text` here);
 - notebooks: Python literals through ``repr`` (``ui/export/recipes.py``), which escapes every control,
   bidi and unpaired surrogate character.

@@ -110,7 +110,7 @@ _INKS = {"#000000": (0.0, 0.0, 0.0), "#FFFFFF": (255.0, 255.0, 255.0)}
 
 def ink(rgb: Sequence[float]) -> str:
     """Black or white, whichever contrasts more with ``rgb``: at least 4.58:1 on any colour (the live
-    view's ``ink`` in live_attention.js is the same rule)."""
+    view's ``ink`` in ui/live_attention/draw.js is the same rule)."""
     return max(_INKS, key=lambda name: contrast(_INKS[name], rgb))
 
 

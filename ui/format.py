@@ -75,7 +75,7 @@ def honest_decimals(
 
     A nonzero number smaller than half a unit of the last place even at the limit does not push the
     decimals (float noise such as 1e-17 would otherwise widen every number); it is written
-    :data:`NEAR_ZERO` (:func:`fmt_honest`). ``ui/live_attention/live_attention.js`` (``honestDecimals``)
+    :data:`NEAR_ZERO` (:func:`fmt_honest`). ``ui/live_attention/format.js`` (``honestDecimals``)
     applies the same rule to the live view's cells, narration and explanation.
     """
     d0 = decimals() if d is None else int(d)

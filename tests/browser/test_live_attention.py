@@ -260,8 +260,8 @@ def test_128_tokens(page, base_url) -> None:  # noqa: ANN001
 
 # --------------------------------------------------------------------------- failure
 def test_bad_data_shows_a_message_not_a_blank(browser, tmp_path) -> None:  # noqa: ANN001
-    """A payload the view cannot draw (labels that do not match, a fully masked row) gives a
-    message inside the view, in the UI's language; what Python draws around it keeps working."""
+    """A payload the view cannot draw (labels that do not match, a fully masked row, no scores) gives
+    a message inside the view, in the UI's language; what Python draws around it keeps working."""
     with serve("tests/browser/apps/live_bad_data.py", tmp_path / "server.log") as url:
         ctx = browser.new_context(locale="ko-KR", viewport={"width": 1200, "height": 1400})
         page = ctx.new_page()
@@ -269,12 +269,13 @@ def test_bad_data_shows_a_message_not_a_blank(browser, tmp_path) -> None:  # noq
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(url)
         views = page.locator("[data-testid='live-attention']")
-        expect(views).to_have_count(3, timeout=60_000)
-        broken, masked, fine = views.nth(0), views.nth(1), views.nth(2)
+        expect(views).to_have_count(4, timeout=60_000)
+        broken, masked, fine, empty = views.nth(0), views.nth(1), views.nth(2), views.nth(3)
         expect(broken).to_have_attribute("data-state", "error")
         expect(broken.locator(".la-error")).to_contain_text(locale_text("ko", "live.js_error", message="")[:12])
         expect(masked.locator(".la-error")).to_contain_text(locale_text("ko", "error.fully_masked"))
         expect(fine).to_have_attribute("data-state", "ready")
+        expect(empty.locator(".la-error")).to_contain_text(locale_text("ko", "live.empty"))
         expect(page.get_by_text("after the views")).to_be_visible()  # the page went on
         assert errors == []  # caught, not thrown
         ctx.close()

@@ -456,7 +456,7 @@ def test_the_live_views_rounding_is_ui_formats(page_factory) -> None:  # noqa: A
 
     from attention_core import softmax
 
-    js = (Path(__file__).resolve().parents[2] / "ui" / "live_attention" / "live_attention.js").read_text()
+    js = (Path(__file__).resolve().parents[2] / "ui" / "live_attention" / "format.js").read_text()
     src = "\n".join(
         re.search(rf"^(?:const {name} =.*?;|function {name}\(.*?^}})", js, re.S | re.M).group(0)
         for name in ("HONEST_LIMIT", "TIE_RTOL", "NEAR_ZERO", "fmt", "honestDecimals", "fmtHonest")

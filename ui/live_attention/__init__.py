@@ -26,6 +26,7 @@ lesson costs ~1 ms to send instead of ~45 ms of JSON (see :func:`encode_payload`
 from __future__ import annotations
 
 import json
+import re
 import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ from ui.i18n import t
 from ui.values import TEMPERATURE, TemperatureRange  # noqa: F401 - the slider's range, for the pages
 
 __all__ = [
+    "JS_PARTS",
     "TEMPERATURE",
     "AttentionView",
     "TemperatureRange",
@@ -93,11 +95,55 @@ def decode_payload(data: bytes) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
 
 # --------------------------------------------------------------------------- component
 _HERE = Path(__file__).resolve().parent
+#: The view's JavaScript, in parts, joined in this order into the one ES module the component runs.
+#: Plain scripts sharing one scope, with no import or export between them: the parts before
+#: ``view.js`` only define constants, functions and objects of methods (``drawMethods``, …);
+#: ``view.js``, last, copies those methods onto ``LiveView`` and holds the module's only
+#: ``export default``. No npm, no build step, nothing from the network.
+#:
+#: - ``compute.js``: the payload's decoding, the softmax with temperature and mask, the weights and
+#:   the output (pure functions);
+#: - ``format.js``: numbers at honest decimals, the catalogs' templates filled in (pure functions);
+#: - ``layout.js``: sizes, label fitting, the cell under the pointer, the decimals a cell has room for;
+#: - ``draw.js``: the canvas: the colour lookup table, the ink of a number, the heatmap, the legend;
+#: - ``narrate.js``: the sentences under the map;
+#: - ``explain.js``: the worked calculation of a cell ("how this weight is made");
+#: - ``export.js``: PNG and SVG downloads (``xmlText``);
+#: - ``table.js``: the weights as an accessible table for screen readers;
+#: - ``view.js``: ``LiveView``: its state, the events, the slider, one frame; the component's entry.
+JS_PARTS = (
+    "compute.js",
+    "format.js",
+    "layout.js",
+    "draw.js",
+    "narrate.js",
+    "explain.js",
+    "export.js",
+    "table.js",
+    "view.js",
+)
+
+
+#: A line holding only a comment (no part has a multi-line string for one to sit in).
+_COMMENT_LINE = re.compile(r"^[ \t]*//.*\n", re.M)
+
+
+def _javascript() -> str:
+    """The parts of :data:`JS_PARTS` as one module, each under a line naming its file.
+
+    Lines holding only a comment are left out: the component sends its JS with every render, and
+    the comments are for the reader of the files (about a sixth of their size)."""
+    return "".join(
+        f"// ---- ui/live_attention/{name}\n" + _COMMENT_LINE.sub("", (_HERE / name).read_text(encoding="utf-8"))
+        for name in JS_PARTS
+    )
+
+
 _COMPONENT = st.components.v2.component(
     "attention_lab.live_attention",
     html=(_HERE / "live_attention.html").read_text(encoding="utf-8"),
     css=(_HERE / "live_attention.css").read_text(encoding="utf-8"),
-    js=(_HERE / "live_attention.js").read_text(encoding="utf-8"),
+    js=_javascript(),
     isolate_styles=True,
 )
 #: Texts the view shows (its name for each -> the key, written out), all from the ``live`` section of the catalogs.
@@ -186,6 +232,7 @@ def _texts(row_title: str, col_title: str) -> dict[str, str]:
         row_title=row_title,
         col_title=col_title,
         error_fully_masked=t("error.fully_masked"),
+        empty=t("live.empty"),
         # the explanation panel's name while no cell is open (an open one is named by its title)
         explain_title_plain=t("live.explain_region"),
     )

@@ -4,7 +4,9 @@
    "stopped" message with the reason, and nothing is thrown to the page;
 2. a query row with every key masked (the engine would raise FullyMaskedRowError): the engine's
    message, in the UI's language;
-3. a good view, and text after all three: the page keeps working.
+3. a good view;
+4. a payload with no scores at all (no query, no key): the "stopped" message says so, in the UI's
+   language (``live.empty``); and text after all four: the page keeps working.
 """
 
 from __future__ import annotations
@@ -40,4 +42,7 @@ masked = replace(VIEW, mask=np.array([[True, False], [False, False]]))  # the se
 mount("masked", payload("masked", masked, temperature=1.0, gesture=None), "masked_t")
 
 live_attention("fine", VIEW, temperature_key="fine_t")
+
+no_scores = {**{k: v for k, v in header.items() if k != "arrays"}, "rows": [], "cols": []}
+mount("no_scores", encode_payload(no_scores, {"scores": np.zeros((0, 0))}), "no_scores_t")
 st.write("after the views")
