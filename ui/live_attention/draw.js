@@ -262,13 +262,15 @@ const drawMethods = {
   },
 
   drawLegend() {
-    // the colour bar (drawn once) and what its ends mean in the current colour mode
+    // the colour bar (drawn again only when the scale changes: presentation mode's High contrast)
+    // and what its ends mean in the current colour mode
     const texts = this.texts();
     const bar = this.el.legendBar;
     const barWidth = 160;
     const barHeight = 14;
     const dpr = window.devicePixelRatio || 1;
-    if (!this.legendDrawn) {
+    const scale = JSON.stringify(this.header.colorscale);
+    if (this.legendScale !== scale) {
       bar.width = barWidth * dpr;
       bar.height = barHeight * dpr;
       bar.style.width = barWidth + "px";
@@ -280,7 +282,7 @@ const drawMethods = {
         line.data.set([this.lut[c], this.lut[c + 1], this.lut[c + 2], 255], p * 4);
       }
       for (let y = 0; y < bar.height; y++) ctx.putImageData(line, 0, y);
-      this.legendDrawn = true;
+      this.legendScale = scale;
     }
     const places = Math.min(this.header.decimals, 4);
     if (this.mode === "row") {

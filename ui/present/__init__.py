@@ -183,9 +183,9 @@ def _css(cur: int) -> str:
 _CONTRAST_CSS = (
     "[data-testid='stMain'] [data-testid='stCaptionContainer'],"
     "[data-testid='stMain'] [data-testid='stCaptionContainer'] *{opacity:1 !important;color:var(--st-text-color, #000)}"
-    "[data-testid='stMain'] [data-testid='stVerticalBlockBorderWrapper'],"
-    "[data-testid='stMain'] [data-testid='stVerticalBlock'][class*='st-key-'][style*='border']{"
-    "border:2px solid var(--st-text-color, #000) !important}"
+    # a step card: the bordered block right inside its stage's container (``ui.lesson.step_card``)
+    "[class*='st-key-stage_'] > [data-testid='stLayoutWrapper'] > [data-testid='stVerticalBlock']{"
+    "border:2px solid currentColor !important}"
 )
 
 
