@@ -92,3 +92,13 @@ def test_every_page_file_is_declared() -> None:
     declared = {Path(spec.path).name for spec in LESSONS.values()}
     files = {p.name for p in (ROOT / "pages").glob("*.py")}
     assert files == declared, f"page files not in ui.nav.PAGES: {sorted(files - declared)}; declared without a file: {sorted(declared - files)}"
+
+
+#: The longest a lesson's file may be (issue 21): a page, or a module of its lesson package.
+MAX_LESSON_LINES = 300
+
+
+def test_no_lesson_file_runs_over_300_lines() -> None:
+    files = [*(ROOT / "pages").glob("*.py"), *(ROOT / "lessons").rglob("*.py")]
+    long = {str(p.relative_to(ROOT)): n for p in files if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LESSON_LINES}
+    assert not long, f"over {MAX_LESSON_LINES} lines (move steps or sections beside the page, into lessons/): {long}"

@@ -5,6 +5,7 @@
 - :mod:`.training`: 2 · the parameters, training with progress and stop, did it learn?
 - :mod:`.space`: 3 · watch it learn (loss and pairs per epoch, the space epoch by epoch), the cosine
   heatmap and the nearest neighbours
-- :mod:`.attention`: 4 · attention with the learned vectors (the live view) and the single-key example
+- :mod:`.attention`: 4 · attention with the learned vectors (the live view); :mod:`.single_key`: the
+  notebook's single-key example under it
 - :mod:`.charts`: the figures
 """
