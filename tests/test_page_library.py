@@ -1,8 +1,8 @@
-"""Library analogy page: the notebook's numbers by default, live temperature and scaling, vi/ko runs."""
+"""Library analogy page: the notebook's numbers by default, its captions and the books' names in vi/ko (what
+it shares with the scaled dot-product lesson is tested once, in tests/test_page_qkv.py)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, Dataframe
 
 from attention_core.presets import LIBRARY
-from tests.apptest_helpers import open_page, set_temperature, temperature
+from tests.apptest_helpers import open_page, temperature
 from tests.numpy_ref import softmax
 from ui.i18n import catalog
 
@@ -93,54 +93,18 @@ def test_defaults_reproduce_the_notebook() -> None:
     np.testing.assert_array_equal(editors[2][["d1", "d2", "d3"]].to_numpy(), V)
 
 
-@pytest.mark.parametrize("temperature", [0.5, 2.0, 0.05])
-def test_temperature_changes_weights(temperature: float) -> None:
+# The temperature, the √d_k switch, reset and the vi/ko runs: tests/test_page_qkv.py (both Q/K/V lessons).
+def test_the_scaling_caption_names_sqrt_3() -> None:
     at = run()
-    set_temperature(at, "library_temperature", temperature).run()
-    assert not at.exception
-    scores, scaled, weights, parts = tables(at)
-    ref_weights = softmax(Q @ K.T / temperature)
-    np.testing.assert_allclose(scaled.to_numpy()[1], (Q @ K.T / temperature)[0], rtol=1e-12)
-    np.testing.assert_allclose(weights.to_numpy(), ref_weights, rtol=1e-12)
-    np.testing.assert_allclose(parts.to_numpy()[3], (ref_weights @ V)[0], rtol=1e-12)
-    assert not at.success  # no longer the notebook's numbers
-    assert at.info[0].value == catalog("en")["common.differs_from_notebook"]
-
-
-def test_scaling_divides_scores_by_sqrt_dk() -> None:
-    at = run()
-    before = tables(at)[1].to_numpy()[0]
     at.toggle(key="library_scale").set_value(True).run()
-    assert not at.exception
-    scores, scaled, weights, _ = tables(at)
-    after = scaled.to_numpy()[0]
-    np.testing.assert_allclose(scores.to_numpy(), Q @ K.T, rtol=1e-12)  # raw scores unchanged
-    np.testing.assert_allclose(before / after, math.sqrt(3), rtol=1e-12)
-    np.testing.assert_allclose(weights.to_numpy(), softmax(Q @ K.T / math.sqrt(3)), rtol=1e-12)
     assert any("√3" in c.value for c in at.caption)
 
 
-def test_reset_puts_the_notebook_back() -> None:
-    at = run()
-    set_temperature(at, "library_temperature", 0.3).run()
-    at.toggle(key="library_scale").set_value(True).run()
-    assert not at.success
-    at.button(key="library_reset").click().run()
-    assert not at.exception
-    assert temperature(at, "library_temperature") == 1.0
-    assert at.toggle(key="library_scale").value is False
-    np.testing.assert_allclose(tables(at)[2].to_numpy().round(4), LIBRARY.printed["weights"], atol=0)
-    assert [s.value for s in at.success] == [catalog("en")["common.matches_notebook"]]
-
-
 @pytest.mark.parametrize("lang", ["vi", "ko"])
-def test_runs_in_vietnamese_and_korean(lang: str) -> None:
+def test_the_books_are_named_in_vietnamese_and_korean(lang: str) -> None:
     at = run(lang)
     cat = catalog(lang)
-    assert at.title[0].value == cat["library.title"]
     scores, _, weights, _ = tables(at)
     assert list(scores.index) == [cat["library.request_row"]]
     assert list(scores.columns) == [cat["books.cats"], cat["books.animals"], cat["books.hobbies"]]
     np.testing.assert_allclose(weights.to_numpy().round(4), LIBRARY.printed["weights"], atol=0)
-    set_temperature(at, "library_temperature", 0.5).run()
-    assert not at.exception
