@@ -24,10 +24,9 @@ from ui.i18n import error_text, show_error, t
 from ui.lesson import (
     bound,
     covered_card,
-    finish,
-    opening,
     predict_panel,
     reset,
+    run_lesson,
     scale_toggle,
     show_matrix,
     show_numbers,
@@ -35,7 +34,6 @@ from ui.lesson import (
     step_card,
     tied_names,
     weights_view,
-    workbench,
 )
 from ui.live_attention import current_temperature
 from ui.nav import CROSS_MAX_TOKENS, LESSONS
@@ -239,10 +237,4 @@ def live(src: list[str], tgt: list[str], xs: np.ndarray | None, xt: np.ndarray |
 
 
 # --------------------------------------------------------------------------- the page
-opening(SPEC, t("cross.title"), t("cross.intro"))
-controls, lesson = workbench()
-with controls:
-    source_tokens, target_tokens, x_source, x_target = inputs()
-with lesson:
-    live(source_tokens, target_tokens, x_source, x_target)
-finish(SPEC)
+run_lesson(SPEC, title=t("cross.title"), intro=t("cross.intro"), controls=inputs, live=lambda values: live(*values))

@@ -1,4 +1,8 @@
-"""Home: Query, Key and Value with the Korean notebook's library analogy, and one live example."""
+"""Home: Query, Key and Value with the Korean notebook's library analogy, and one live example.
+
+Not the kit's ``run_lesson`` shape: no inputs to put beside steps; the analogy, one live example and the
+lessons, a stage each in presentation mode.
+"""
 
 from __future__ import annotations
 

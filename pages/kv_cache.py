@@ -8,6 +8,9 @@ the new query's weights in the live view, the output against the full causal rec
 the cache against recomputing, per step and in total, and the cache's memory. Next, previous, play
 (a fragment that reruns on a timer while playing) and a step slider. The page reads its controls,
 calls the engine and draws: no math of its own.
+
+Not the kit's ``run_lesson`` shape: playing is a second fragment that reruns on a timer
+(``run_every``), drawn instead of the still one while it plays.
 """
 
 from __future__ import annotations

@@ -16,20 +16,19 @@ from ui.format import fmt, fmt_vec, fmt_weight, md_code, ties
 from ui.i18n import BOOK_KEYS, t
 from ui.lesson import (
     OutputKeys,
-    predict_for,
-    finish,
+    QkvInputs,
     largest_share,
     name_list,
-    opening,
     output_card,
+    predict_for,
     qkv_inputs,
     qkv_live,
+    run_lesson,
     show_matrix,
     show_numbers,
     start,
     step_card,
     weights_view,
-    workbench,
 )
 from ui.nav import LESSONS
 from ui.predict import Outcome
@@ -202,12 +201,11 @@ def steps(r: AttentionResult, v: np.ndarray | None, scale: bool) -> Outcome:
 
 
 # --------------------------------------------------------------------------- the page
-opening(SPEC, t("library.title"), t("library.intro"))
-controls, lesson = workbench()
-with controls:
+def controls() -> QkvInputs:
+    """Query, keys and values, as edited (None for a table while a cell is bad)."""
     st.header(t("library.inputs_title"))
     st.caption(t("library.inputs_caption"))
-    inputs = qkv_inputs(
+    return qkv_inputs(
         SPEC,
         LIBRARY,
         rows=([request_label()], book_labels(), book_labels()),
@@ -215,7 +213,10 @@ with controls:
         row_headers=(t("library.row_request"), t("library.row_book"), t("library.row_book")),
         help=t("library.editor_help"),
     )
-with lesson:
+
+
+def live(inputs: QkvInputs) -> None:
+    """The steps, live (the kit's Q/K/V fragment: :func:`ui.lesson.qkv_live`)."""
     qkv_live(
         SPEC,
         LIBRARY,
@@ -226,4 +227,6 @@ with lesson:
         scale_stage=2,
         badge_stage=CONCLUSION,
     )
-finish(SPEC)
+
+
+run_lesson(SPEC, title=t("library.title"), intro=t("library.intro"), controls=controls, live=live)

@@ -48,15 +48,13 @@ from ui.i18n import error_text, show_error, t
 from ui.lesson import (
     bound,
     covered_card,
-    finish,
     live_view,
-    opening,
     predict_panel,
     reset,
+    run_lesson,
     show_matrix,
     start,
     step_card,
-    workbench,
 )
 from ui.live_attention import AttentionView, current_temperature
 from ui.nav import LESSONS
@@ -270,10 +268,4 @@ def live(batch: Batch | None) -> None:
 
 
 # --------------------------------------------------------------------------- the page
-opening(SPEC, t("masks.title"), t("masks.intro"))
-controls, lesson = workbench()
-with controls:
-    current = inputs()
-with lesson:
-    live(current)
-finish(SPEC)
+run_lesson(SPEC, title=t("masks.title"), intro=t("masks.intro"), controls=inputs, live=live)

@@ -1,4 +1,8 @@
-"""Attention pooling with one weight vector (seed 002): scores = X·w, a = softmax(scores), context = Σ aᵢ·xᵢ."""
+"""Attention pooling with one weight vector (seed 002): scores = X·w, a = softmax(scores), context = Σ aᵢ·xᵢ.
+
+Not the kit's ``run_lesson`` shape: the inputs and the steps are one fragment, so a cell of X or a w
+slider reruns only this part, not the page (the w sliders follow X's number of columns).
+"""
 
 from __future__ import annotations
 

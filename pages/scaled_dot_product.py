@@ -15,19 +15,18 @@ from ui.format import fmt, fmt_vec, fmt_weights, md_code
 from ui.i18n import t
 from ui.lesson import (
     OutputKeys,
-    predict_for,
-    finish,
-    opening,
+    QkvInputs,
     output_card,
+    predict_for,
     qkv_inputs,
     qkv_live,
+    run_lesson,
     show_matrix,
     show_numbers,
     start,
     step_card,
     tied_names,
     weights_view,
-    workbench,
 )
 from ui.live_attention import TEMPERATURE
 from ui.nav import LESSONS
@@ -203,12 +202,11 @@ def notebook(r: AttentionResult, v: np.ndarray | None) -> None:
 
 
 # --------------------------------------------------------------------------- the page
-opening(SPEC, t("scaled_dot_product.title"), t("scaled_dot_product.intro"))
-controls, lesson = workbench()
-with controls:
+def controls() -> QkvInputs:
+    """Query, keys and values, as edited (None for a table while a cell is bad)."""
     st.header(t("scaled_dot_product.inputs_title"))
     st.caption(t("scaled_dot_product.inputs_caption"))
-    inputs = qkv_inputs(
+    return qkv_inputs(
         SPEC,
         P,
         rows=labels(len(P.keys)),
@@ -220,7 +218,10 @@ with controls:
         row_headers=(t("scaled_dot_product.row_header"),) * 3,
         help=t("scaled_dot_product.editor_help"),
     )
-with lesson:
+
+
+def live(inputs: QkvInputs) -> None:
+    """The steps, live (the kit's Q/K/V fragment: :func:`ui.lesson.qkv_live`)."""
     qkv_live(
         SPEC,
         P,
@@ -231,4 +232,6 @@ with lesson:
         scale_stage=3,
         badge_stage=5,
     )
-finish(SPEC)
+
+
+run_lesson(SPEC, title=t("scaled_dot_product.title"), intro=t("scaled_dot_product.intro"), controls=controls, live=live)

@@ -14,13 +14,12 @@ from ui.format import dim_labels, fmt, fmt_vec, fmt_weight, fmt_weights, ties
 from ui.i18n import show_error, t
 from ui.lesson import (
     XKeys,
-    covered_card,
-    predict_for,
     bound,
-    finish,
+    covered_card,
     notebook_badge,
-    opening,
+    predict_for,
     reset,
+    run_lesson,
     scale_toggle,
     show_matrix,
     start,
@@ -29,7 +28,6 @@ from ui.lesson import (
     token_label,
     weighted_terms,
     weights_view,
-    workbench,
     x_editor,
 )
 from ui.live_attention import TEMPERATURE, current_temperature
@@ -192,9 +190,8 @@ def live(x: np.ndarray | None, preset: SelfAttentionPreset) -> None:
 
 
 # ----------------------------------------------------------------------------- the page
-opening(SPEC, t("self.title"), t("self.intro"))
-controls, lesson = workbench()
-with controls:
+def inputs() -> tuple[np.ndarray | None, SelfAttentionPreset]:
+    """The example (3×3 or 5×4) and X, as edited (None while a cell is bad)."""
     st.header(t("self.inputs_title"))
     st.radio(
         t("self.preset"),
@@ -209,6 +206,7 @@ with controls:
     chosen = PRESETS[st.session_state[SPEC.key("preset")]]
     st.caption(t("self.x_caption"))
     x_value = x_editor(SPEC, np.array(chosen.x), keys=X_KEYS, on_reset=lambda: reset(SPEC, "temperature", "scale"))
-with lesson:
-    live(x_value, chosen)
-finish(SPEC)
+    return x_value, chosen
+
+
+run_lesson(SPEC, title=t("self.title"), intro=t("self.intro"), controls=inputs, live=lambda values: live(*values))

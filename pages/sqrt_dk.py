@@ -4,6 +4,9 @@ The spread of q·k for many random pairs (variance ≈ d_k) and the same divided
 softmax row of n keys, unscaled and scaled (the live view), with its largest weight, entropy and the
 largest entry of the softmax's Jacobian; entropy and gradient against d_k, the seed-000 notebook's
 d_k = 4 marked. The page reads its controls, calls the engine and draws: no math of its own.
+
+Not the kit's ``run_lesson`` shape: its controls (d_k, keys, seed) and the steps are one fragment, so
+moving a control reruns only this part, not the page.
 """
 
 from __future__ import annotations

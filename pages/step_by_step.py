@@ -3,6 +3,9 @@
 Page level (full reruns): sentence, seed and size, the vocabulary, the embedding table and W_q, W_k,
 W_v (random from the seed, or edited), then Q, K, V. A fragment: heads and scaling, then the scores.
 A nested fragment: the causal mask and steps 4-5, which the live view's temperature reruns alone.
+
+Not the kit's ``run_lesson`` shape: two nested fragments (the scores, then the softmax), so that a
+head, the scaling or the temperature reruns only the steps after it.
 """
 
 from __future__ import annotations

@@ -1,6 +1,9 @@
 """Word2Vec lab: train embeddings on your own sentences (seed 002), watch them learn, then attend with them.
 
 The sections live in ``lessons/word2vec/``: the corpus, training, watching it learn, the attention.
+
+Not the kit's ``run_lesson`` shape: four sections of a lesson package, the training between the
+controls and what they make.
 """
 
 from __future__ import annotations

@@ -41,13 +41,11 @@ from ui.i18n import error_text, show_error, t
 from ui.lesson import (
     bound,
     covered_card,
-    finish,
-    opening,
     predict_for,
+    run_lesson,
     start,
     step_card,
     weights_view,
-    workbench,
 )
 from ui.live_attention import current_temperature
 from ui.nav import LESSONS
@@ -173,10 +171,10 @@ def live(s: Sentence | None, positions: str) -> None:
 
 
 # --------------------------------------------------------------------------- the page
-opening(SPEC, t("wo.title"), t("wo.intro"))
-controls, lesson = workbench()
-with controls:
-    sentence = inputs()
-with lesson:
-    live(sentence, str(st.session_state.get(SPEC.key("positions"), "none")))
-finish(SPEC)
+run_lesson(
+    SPEC,
+    title=t("wo.title"),
+    intro=t("wo.intro"),
+    controls=inputs,
+    live=lambda sentence: live(sentence, str(st.session_state.get(SPEC.key("positions"), "none"))),
+)

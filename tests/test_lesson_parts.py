@@ -35,8 +35,15 @@ def test_the_page_file_is_a_lesson_of_the_kit(name: str) -> None:
         for node in ast.walk(ast.parse(source))
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
     }
-    for needed in ("start", "finish"):
-        assert needed in calls, f"lesson {name!r}: {spec.path} never calls {needed}(SPEC) from ui.lesson ({GUIDE}, step 2)"
+    assert "start" in calls, f"lesson {name!r}: {spec.path} never calls start(SPEC) from ui.lesson ({GUIDE}, step 2)"
+    doc = ast.get_docstring(ast.parse(source)) or ""
+    if "run_lesson" in calls:  # the one lesson shape: its opening and finish are the kit's
+        return
+    assert "Not the kit's ``run_lesson`` shape" in doc, (
+        f"lesson {name!r}: {spec.path} is not the kit's run_lesson shape and its docstring does not say why "
+        f"({GUIDE}, step 2)"
+    )
+    assert "finish" in calls, f"lesson {name!r}: {spec.path} never calls finish(SPEC) from ui.lesson ({GUIDE}, step 2)"
     assert f'LESSONS["{name}"]' in source, f"lesson {name!r}: {spec.path} does not read its SPEC as LESSONS[{name!r}]"
 
 

@@ -9,6 +9,7 @@ table under it, the overflow check of hand-edited inputs, the contributions of a
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
@@ -46,6 +47,10 @@ from .nav import PAGES, PageSpec, require_app_navigation
 from .share import pin as pins
 from .share.state import bound, load_link, sync  # noqa: F401 - bound: for the pages
 from .share_tools import import_pending, share_bar, show_notice  # noqa: F401 - share_bar: for the pages
+
+V = TypeVar("V")  # what a lesson's controls read: the values its live part computes with
+#: Query, keys and values as the Q/K/V lessons' editors hold them (None while a cell is bad).
+QkvInputs = tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]
 
 #: The widest a table of the steps may be: the steps column inside a step card at 1400 px with the
 #: sidebar open (538 px measured). A wider table is turned or split so that no column hides behind a
@@ -265,6 +270,36 @@ def workbench(ratio: tuple[float, float] = (2, 3)) -> tuple[DeltaGenerator, Delt
             st.title(opened[1])
             st.markdown(opened[2])
     return left.container(key="lesson_controls"), right
+
+
+def run_lesson(spec: PageSpec, *, title: str, intro: str, controls: Callable[[], V], live: Callable[[V], None]) -> None:
+    """The one shape of a lesson, after :func:`start`: its opening (title, share bar, intro), its
+    ``controls`` drawn in the workbench's left column and read into values, its ``live`` part drawn
+    beside them with those values (the page's ``@st.fragment``: a change of the live view's temperature
+    reruns it alone), then the way to the next lesson (:func:`finish`).
+
+    A page::
+
+        SPEC = LESSONS["masks"]
+        start(SPEC)
+
+        def inputs() -> Batch | None: ...          # read the widgets (values, or None while bad)
+
+        @st.fragment
+        def live(batch: Batch | None) -> None: ... # call the engine, draw the steps
+
+        run_lesson(SPEC, title=t("masks.title"), intro=t("masks.intro"), controls=inputs, live=live)
+
+    The lessons that are not this shape say why in their docstring (a live part that draws its own
+    controls, a timer, nested fragments, the Word2Vec lab's sections, the home page).
+    """
+    opening(spec, title, intro)
+    left, right = workbench()
+    with left:
+        values = controls()
+    with right:
+        live(values)
+    finish(spec)
 
 
 def finish(spec: PageSpec) -> None:
@@ -590,7 +625,7 @@ def qkv_inputs(
     titles: tuple[str, str, str],
     row_headers: tuple[str, str, str],
     help: str,
-) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+) -> QkvInputs:
     """The query, keys and values as editable tables starting from ``preset``, with one reset button
     (it also puts the lesson's switches back); Q is None when the numbers would overflow (the
     message stands next to the tables). ``rows``: the labels of the query, the keys and the values.
