@@ -163,7 +163,9 @@ def rope_step(s: Sentence) -> None:
         before = float(rotary(q, [m])[0] @ rotary(k, [n])[0])
         after = float(rotary(q, [m + sh])[0] @ rotary(k, [n + sh])[0])
         diff = abs(after - before)
-        cols = [t("wo.score_mn", m=m, n=n), t("wo.score_shifted", ms=m + sh, ns=n + sh), t("wo.difference")]
+        # at s = 0 both columns are at (m, n): the second says it is shifted by 0 (a table's names are unique)
+        shifted = t("wo.score_shifted", ms=m + sh, ns=n + sh) if sh else t("wo.score_unshifted", ms=m, ns=n)
+        cols = [t("wo.score_mn", m=m, n=n), shifted, t("wo.difference")]
         show_matrix(np.array([[before, after, diff]]), [t("wo.score_row")], cols, key="wo_tbl_rope")
         if diff <= TOLERANCE:
             st.success(t("wo.rope_ok", tol="1e-12"), icon="✅")

@@ -146,7 +146,7 @@ def test_sinusoidal_positions_break_the_equivariance() -> None:
     assert not at.success and any("the shuffle changes the answer" in c.value for c in at.caption)
 
 
-@pytest.mark.parametrize(("m", "n", "s"), [(3, 1, 4), (0, 7, 50), (63, 0, 64)])
+@pytest.mark.parametrize(("m", "n", "s"), [(3, 1, 4), (0, 7, 50), (63, 0, 64), (3, 1, 0)])  # s = 0: two columns, one position
 def test_rope_scores_depend_only_on_the_offset(m: int, n: int, s: int) -> None:
     at = with_positions("rope")
     at.slider(key="wo_m").set_value(m).run()
@@ -159,7 +159,8 @@ def test_rope_scores_depend_only_on_the_offset(m: int, n: int, s: int) -> None:
     after = float(rotate(q, [m + s])[0] @ rotate(k, [n + s])[0])
     assert abs(before - after) <= 1e-12
     frame = next(d.value for d in at.dataframe if f"Score at ({m}, {n})" in d.value.columns)
-    assert list(frame.columns) == [f"Score at ({m}, {n})", f"Score at ({m + s}, {n + s})", "Difference"]
+    shifted = f"Score at ({m + s}, {n + s})" if s else f"Shifted by 0: ({m}, {n})"
+    assert list(frame.columns) == [f"Score at ({m}, {n})", shifted, "Difference"]
     page_before, page_after, page_diff = frame.to_numpy(dtype=float)[0]
     assert abs(page_before - before) <= 1e-12 and abs(page_after - after) <= 1e-12 and page_diff <= 1e-12
     assert any(s_.value.startswith("The same score to 1e-12") for s_ in at.success)
