@@ -397,7 +397,7 @@ def test_notebooks_write_user_text_as_literals_only() -> None:
     }
     for page, change in cases.items():
         s = {**state(opened(page), page), **change}
-        nb = json.loads(notebook_json(page, s, "en", []))
+        nb = json.loads(notebook_json(LESSONS[page], s, "en", []))
         code = [("".join(c["source"])) for c in nb["cells"] if c["cell_type"] == "code"]
         text = "\n".join(code)
         assert not any(ch in text for ch in "\r\x01\u202e\ud800"), page

@@ -26,7 +26,7 @@ PAGES = list(LESSONS)
 def _file(page: str, at) -> bytes:  # noqa: ANN001 - an AppTest
     s = state(at, page)
     inputs = {f.name: f.plain(s[f.name]) for f in fields(LESSONS[page]) if f.active(s)}
-    return experiment_json(page, inputs, s, "en")
+    return experiment_json(LESSONS[page], inputs, s, "en")
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -14,7 +14,6 @@ import pytest
 
 from tests.share_helpers import changed, numbers, opened, state
 from ui.export import notebook_json
-from ui.export.files import recipe
 from ui.i18n import catalog
 from ui.nav import LESSONS
 from ui.share.fields import Matrix
@@ -58,7 +57,7 @@ def test_the_notebook_runs_and_prints_the_page_numbers(
     at = changed(page, lang="en" if page == "word2vec" else "vi")  # the lab's changes pick English words
     s = state(at, page)
     edited = [f.name for f in LESSONS[page].experiment if isinstance(f, Matrix) and differs(f, s)]
-    nb = _run(notebook_json(page, s, "vi", edited), tmp_path, monkeypatch)
+    nb = _run(notebook_json(LESSONS[page], s, "vi", edited), tmp_path, monkeypatch)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert errors == []
     # the markdown is in the UI's language, one cell per step
@@ -82,7 +81,7 @@ def test_every_notebook_is_valid_in_every_language() -> None:
     for page in LESSONS:
         at = opened(page)
         for lang in ("en", "vi", "ko"):
-            nb = nbformat.reads(notebook_json(page, state(at, page), lang).decode("utf-8"), as_version=4)
+            nb = nbformat.reads(notebook_json(LESSONS[page], state(at, page), lang).decode("utf-8"), as_version=4)
             nbformat.validate(nb)
             assert nb.metadata["attention_lab"] == {"lesson": page, "lang": lang, "version": 1}
             assert json.dumps(nb.metadata["kernelspec"]) and nb.cells[0].source.startswith("# ")
@@ -91,6 +90,6 @@ def test_every_notebook_is_valid_in_every_language() -> None:
 def test_user_text_enters_the_code_only_as_a_literal() -> None:
     sentence = 'x"""; import os; os.system("echo pwned") #\\ \'\'\''
     s = {**state(opened("step_by_step"), "step_by_step"), "sentence": sentence}
-    code = "\n".join(src for kind, src in recipe("step_by_step", s, "en").cells if kind == "code")
+    code = "\n".join(src for kind, src in LESSONS["step_by_step"].recipe(s, "en", ()).cells if kind == "code")
     assert f"sentence = {sentence!r}" in code
     compile(code, "<nb>", "exec")

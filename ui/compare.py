@@ -47,7 +47,7 @@ def weights_of(spec: PageSpec, state: Mapping[str, Any], lang: str) -> Weights:
     cache: dict[tuple[str, str, str], Weights] = st.session_state.setdefault(_CACHE, {})
     if key not in cache:
         # the Word2Vec lab's model comes from the page's training cache: never trained twice
-        tables = lesson_tables(spec.name, state, lang, edited_tables(spec, state), train_word2vec=word2vec_trainer)
+        tables = lesson_tables(spec, state, lang, edited_tables(spec, state), train_word2vec=word2vec_trainer)
         found = [(np.atleast_2d(v), list(r), list(c)) for name, v, r, c in tables if name == "weights"]
         cache[key] = found[0] if found else None
         while len(cache) > _CACHE_SIZE:

@@ -51,6 +51,8 @@ from attention_core.presets import (
     ScaledDotProductPreset,
 )
 from attention_core.word2vec import REAL_BOUNDS, WHOLE_BOUNDS
+from ui.export import recipes
+from ui.export.recipes import RecipeFor
 from ui.share.fields import (
     Choice,
     Experiment,
@@ -83,6 +85,8 @@ class PageSpec:
     summary_key: str
     prefix: str
     experiment: Experiment
+    #: its notebook, JSON and CSV exports, and the weights Compare A/B shows (``ui.export.recipes``)
+    recipe: RecipeFor
 
     @cached_property
     def defaults(self) -> Mapping[str, object]:
@@ -258,6 +262,7 @@ def _word_order() -> PageSpec:
         icon="🔀",
         summary_key="nav.word_order_summary",
         prefix="wo",
+        recipe=recipes.word_order,
         experiment=_experiment(
             Text("sentence", STEP_BY_STEP.sentence, bound=True, max_chars=MAX_SENTENCE_CHARS),
             Int("seed", STEP_BY_STEP.seed, bound=True, low=0, high=SEED_LIMIT - 1),
@@ -300,6 +305,7 @@ def _cross_spec() -> PageSpec:
         icon="🌐",
         summary_key="nav.cross_attention_summary",
         prefix="cross",
+        recipe=recipes.cross_attention,
         experiment=_experiment(
             Text("source", C.source, bound=True, max_chars=MAX_SHORT_SENTENCE_CHARS),
             Text("target", C.target, bound=True, max_chars=MAX_SHORT_SENTENCE_CHARS),
@@ -333,6 +339,7 @@ def _masks_page() -> PageSpec:
         icon="🎭",
         summary_key="nav.masks_summary",
         prefix="masks",
+        recipe=recipes.masks,
         experiment=_experiment(
             *(
                 Text(f"s{i + 1}", s, bound=True, max_chars=MAX_SHORT_SENTENCE_CHARS)
@@ -357,6 +364,7 @@ PAGES: tuple[PageSpec, ...] = (
         icon="🏠",
         summary_key="nav.home_summary",
         prefix="home",
+        recipe=recipes.home,
         experiment=_experiment(),
     ),
     PageSpec(
@@ -365,6 +373,7 @@ PAGES: tuple[PageSpec, ...] = (
         icon="📚",
         summary_key="nav.library_summary",
         prefix="library",
+        recipe=recipes.library,
         experiment=_qkv(LIBRARY),
     ),
     PageSpec(
@@ -373,6 +382,7 @@ PAGES: tuple[PageSpec, ...] = (
         icon="🔢",
         summary_key="nav.step_by_step_summary",
         prefix="sbs",
+        recipe=recipes.step_by_step,
         experiment=_experiment(
             Text("sentence", STEP_BY_STEP.sentence, bound=True, max_chars=MAX_SENTENCE_CHARS, multiline=True),
             Int("seed", STEP_BY_STEP.seed, bound=True, low=0, high=SEED_LIMIT - 1),
@@ -393,6 +403,7 @@ PAGES: tuple[PageSpec, ...] = (
         icon="🔁",
         summary_key="nav.self_attention_summary",
         prefix="self",
+        recipe=recipes.self_attention,
         experiment=_experiment(
             Choice("preset", "3x3", bound=True, options=tuple(_SELF_PRESETS)),
             Flag("scale", False, bound=True),
@@ -405,6 +416,7 @@ PAGES: tuple[PageSpec, ...] = (
         icon="🎯",
         summary_key="nav.pooling_summary",
         prefix="pool",
+        recipe=recipes.pooling,
         experiment=_experiment(
             Matrix("x", np.array(POOLING.x), sized=True, max_rows=MAX_MATRIX_SIZE, max_cols=MAX_MATRIX_SIZE),
             Int("seed", 0, bound=True, low=0, high=SEED_LIMIT - 1),
@@ -423,6 +435,7 @@ PAGES: tuple[PageSpec, ...] = (
         icon="📐",
         summary_key="nav.scaled_dot_product_summary",
         prefix="scaled_dot_product",
+        recipe=recipes.scaled_dot_product,
         experiment=_qkv(SCALED_DOT_PRODUCT),
     ),
     PageSpec(
@@ -431,6 +444,7 @@ PAGES: tuple[PageSpec, ...] = (
         icon="📏",
         summary_key="nav.sqrt_dk_summary",
         prefix="dk",
+        recipe=recipes.sqrt_dk,
         experiment=_experiment(
             Choice("d_k", DK_DEFAULT, bound=True, options=DK_SWEEP),
             Int("n_keys", DK_KEYS, bound=True, low=2, high=DK_MAX_KEYS),
@@ -446,6 +460,7 @@ PAGES: tuple[PageSpec, ...] = (
         icon="🗃️",
         summary_key="nav.kv_cache_summary",
         prefix="kv",
+        recipe=recipes.kv_cache,
         experiment=_kv_experiment(),
     ),
     PageSpec(
@@ -454,6 +469,7 @@ PAGES: tuple[PageSpec, ...] = (
         icon="🧪",
         summary_key="nav.word2vec_summary",
         prefix="w2v",
+        recipe=recipes.word2vec,
         experiment=_w2v_experiment(),
     ),
 )

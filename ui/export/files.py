@@ -15,13 +15,13 @@ import io
 import json
 import zipfile
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from attention_core.errors import AttentionLabError
 from ui.escape import csv_label
 from ui.i18n import text_in
 
-from .recipes import RECIPES, Recipe, Table, Trainer, run
+from .recipes import RecipeFor, Table, Trainer, run
 
 APP_ID = "attention-lab"
 EXPERIMENT_VERSION = 1
@@ -47,19 +47,22 @@ import numpy as np
 np.set_printoptions(floatmode="unique", linewidth=120)  # every digit, as the page computed it"""
 
 
-def recipe(lesson: str, state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> Recipe:
-    """The lesson's recipe for ``state`` (``edited``: the step-by-step tables the learner changed)."""
-    if lesson == "step_by_step":
-        return RECIPES[lesson](state, lang, edited=edited)
-    return RECIPES[lesson](state, lang)
+class Lesson(Protocol):
+    """What an export needs of a lesson: its name and its recipe (the page registry's ``PageSpec`` is one)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def recipe(self) -> RecipeFor: ...
 
 
-def notebook_json(lesson: str, state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> bytes:
+def notebook_json(lesson: Lesson, state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> bytes:
     """The experiment as a Jupyter notebook (UTF-8 JSON), validated by nbformat."""
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-    r = recipe(lesson, state, lang, edited)
+    r = lesson.recipe(state, lang, edited)
     cells = [
         new_markdown_cell(f"# {r.title}\n\n" + text_in(lang, "nb.intro", lesson=r.title)),
         new_markdown_cell(text_in(lang, "nb.setup")),
@@ -71,7 +74,7 @@ def notebook_json(lesson: str, state: Mapping[str, Any], lang: str, edited: Sequ
         metadata={
             "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
             "language_info": {"name": "python"},
-            "attention_lab": {"lesson": lesson, "lang": lang, "version": EXPERIMENT_VERSION},
+            "attention_lab": {"lesson": lesson.name, "lang": lang, "version": EXPERIMENT_VERSION},
         },
     )
     nbformat.validate(nb)
@@ -79,7 +82,7 @@ def notebook_json(lesson: str, state: Mapping[str, Any], lang: str, edited: Sequ
 
 
 def lesson_tables(
-    lesson: str,
+    lesson: Lesson,
     state: Mapping[str, Any],
     lang: str,
     edited: Sequence[str] = (),
@@ -88,7 +91,7 @@ def lesson_tables(
 ) -> list[Table]:
     """Every table of the lesson, computed by running its recipe (empty while the inputs are bad).
     ``train_word2vec``: the trainer the Word2Vec recipe uses (see :func:`recipes.run`)."""
-    r = recipe(lesson, state, lang, edited)
+    r = lesson.recipe(state, lang, edited)
     try:
         return r.tables(run(r, train_word2vec=train_word2vec))
     except AttentionLabError:
@@ -96,7 +99,7 @@ def lesson_tables(
 
 
 def experiment_json(
-    lesson: str,
+    lesson: Lesson,
     inputs: Mapping[str, Any],
     state: Mapping[str, Any],
     lang: str,
@@ -120,7 +123,7 @@ def experiment_json(
     doc: dict[str, Any] = {
         "app": APP_ID,
         "version": EXPERIMENT_VERSION,
-        "lesson": lesson,
+        "lesson": lesson.name,
         "lang": lang,
         "inputs": dict(inputs),
         "results": results(state, edited),
@@ -134,7 +137,7 @@ def experiment_json(
 
 
 def tables_zip(
-    lesson: str,
+    lesson: Lesson,
     state: Mapping[str, Any],
     lang: str,
     edited: Sequence[str] = (),

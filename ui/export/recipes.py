@@ -105,7 +105,7 @@ def _qkv(state: Mapping[str, Any], lang: str, *, title: str, q_rows: list[str], 
     return Recipe(title, cells, tables)
 
 
-def home(state: Mapping[str, Any], lang: str) -> Recipe:
+def home(state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> Recipe:
     values = {"q": LIBRARY.query, "k": LIBRARY.keys, "v": LIBRARY.values, "scale": LIBRARY.scale, **state}
     books = [text_in(lang, BOOK_KEYS[b]) for b in LIBRARY.book_ids]
     return _qkv(
@@ -113,14 +113,14 @@ def home(state: Mapping[str, Any], lang: str) -> Recipe:
     )
 
 
-def library(state: Mapping[str, Any], lang: str) -> Recipe:
+def library(state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> Recipe:
     books = [text_in(lang, BOOK_KEYS[b]) for b in LIBRARY.book_ids]
     return _qkv(
         state, lang, title=text_in(lang, "nav.library"), q_rows=[text_in(lang, "library.request_row")], k_rows=books
     )
 
 
-def scaled_dot_product(state: Mapping[str, Any], lang: str) -> Recipe:
+def scaled_dot_product(state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> Recipe:
     n_k = np.shape(state["k"])[0]
     keys = [text_in(lang, "scaled_dot_product.key_row", i=i + 1) for i in range(n_k)]
     return _qkv(
@@ -133,7 +133,7 @@ def scaled_dot_product(state: Mapping[str, Any], lang: str) -> Recipe:
 
 
 # --------------------------------------------------------------------------- lessons on one matrix X
-def self_attention(state: Mapping[str, Any], lang: str) -> Recipe:
+def self_attention(state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> Recipe:
     tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
     x = rows2(state["x"])
     labels = [tr("self.token_n", n=i + 1) for i in range(x.shape[0])]
@@ -167,7 +167,7 @@ def self_attention(state: Mapping[str, Any], lang: str) -> Recipe:
     return Recipe(tr("nav.self_attention"), cells, tables)
 
 
-def pooling(state: Mapping[str, Any], lang: str) -> Recipe:
+def pooling(state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> Recipe:
     tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
     x = rows2(state["x"])
     labels = [tr("pool.token_n", n=i + 1) for i in range(x.shape[0])]
@@ -198,7 +198,7 @@ def pooling(state: Mapping[str, Any], lang: str) -> Recipe:
 
 
 # --------------------------------------------------------------------------- why √d_k
-def sqrt_dk(state: Mapping[str, Any], lang: str) -> Recipe:
+def sqrt_dk(state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> Recipe:
     """The experiment at the page's d_k, n keys and seed; the row at the live view's temperature
     (the page's own numbers: the engine's rows of ``scores / T`` and ``scores / √d_k / T``)."""
     tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
@@ -250,7 +250,7 @@ def sqrt_dk(state: Mapping[str, Any], lang: str) -> Recipe:
 
 
 # --------------------------------------------------------------------------- the KV cache
-def kv_cache(state: Mapping[str, Any], lang: str) -> Recipe:
+def kv_cache(state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> Recipe:
     """The sentence generated with the cache, seed-000 tables; the step shown is the page's (1-based):
     its weights and output are the live view's (the new query over the cache, at its temperature)."""
     tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
@@ -319,7 +319,7 @@ def kv_cache(state: Mapping[str, Any], lang: str) -> Recipe:
 
 
 # --------------------------------------------------------------------------- cross-attention
-def cross_attention(state: Mapping[str, Any], lang: str) -> Recipe:
+def cross_attention(state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> Recipe:
     """Queries from the target's vectors, keys and values from the source's (as the page holds them,
     designed or edited), in the page's heads; the shown head's weights and output (the live view's)."""
     tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
@@ -380,7 +380,7 @@ def cross_attention(state: Mapping[str, Any], lang: str) -> Recipe:
 
 
 # --------------------------------------------------------------------------- step by step
-def step_by_step(state: Mapping[str, Any], lang: str, *, edited: Sequence[str] = ()) -> Recipe:
+def step_by_step(state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> Recipe:
     tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
     inputs = "\n".join(
         [
@@ -452,7 +452,7 @@ def step_by_step(state: Mapping[str, Any], lang: str, *, edited: Sequence[str] =
 W2V_PARAMS = ("vector_size", "window", "min_count", "sg", "epochs", "negative", "seed", "sample", "alpha")
 
 
-def word2vec(state: Mapping[str, Any], lang: str) -> Recipe:
+def word2vec(state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> Recipe:
     tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
     params = ", ".join(f"{n}={num(state[n]) if n in ('sample', 'alpha') else int(state[n])}" for n in W2V_PARAMS)
     keys_code = (
@@ -520,7 +520,7 @@ def word2vec(state: Mapping[str, Any], lang: str) -> Recipe:
 
 
 # --------------------------------------------------------------------------- where did word order go?
-def word_order(state: Mapping[str, Any], lang: str) -> Recipe:
+def word_order(state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> Recipe:
     from attention_core.presets import STEP_BY_STEP
     tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
     tokens, _ = ac.cap(ac.tokenize(str(state["sentence"])), MAX_SEQUENCE_TOKENS)
@@ -594,7 +594,7 @@ def word_order(state: Mapping[str, Any], lang: str) -> Recipe:
 
     return Recipe(tr("nav.word_order"), cells, tables)
 # --------------------------------------------------------------------------- masks (issue 25, lesson 2)
-def masks(state: Mapping[str, Any], lang: str) -> Recipe:
+def masks(state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> Recipe:
     tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
     hidden = sorted({int(h) for h in state.get("hidden") or []})
     inputs = "\n".join(
@@ -680,20 +680,10 @@ def masks(state: Mapping[str, Any], lang: str) -> Recipe:
     return Recipe(tr("nav.masks"), cells, tables)
 
 
-RECIPES: dict[str, Callable[..., Recipe]] = {
-    "home": home,
-    "library": library,
-    "step_by_step": step_by_step,
-    "self_attention": self_attention,
-    "pooling": pooling,
-    "scaled_dot_product": scaled_dot_product,
-    "sqrt_dk": sqrt_dk,
-    "kv_cache": kv_cache,
-    "masks": masks,
-    "cross_attention": cross_attention,
-    "word2vec": word2vec,
-    "word_order": word_order,
-}
+#: A lesson's recipe: ``recipe(state, lang, edited)`` (``edited``: the matrix fields the learner changed,
+#: written into the notebook as literals; the others it recomputes from their seed). The page registry
+#: names each lesson's (``ui.nav.PageSpec.recipe``).
+RecipeFor = Callable[[Mapping[str, Any], str, Sequence[str]], Recipe]
 
 
 #: ``train_word2vec(sentences, **params) -> gensim model``, as :func:`attention_core.train_word2vec`.

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlencode
 
 import streamlit as st
 
-from .state import _NOTICE, _default, fields, link_params, parse_link
+from .state import _NOTICE, LessonSpec, _default, fields, link_params, parse_link
 
 #: The link's parameter for a pinned experiment (an app parameter: reserved in :mod:`ui.share.state`).
 PARAM = "compare"
@@ -36,7 +36,7 @@ def pins() -> dict[str, dict[str, Any]]:
     return st.session_state.setdefault(_PINS, {})
 
 
-def full_state(spec: Any, values: Mapping[str, Any]) -> dict[str, Any]:
+def full_state(spec: LessonSpec, values: Mapping[str, Any]) -> dict[str, Any]:
     """Every field's value: ``values``' own, the others at their default (None when it cannot be had)."""
     state: dict[str, Any] = {}
     for f in fields(spec):
@@ -44,27 +44,27 @@ def full_state(spec: Any, values: Mapping[str, Any]) -> dict[str, Any]:
     return state
 
 
-def pinned(spec: Any) -> dict[str, Any] | None:
+def pinned(spec: LessonSpec) -> dict[str, Any] | None:
     """A's state for this lesson, or None when nothing is pinned."""
     a = pins().get(spec.name)
     return dict(a) if a is not None else None
 
 
-def pin(spec: Any, state: Mapping[str, Any]) -> None:
+def pin(spec: LessonSpec, state: Mapping[str, Any]) -> None:
     """Keep ``state`` (every field's value, e.g. :func:`ui.share.state.held`) as A."""
     pins()[spec.name] = dict(state)
 
 
-def unpin(spec: Any) -> None:
+def unpin(spec: LessonSpec) -> None:
     pins().pop(spec.name, None)
 
 
-def pin_text(spec: Any, state: Mapping[str, Any]) -> str:
+def pin_text(spec: LessonSpec, state: Mapping[str, Any]) -> str:
     """``state`` as the ``compare`` parameter's value: its link parameters as a query string."""
     return urlencode(link_params(spec, state), doseq=True)
 
 
-def parse_pin(spec: Any, text: str) -> tuple[dict[str, Any] | None, list[str]]:
+def parse_pin(spec: LessonSpec, text: str) -> tuple[dict[str, Any] | None, list[str]]:
     """A's state from a ``compare`` value, and the parameters to name as ignored (``compare:<name>``).
 
     Never raises: each of A's parameters is checked by its field (:func:`ui.share.state.parse_link`,
@@ -80,7 +80,7 @@ def parse_pin(spec: Any, text: str) -> tuple[dict[str, Any] | None, list[str]]:
     return full_state(spec, values), [f"{PARAM}:{name}" for name in bad]
 
 
-def load(spec: Any) -> None:
+def load(spec: LessonSpec) -> None:
     """Take the pin a link brings (once per lesson and session, after :func:`~ui.share.state.load_link`)."""
     loaded = st.session_state.setdefault(_LOADED, set())
     if spec.name in loaded or not fields(spec):
@@ -99,7 +99,7 @@ def load(spec: Any) -> None:
         st.session_state.setdefault(_NOTICE, {}).setdefault(spec.name, []).extend(bad)
 
 
-def write_link(spec: Any) -> None:
+def write_link(spec: LessonSpec) -> None:
     """The URL's ``compare`` parameter follows the pin (written only when it changes)."""
     a = pins().get(spec.name)
     want = None if a is None else pin_text(spec, a)

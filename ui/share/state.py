@@ -22,14 +22,27 @@ computed for the values before it is None (the field is then not part of the exp
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import streamlit as st
 
 from ui.editor_state import load_matrix, queue_matrix
 
-from .fields import Field, Matrix, Vector
+from .fields import Experiment, Field, Matrix, Vector
+
+
+class LessonSpec(Protocol):
+    """What the experiment model needs of a lesson (the page registry's ``ui.nav.PageSpec`` is one;
+    the registry sits above this module, so the model names only this much of it)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def experiment(self) -> Experiment: ...
+
+    def key(self, name: str) -> str: ...
 
 #: URL parameters that belong to the app, not to a lesson (the language, presentation mode, a pinned
 #: experiment A (:mod:`ui.share.pin`); Streamlit's embedding).
@@ -41,16 +54,16 @@ _NOTICE = "_share_notice"  # lesson -> the parameters a link brought that were i
 HOLDER = "_share_current"  # lesson -> the experiment's state at the last sync (read by the downloads)
 
 
-def fields(spec: Any) -> tuple[Field, ...]:
+def fields(spec: LessonSpec) -> tuple[Field, ...]:
     return tuple(spec.experiment) if spec.experiment is not None else ()
 
 
 # --------------------------------------------------------------------------- reading and writing one field
-def _editor_key(spec: Any, f: Matrix, state: Mapping[str, Any]) -> str:
+def _editor_key(spec: LessonSpec, f: Matrix, state: Mapping[str, Any]) -> str:
     return f.editor(state) if f.editor is not None else spec.key(f.name)
 
 
-def read(spec: Any, f: Field, state: Mapping[str, Any]) -> Any:
+def read(spec: LessonSpec, f: Field, state: Mapping[str, Any]) -> Any:
     """The field's value in the session, or its default when the session has none yet."""
     ss = st.session_state
     value: Any = None
@@ -71,7 +84,7 @@ def read(spec: Any, f: Field, state: Mapping[str, Any]) -> Any:
     return value
 
 
-def write(spec: Any, f: Field, value: Any, state: Mapping[str, Any]) -> None:
+def write(spec: LessonSpec, f: Field, value: Any, state: Mapping[str, Any]) -> None:
     """Put ``value`` where the lesson's widget or editor finds it (before the widgets are drawn)."""
     ss = st.session_state
     if isinstance(f, Vector):
@@ -90,7 +103,7 @@ def write(spec: Any, f: Field, value: Any, state: Mapping[str, Any]) -> None:
         ss[spec.key(f.name)] = list(value) if isinstance(value, list) else value
 
 
-def current(spec: Any) -> dict[str, Any]:
+def current(spec: LessonSpec) -> dict[str, Any]:
     """Every field's value in the session (or its default), in declaration order."""
     state: dict[str, Any] = {}
     for f in fields(spec):
@@ -107,7 +120,7 @@ def _default(f: Field, state: Mapping[str, Any]) -> Any:
         return None
 
 
-def _read_or_none(spec: Any, f: Field, state: Mapping[str, Any]) -> Any:
+def _read_or_none(spec: LessonSpec, f: Field, state: Mapping[str, Any]) -> Any:
     """:func:`read`, or None when the session's value or default cannot be had for ``state``."""
     try:
         return read(spec, f, state)
@@ -129,7 +142,7 @@ def _active(f: Field, state: Mapping[str, Any]) -> bool:
 
 
 def parse_link(
-    spec: Any, raw: Mapping[str, Sequence[str]], *, from_session: bool = True
+    spec: LessonSpec, raw: Mapping[str, Sequence[str]], *, from_session: bool = True
 ) -> tuple[dict[str, Any], list[str]]:
     """The values a link's parameters ask for (by field name) and the parameters to ignore.
 
@@ -154,7 +167,7 @@ def parse_link(
     return values, bad
 
 
-def parse_inputs(spec: Any, inputs: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+def parse_inputs(spec: LessonSpec, inputs: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """A file's inputs checked field by field: (values, []) when every one is valid, else ({}, the
     names of every bad or unknown input). Never raises (see :func:`parse_link`)."""
     known = {f.name for f in fields(spec)}
@@ -171,7 +184,7 @@ def parse_inputs(spec: Any, inputs: Mapping[str, Any]) -> tuple[dict[str, Any], 
     return ({}, bad) if bad else (values, [])
 
 
-def apply(spec: Any, values: Mapping[str, Any]) -> None:
+def apply(spec: LessonSpec, values: Mapping[str, Any]) -> None:
     """Write ``values`` (by field name; the others keep theirs) into the session, in field order."""
     state: dict[str, Any] = {}
     for f in fields(spec):
@@ -190,7 +203,7 @@ def _query() -> dict[str, list[str]]:
         return {}
 
 
-def load_link(spec: Any) -> None:
+def load_link(spec: LessonSpec) -> None:
     """Take the experiment a link brings (once per lesson and session; see the module's docstring)."""
     loaded = st.session_state.setdefault(_LOADED, set())
     if spec.name in loaded or not fields(spec):
@@ -227,18 +240,18 @@ def _drop_params(raw: Mapping[str, Sequence[str]], bad: set[str]) -> None:
             pass
 
 
-def take_notice(spec: Any) -> list[str]:
+def take_notice(spec: LessonSpec) -> list[str]:
     """The parameters of this lesson's link that were ignored (once: then forgotten)."""
     return list(st.session_state.get(_NOTICE, {}).pop(spec.name, []))
 
 
-def link_params(spec: Any, state: Mapping[str, Any] | None = None) -> dict[str, str | list[str]]:
+def link_params(spec: LessonSpec, state: Mapping[str, Any] | None = None) -> dict[str, str | list[str]]:
     """Every field not at its default, as URL parameters (what a copied link carries besides ``lang``)."""
     state = current(spec) if state is None else state
     return {spec.key(f.name): f.text(state[f.name]) for f in fields(spec) if differs(f, state)}
 
 
-def sync(spec: Any) -> dict[str, Any]:
+def sync(spec: LessonSpec) -> dict[str, Any]:
     """Write the fields no widget binds to the URL (a value equal to its default is left out) and keep
     the whole state for the downloads. Cheap: a few comparisons and, for an edited matrix, its text."""
     state = current(spec)
@@ -261,13 +274,13 @@ def sync(spec: Any) -> dict[str, Any]:
     return state
 
 
-def held(spec: Any) -> dict[str, Any]:
+def held(spec: LessonSpec) -> dict[str, Any]:
     """The state :func:`sync` kept last (or the session's now)."""
     return dict(st.session_state.get(HOLDER, {}).get(spec.name) or current(spec))
 
 
 # --------------------------------------------------------------------------- widgets and files
-def bound(spec: Any, name: str, *, default_as: str | None = "value") -> dict[str, Any]:
+def bound(spec: LessonSpec, name: str, *, default_as: str | None = "value") -> dict[str, Any]:
     """A bound widget's arguments: its key, ``bind="query-params"`` and (as ``default_as``) the
     registry's default, which Streamlit leaves out of the URL. Radios take their first option as
     default: pass ``default_as=None``."""
@@ -280,6 +293,6 @@ def bound(spec: Any, name: str, *, default_as: str | None = "value") -> dict[str
     return out
 
 
-def edited_tables(spec: Any, state: Mapping[str, Any]) -> list[str]:
+def edited_tables(spec: LessonSpec, state: Mapping[str, Any]) -> list[str]:
     """The experiment's tables (matrix fields) the learner changed from their defaults."""
     return [f.name for f in fields(spec) if isinstance(f, Matrix) and differs(f, state)]

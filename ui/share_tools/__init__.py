@@ -22,6 +22,7 @@ from typing import Any
 
 import streamlit as st
 
+from ui import predict
 from ui.export import (
     MAX_IMPORT_BYTES,
     ImportProblem,
@@ -31,10 +32,9 @@ from ui.export import (
     read_pinned,
     tables_zip,
 )
-from ui import predict
 from ui.format import md_code
 from ui.i18n import current_language, t
-from ui.nav import LESSONS
+from ui.nav import LESSONS, PageSpec
 from ui.share import pin as pins
 from ui.share.state import HOLDER, apply, current, edited_tables, fields, parse_inputs, take_notice
 
@@ -69,7 +69,7 @@ _PENDING = "_share_import"  # lesson -> the bytes of a file to import (the uploa
 _MESSAGE = "_share_import_message"  # lesson -> ("success" | "error", text) after an import
 
 
-def show_notice(spec: Any) -> None:
+def show_notice(spec: PageSpec) -> None:
     """One notice, in the UI's language, naming the link's parameters that were ignored."""
     bad = take_notice(spec)
     if bad:
@@ -78,11 +78,11 @@ def show_notice(spec: Any) -> None:
 
 
 # --------------------------------------------------------------------------- import
-def _uploader_key(spec: Any) -> str:
+def _uploader_key(spec: PageSpec) -> str:
     return spec.key(f"import_{int(st.session_state.get(spec.key('import_n'), 0))}")
 
 
-def _queue_import(spec: Any, key: str) -> None:
+def _queue_import(spec: PageSpec, key: str) -> None:
     """The uploader's change: keep the file's bytes for the page's start, and clear the uploader."""
     file = st.session_state.get(key)
     if file is None:
@@ -120,7 +120,7 @@ def _problem_text(problem: ImportProblem) -> str:
     return t(_IMPORT_KEYS.get(problem.code, "error.invalid_input"), **params)  # an unknown code: the generic message
 
 
-def import_pending(spec: Any) -> None:
+def import_pending(spec: PageSpec) -> None:
     """Import the file the uploader just took (before any widget is drawn): every value is checked
     first; a file with any problem changes nothing and says why, in the UI's language."""
     data = st.session_state.get(_PENDING, {}).pop(spec.name, None)
@@ -152,13 +152,13 @@ def word2vec_trainer(sentences: Any, **params: Any) -> Any:
     return train_word2vec(sentences, **params)
 
 
-def _inputs(spec: Any, state: Mapping[str, Any]) -> dict[str, Any]:
+def _inputs(spec: PageSpec, state: Mapping[str, Any]) -> dict[str, Any]:
     """The experiment's fields as a JSON file's inputs."""
     return {f.name: f.plain(state[f.name]) for f in fields(spec) if f.active(state)}
 
 
 def export_file(
-    spec: Any,
+    spec: PageSpec,
     kind: str,
     state: Mapping[str, Any],
     lang: str,
@@ -173,11 +173,11 @@ def export_file(
     s = dict(state)
     edited = edited_tables(spec, s)
     if kind == "notebook":
-        return notebook_json(spec.name, s, lang, edited)
+        return notebook_json(spec, s, lang, edited)
     if kind == "json":
         a = pinned
         return experiment_json(
-            spec.name,
+            spec,
             _inputs(spec, s),
             s,
             lang,
@@ -187,12 +187,12 @@ def export_file(
             pinned=None if a is None else (_inputs(spec, a), a, edited_tables(spec, a)),
         )
     if kind == "csv":
-        return tables_zip(spec.name, s, lang, edited, train_word2vec=word2vec_trainer)
+        return tables_zip(spec, s, lang, edited, train_word2vec=word2vec_trainer)
     raise ValueError(f"no export {kind!r}")
 
 
 # --------------------------------------------------------------------------- the bar
-def share_bar(spec: Any) -> None:
+def share_bar(spec: PageSpec) -> None:
     """ "Copy link" and the export menu (notebook, JSON, CSV, import), in one row under the title."""
     lang = current_language()
     holder: dict[str, Any] = st.session_state.setdefault(HOLDER, {})
