@@ -6,6 +6,9 @@
   the plotly heatmaps (their text trace) and for the live view's JavaScript rule (run in node).
 - The live view's payload names its explanation panel (``explain_title_plain``) in every language.
 - ``app.py`` mounts the language component with the session's language.
+- Colour-vision deficiencies: the colour scale as a protanope and a deuteranope see it (Machado et al.
+  2009, severity 1.0, on linearised sRGB) stays ordered in lightness, its steps 0.1 apart stay clearly
+  different, and the cells' numbers still reach 4.5:1 on the simulated colours.
 """
 
 from __future__ import annotations
@@ -155,3 +158,105 @@ def test_app_sends_the_ui_language_to_the_page(lang: str) -> None:
     data = json.loads(mounts[0].proto.json)
     assert data["lang"] == lang
     assert data["texts"]["formula_scroll"] == catalog(lang)["a11y.formula_scroll"]
+
+
+# --------------------------------------------------------------------------- colour-vision deficiencies
+#: Machado, Oliveira & Fernandes (2009), "A Physiologically-based Model for Simulation of Color Vision
+#: Deficiency", IEEE TVCG 15(6), table 1 at severity 1.0 (dichromacy). They act on *linear* RGB.
+MACHADO = {
+    "protanopia": np.array(
+        [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]]
+    ),
+    "deuteranopia": np.array(
+        [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]]
+    ),
+}
+_SRGB_TO_XYZ = np.array(
+    [[0.4124564, 0.3575761, 0.1804375], [0.2126729, 0.7151522, 0.0721750], [0.0193339, 0.1191920, 0.9503041]]
+)
+_WHITE = _SRGB_TO_XYZ @ np.ones(3)  # D65
+
+
+def _linear(rgb: tuple[float, float, float] | np.ndarray) -> np.ndarray:
+    c = np.asarray(rgb, dtype=float) / 255.0
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
+def _encode(lin: np.ndarray) -> np.ndarray:
+    c = np.clip(lin, 0.0, 1.0)
+    return 255.0 * np.where(c <= 0.0031308, 12.92 * c, 1.055 * c ** (1 / 2.4) - 0.055)
+
+
+def simulate(rgb: tuple[float, float, float] | np.ndarray, deficiency: str) -> np.ndarray:
+    """What a dichromat sees instead of ``rgb`` (0-255 sRGB): Machado's matrix on linearised sRGB,
+    clipped to the gamut and encoded back to sRGB."""
+    return _encode(MACHADO[deficiency] @ _linear(rgb))
+
+
+def lab(rgb: tuple[float, float, float] | np.ndarray) -> np.ndarray:
+    """CIE L*a*b* (D65) of an sRGB colour: L* is the lightness the eye sees."""
+    t = (_SRGB_TO_XYZ @ _linear(rgb)) / _WHITE
+    f = np.where(t > (6 / 29) ** 3, np.cbrt(t), t / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def delta_e(a: np.ndarray, b: np.ndarray) -> float:
+    """CIE76 colour difference (ΔE*ab); about 2.3 is just noticeable side by side."""
+    return float(np.linalg.norm(lab(a) - lab(b)))
+
+
+DEFICIENCIES = list(MACHADO)
+#: Ten steps of 0.1: cells whose weights differ by 0.1 or more must look different.
+STEPS = np.linspace(0.0, 1.0, 11)
+#: Two just-noticeable differences: "clearly different" next to each other, not merely measurable.
+DISTINCT = 5.0
+
+
+def _lightness_rises(colours: list[np.ndarray]) -> bool:
+    lightness = [lab(c)[0] for c in colours]
+    return bool(np.all(np.diff(lightness) > 0))
+
+
+def test_the_simulation_is_machados() -> None:
+    """The model behaves as published: white and greys are unchanged (each row sums to 1), and the
+    classic red/green confusion collapses while blue/orange stays apart."""
+    for m in MACHADO.values():
+        np.testing.assert_allclose(m.sum(axis=1), 1.0, atol=2e-6)
+    for d in DEFICIENCIES:
+        np.testing.assert_allclose(simulate((128, 128, 128), d), (128, 128, 128), atol=0.01)
+        assert delta_e((255, 0, 0), (0, 128, 0)) > 100 > 30 > delta_e(simulate((255, 0, 0), d), simulate((0, 128, 0), d))
+        assert delta_e(simulate((230, 159, 0), d), simulate((86, 180, 233), d)) > 90  # orange / sky blue
+    # pure red as a protanope sees it: Machado's first column, encoded (a hand computation)
+    np.testing.assert_allclose(simulate((255, 0, 0), "protanopia"), (108.9, 95.3, 0.0), atol=0.5)
+
+
+def test_the_checks_catch_a_rainbow() -> None:
+    """The lightness check has teeth: a rainbow scale (jet) fails it, with or without a deficiency."""
+    jet = [_rgb(c) for c in pc.sample_colorscale(pc.get_colorscale("Jet"), list(np.linspace(0, 1, 256)))]
+    assert not _lightness_rises([np.array(c) for c in jet])
+    for d in DEFICIENCIES:
+        assert not _lightness_rises([simulate(c, d) for c in jet])
+
+
+@pytest.mark.parametrize("deficiency", DEFICIENCIES)
+def test_colour_scale_stays_ordered_for_colour_blind_eyes(deficiency: str) -> None:
+    """The heatmaps' scale (cividis), as a protanope or a deuteranope sees it: lightness still rises
+    from the lowest weight to the highest (256 samples: the order of the colours is the order of the
+    weights), and cells 0.1 apart on the scale are still clearly different (ΔE*ab ≥ 5)."""
+    fs = np.linspace(0.0, 1.0, 256)
+    assert _lightness_rises([np.array(scale_rgb(f)) for f in fs])  # true for normal vision too
+    seen = [simulate(scale_rgb(f), deficiency) for f in fs]
+    assert _lightness_rises(seen)
+    assert lab(seen[-1])[0] - lab(seen[0])[0] > 70  # from near-black to near-white: the whole range
+    steps = [simulate(scale_rgb(f), deficiency) for f in STEPS]
+    gaps = [delta_e(a, b) for a, b in zip(steps, steps[1:], strict=False)]
+    assert min(gaps) >= DISTINCT, gaps
+
+
+@pytest.mark.parametrize("deficiency", DEFICIENCIES)
+def test_cell_ink_reaches_4_5_on_the_colours_a_colour_blind_eye_sees(deficiency: str) -> None:
+    """The ink is chosen for the cell's real colour (the app cannot know who looks); black and white
+    look the same to everyone, so what matters is the ink against the *simulated* cell: at least 4.5:1
+    on 1001 points of the scale."""
+    worst = min(contrast(_ink_rgb(ink(scale_rgb(f))), simulate(scale_rgb(f), deficiency)) for f in SAMPLES)
+    assert worst >= AA, worst
