@@ -224,7 +224,9 @@ def test_the_simulation_is_machados() -> None:
         np.testing.assert_allclose(m.sum(axis=1), 1.0, atol=2e-6)
     for d in DEFICIENCIES:
         np.testing.assert_allclose(simulate((128, 128, 128), d), (128, 128, 128), atol=0.01)
-        assert delta_e((255, 0, 0), (0, 128, 0)) > 100 > 30 > delta_e(simulate((255, 0, 0), d), simulate((0, 128, 0), d))
+        assert (
+            delta_e((255, 0, 0), (0, 128, 0)) > 100 > 30 > delta_e(simulate((255, 0, 0), d), simulate((0, 128, 0), d))
+        )
         assert delta_e(simulate((230, 159, 0), d), simulate((86, 180, 233), d)) > 90  # orange / sky blue
     # pure red as a protanope sees it: Machado's first column, encoded (a hand computation)
     np.testing.assert_allclose(simulate((255, 0, 0), "protanopia"), (108.9, 95.3, 0.0), atol=0.5)
