@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import plotly.colors as pc
 import pytest
+from streamlit.testing.v1 import AppTest
 
 import ui.live_attention as live
 from tests.apptest_helpers import open_page
@@ -262,3 +263,85 @@ def test_cell_ink_reaches_4_5_on_the_colours_a_colour_blind_eye_sees(deficiency:
     on 1001 points of the scale."""
     worst = min(contrast(_ink_rgb(ink(scale_rgb(f))), simulate(scale_rgb(f), deficiency)) for f in SAMPLES)
     assert worst >= AA, worst
+
+
+# --------------------------------------------------------------------------- the polite live region
+def _said(at: AppTest) -> list[dict[str, str]]:
+    """What the run sent to the page's live region (ui.a11y.announce's mounts)."""
+    return [
+        json.loads(el.proto.json)["say"]
+        for el in at.get("bidi_component")
+        if el.proto.component_name == "attention_lab.a11y" and "say" in json.loads(el.proto.json)
+    ]
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_a_reveal_is_announced_once_in_the_ui_language(lang: str) -> None:
+    """Answering a prediction announces the verdict and the answer (plain text, no markdown), in the
+    UI's language; the reruns that still show the reveal say nothing more; the next round's reveal is
+    said again."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["predict_first"] = True
+    at.session_state["lang"] = lang
+    at.switch_page("pages/library.py").run()
+    assert not at.exception and _said(at) == []  # a question is not a status change
+    next(b for b in at.button if b.key and "_choice_" in b.key).click().run()
+    said = _said(at)
+    assert len(said) == 1, said
+    right = any(m.value.startswith("✅") for m in at.markdown)
+    words = said[0]["text"]
+    prefix = catalog(lang)["a11y.reveal_right" if right else "a11y.reveal_wrong"].split("{answer}")[0]
+    assert words.startswith(prefix), words
+    assert "`" not in words and "**" not in words  # read aloud, not rendered
+    book = "Book 1" if lang == "en" else None  # the answer names the book with the most weight
+    if book:
+        assert book in words, words
+    at.run()  # a rerun that still shows the reveal
+    assert _said(at) == []
+    next(b for b in at.button if b.key and b.key.endswith("_next")).click().run()
+    next(b for b in at.button if b.key and ("_choice_" in b.key or b.key.endswith("_check"))).click().run()
+    assert not at.exception
+    assert len(_said(at)) == 1  # the next round's reveal
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_finished_training_is_announced_once(lang: str) -> None:
+    """The Word2Vec lab trains on load: the run says so once, with the numbers on screen, in the UI's
+    language; a rerun (the cached model) says nothing."""
+    at = open_page("word2vec", lang, timeout=120)
+    said = _said(at)
+    assert len(said) == 1, said
+    ready = next(s.value for s in at.success)
+    vocab = re.search(r"\d+", ready).group(0)
+    assert said[0]["text"].startswith(catalog(lang)["a11y.trained"].split("{")[0])
+    assert vocab in said[0]["text"]
+    at.run()
+    assert not at.exception and _said(at) == []
+
+
+def test_the_page_script_gets_the_error_prefix_in_every_language() -> None:
+    """Errors are said by the page's script as they appear, after this prefix, in the UI's language."""
+    for lang in LANGUAGES:
+        at = open_page("home", lang)
+        mount = next(el for el in at.get("bidi_component") if el.proto.component_name == "attention_lab.a11y")
+        assert json.loads(mount.proto.json)["texts"]["error_prefix"] == catalog(lang)["a11y.error_prefix"]
+
+
+def test_one_announcement_per_run() -> None:
+    """Two status changes in one run: the first is sent, the second is not (and is not remembered as
+    said); the same event is never sent twice."""
+    from ui import a11y
+
+    def script() -> None:
+        import streamlit as st
+
+        from ui import a11y as a
+
+        st.session_state["sent"] = [a.announce("one", event="e1"), a.announce("two", event="e2")]
+
+    at = AppTest.from_function(script).run()
+    assert not at.exception
+    assert at.session_state["sent"] == [True, False]
+    assert at.session_state[a11y._SAID_KEY] == ["e1"]
+    at.run()
+    assert at.session_state["sent"] == [False, True]  # e1 already said; e2 now

@@ -424,3 +424,142 @@ def test_the_live_view_by_keyboard_alone(page_factory, base_url: str) -> None:  
     stops = _tab_to(page, lambda a: "la-dl" in a["cls"], limit=10)
     assert "PNG" in stops[-1]["text"]  # the first export button
     assert stops[-1]["outline"] not in ("none", "")
+
+
+# --------------------------------------------------------------------------- quotes in another language
+_MARKED_JS = """() => Array.from(document.querySelectorAll("[data-testid='stMain'] em, [data-testid='stMain'] code"))
+  .filter(el => el.hasAttribute('lang')).map(el => [el.textContent.trim(), el.getAttribute('lang')])"""
+
+
+def test_quotes_in_another_language_carry_their_own_lang(page_factory, base_url: str) -> None:  # noqa: ANN001
+    """On an English page the notebooks' Vietnamese and Korean words are marked with their own
+    ``lang`` (a screen reader switches voice for them): the seed sentence (a code span in step by
+    step's first sentence), the Vietnamese notebook's names, the Korean notebook's request and books;
+    English text is not marked."""
+    page = page_factory(viewport=SCREEN)
+    open_page(page, base_url, "/step_by_step")
+    expect_lang(page, "en")
+    main = page.locator("[data-testid='stMain']")
+    expect(main.locator("code", has_text="Tôi thích học AI").first).to_have_attribute("lang", "vi")
+    expect(main.locator("em", has_text="Ma trận Query Q")).to_have_attribute("lang", "vi")  # folded, in the DOM
+    expect(main.locator("code", has_text="np.random.seed(42)").first).not_to_have_attribute("lang", re.compile(".*"))
+    open_page(page, base_url, "/library")
+    expect(main.locator("em", has_text="고양이에 대한 책을 찾고 싶어요")).to_have_attribute("lang", "ko")
+    expect(main.locator("em", has_text="책 1: 고양이 관련 책")).to_have_attribute("lang", "ko")
+    assert {lang for _, lang in page.evaluate(_MARKED_JS)} == {"ko"}  # nothing else on the page is marked
+    open_page(page, base_url, "/")
+    expect(main.locator("em", has_text="Tôi thích học AI").first).to_have_attribute("lang", "vi")
+
+
+def test_a_quote_in_the_pages_own_language_is_not_marked(page_factory, base_url: str) -> None:  # noqa: ANN001
+    """In Korean, the Vietnamese quote is marked ``vi`` and nothing is marked ``ko`` (the page is);
+    in Vietnamese, the seed sentence is the page's own language: not marked. A switch updates both."""
+    page = page_factory(locale="ko-KR", viewport=SCREEN)
+    open_page(page, base_url, "/?lang=ko")
+    expect_lang(page, "ko")
+    main = page.locator("[data-testid='stMain']")
+    expect(main.locator("em", has_text="Tôi thích học AI").first).to_have_attribute("lang", "vi")
+    assert "ko" not in {lang for _, lang in page.evaluate(_MARKED_JS)}
+    open_page(page, base_url, "/step_by_step?lang=vi")
+    expect_lang(page, "vi")
+    sentence = main.locator("code", has_text="Tôi thích học AI").first
+    expect(sentence).to_be_visible()
+    expect(sentence).not_to_have_attribute("lang", re.compile(".*"))
+    select_option(page, "lang_select", LANGUAGE_NAMES["en"])
+    expect(main.locator("code", has_text="Tôi thích học AI").first).to_have_attribute("lang", "vi")
+
+
+# --------------------------------------------------------------------------- the polite live region
+REGION = "#attention-lab-status"
+
+
+def _region(page: Page) -> tuple[str, int]:
+    """The live region's text and how many announcements it has made."""
+    r = page.locator(REGION)
+    return r.inner_text() if r.count() else "", int(r.get_attribute("data-count") or 0) if r.count() else 0
+
+
+def _said_once(page: Page, before: int) -> str:
+    """Exactly one announcement since ``before`` (waited for; then a moment more: no second one)."""
+    page.wait_for_function(
+        "n => Number(document.querySelector('#attention-lab-status')?.dataset.count || 0) > n", arg=before, timeout=20_000
+    )
+    wait_until_idle(page)
+    page.wait_for_timeout(600)
+    text, count = _region(page)
+    assert count == before + 1, (count, before, text)
+    return text
+
+
+def test_one_polite_live_region(page_factory, base_url: str) -> None:  # noqa: ANN001
+    """The page has one live region, polite, a status; Streamlit's own boxes are no live regions
+    (each change is said once, by one voice)."""
+    page = page_factory(viewport=SCREEN)
+    open_page(page, base_url, "/step_by_step")
+    region = page.locator(REGION)
+    expect(region).to_have_count(1)
+    expect(region).to_have_attribute("role", "status")
+    expect(region).to_have_attribute("aria-live", "polite")
+    assert page.locator("[data-testid='stAlertContainer']").count()  # "Same numbers as the notebook"
+    lives = page.evaluate(
+        """() => Array.from(document.querySelectorAll('[aria-live], [role=status], [role=alert], [role=log]'))
+        .filter(el => el.getAttribute('aria-live') !== 'off' && el.closest('[data-testid=stMain], body'))
+        .map(el => el.id || el.getAttribute('data-testid') || el.tagName)"""
+    )
+    assert lives == ["attention-lab-status"], lives
+
+
+def test_bad_input_is_announced_once(page_factory, base_url: str) -> None:  # noqa: ANN001
+    """An empty sentence: the message next to the field is said through the live region, after
+    "Error:", once; a later gesture that changes nothing says nothing more."""
+    from labdev.browser import set_text
+
+    page = page_factory(viewport=SCREEN)
+    open_page(page, base_url, "/step_by_step")
+    _, before = _region(page)
+    set_text(page, "sbs_sentence", "   ")
+    box = page.locator("[data-testid='stAlertContentError']").first
+    expect(box).to_be_visible()
+    text = _said_once(page, before)
+    assert text.startswith(locale_text("en", "a11y.error_prefix") + " "), text
+    assert locale_text("en", "error.empty_text").split("(")[0].strip()[:30] in text, text
+    assert text.endswith(box.locator("[data-testid='stMarkdownContainer']").inner_text().strip()), text
+    page.locator("[data-testid='stMain'] h1").first.click()  # a gesture that changes nothing
+    page.keyboard.press("Shift")
+    page.wait_for_timeout(600)
+    assert _region(page)[1] == before + 1
+
+
+def test_a_reveal_is_announced_once(page_factory, base_url: str) -> None:  # noqa: ANN001
+    page = page_factory(viewport=SCREEN)
+    open_page(page, base_url, "/library?predict_first=true")
+    _, before = _region(page)
+    page.locator("[class*='_predict_q0_choice_'] button").first.click()
+    wait_until_idle(page)
+    verdict = page.locator(".st-key-reveal-correct, .st-key-reveal-wrong").first
+    expect(verdict).to_be_visible()
+    right = "reveal-correct" in (verdict.get_attribute("class") or "")
+    text = _said_once(page, before)
+    key = "a11y.reveal_right" if right else "a11y.reveal_wrong"
+    assert text.startswith(locale_text("en", key, answer="").strip()), text
+    assert "Book" in text and "`" not in text, text
+
+
+def test_a_finished_training_is_announced(page_factory, base_url: str) -> None:  # noqa: ANN001
+    """The Word2Vec lab in Korean: the training that finishes is said in Korean, once per training."""
+    page = page_factory(locale="ko-KR", viewport=SCREEN)
+    open_page(page, base_url, "/word2vec?lang=ko")
+    prefix = locale_text("ko", "a11y.trained", vocab=0, epochs=0).split("0")[0]
+    page.wait_for_function(
+        "p => (document.querySelector('#attention-lab-status')?.textContent || '').startsWith(p)", arg=prefix,
+        timeout=60_000,
+    )
+    wait_until_idle(page)
+    _, before = _region(page)
+    epochs = page.locator(".st-key-w2v_epochs input")
+    fewer = str(int(epochs.input_value()) - 1)  # the preset's epochs may be the largest allowed
+    epochs.fill(fewer)
+    epochs.press("Enter")
+    text = _said_once(page, before)
+    assert f"{fewer} " in text, text  # the new training's numbers
+    assert text.startswith(prefix), text
