@@ -345,3 +345,65 @@ def test_one_announcement_per_run() -> None:
     assert at.session_state[a11y._SAID_KEY] == ["e1"]
     at.run()
     assert at.session_state["sent"] == [False, True]  # e1 already said; e2 now
+
+
+# --------------------------------------------------------------------------- single-key shortcuts
+def test_the_apps_own_page_wide_keys_are_no_character_keys() -> None:
+    """WCAG 2.1.4 concerns shortcuts of one character key (a letter, digit, punctuation, symbol). The
+    app's own page-wide keys (presentation mode's, the live view's document listener) are all named
+    keys (arrows, Page Up/Down, Escape); the live view's Enter and Space act only on the focused
+    heatmap, which 2.1.4 allows. Streamlit's R and C are the only character-key shortcuts: the
+    sidebar switch turns them off (the browser test). This test fails when a character key is added to
+    a page-wide handler of the app's own."""
+    present_js = (ROOT / "ui/present/present_keys.js").read_text(encoding="utf-8")
+    steps = re.search(r"const STEPS = \{(.*?)\};", present_js, re.S)
+    assert steps, "STEPS not found in present_keys.js"
+    keys = re.findall(r"(\w+):", steps.group(1))
+    assert keys == ["ArrowRight", "PageDown", "ArrowLeft", "PageUp"], keys
+    assert re.findall(r'event\.key === "([^"]+)"', present_js) == ["Escape", "PageDown", "PageUp"]
+    live_js = (ROOT / "ui/live_attention/live_attention.js").read_text(encoding="utf-8")
+    handler = re.search(r'on\(document, "keydown", \(e\) => \{(.*?)\}\);', live_js, re.S)
+    assert handler and re.findall(r'e\.key === "([^"]+)"', handler.group(1)) == ["Escape"]
+    page_wide = re.compile(r'(?:document|window|document\.body)\.addEventListener\("key(?:down|up|press)", (\w+)')
+    for path in ROOT.glob("ui/**/*.js"):  # no other page-wide key handler
+        text = path.read_text(encoding="utf-8")
+        wide = page_wide.findall(text) + re.findall(r'on\((?:document|window), "key(?:down|up|press)"', text)
+        expected = {
+            "present_keys.js": ["onKey"],
+            "live_attention.js": ['on(document, "keydown"'],
+            "a11y.js": ["bump", "stopShortcut"],
+        }.get(path.name, [])
+        if path.name == "live_attention.js":
+            wide = re.findall(r'on\(document, "keydown"', text)
+        assert wide == expected, (path.name, wide)
+    a11y_js = (ROOT / "ui/a11y/a11y.js").read_text(encoding="utf-8")
+    bump = re.search(r"const bump = \(\) => \{(.*?)\};", a11y_js, re.S)
+    assert bump and "key" not in bump.group(1)  # counts gestures, acts on no key
+
+
+# --------------------------------------------------------------------------- quotes in another language
+def test_quote_sets_off_a_notebooks_words_only_in_another_language() -> None:
+    """``ui.a11y.quote``: Korean words on an English or Vietnamese page are emphasised (the page's
+    script then marks them lang="ko"); on a Korean page they are plain text; markup characters are
+    escaped either way (shown as they are)."""
+
+    def script() -> None:
+        import streamlit as st
+
+        from ui import a11y as a
+
+        st.session_state["out"] = [a.quote("책 1: 고양이", "ko"), a.quote("a*b [x](y)", "ko")]
+
+    for lang, want in (
+        ("en", ["*책 1: 고양이*", "*a\\*b \\[x\\](y)*"]),
+        ("vi", ["*책 1: 고양이*", "*a\\*b \\[x\\](y)*"]),
+        ("ko", ["책 1: 고양이", "a\\*b \\[x\\](y)"]),
+    ):
+        at = AppTest.from_function(script)
+        at.session_state["lang"] = lang
+        at.run()
+        assert not at.exception and at.session_state["out"] == want, (lang, at.session_state["out"])
+    # every catalog sets off the notebooks' quotes that are not in its own language
+    assert "“*Tôi thích học AI*”" in catalog("en")["sbs.reset_help"]
+    assert "“*Tôi thích học AI*”" in catalog("ko")["sbs.reset_help"]
+    assert "“Tôi thích học AI”" in catalog("vi")["sbs.reset_help"]  # its own language: not set off

@@ -482,7 +482,9 @@ def _region(page: Page) -> tuple[str, int]:
 def _said_once(page: Page, before: int) -> str:
     """Exactly one announcement since ``before`` (waited for; then a moment more: no second one)."""
     page.wait_for_function(
-        "n => Number(document.querySelector('#attention-lab-status')?.dataset.count || 0) > n", arg=before, timeout=20_000
+        "n => Number(document.querySelector('#attention-lab-status')?.dataset.count || 0) > n",
+        arg=before,
+        timeout=20_000,
     )
     wait_until_idle(page)
     page.wait_for_timeout(600)
@@ -551,7 +553,8 @@ def test_a_finished_training_is_announced(page_factory, base_url: str) -> None: 
     open_page(page, base_url, "/word2vec?lang=ko")
     prefix = locale_text("ko", "a11y.trained", vocab=0, epochs=0).split("0")[0]
     page.wait_for_function(
-        "p => (document.querySelector('#attention-lab-status')?.textContent || '').startsWith(p)", arg=prefix,
+        "p => (document.querySelector('#attention-lab-status')?.textContent || '').startsWith(p)",
+        arg=prefix,
         timeout=60_000,
     )
     wait_until_idle(page)
@@ -563,3 +566,53 @@ def test_a_finished_training_is_announced(page_factory, base_url: str) -> None: 
     text = _said_once(page, before)
     assert f"{fewer} " in text, text  # the new training's numbers
     assert text.startswith(prefix), text
+
+
+# --------------------------------------------------------------------------- single-key shortcuts (WCAG 2.1.4)
+#: Letters, digits, punctuation and symbols, and the space bar: a character key shortcut would act on
+#: any of them.
+CHARACTER_KEYS = [*"abcdefghijklmnopqrstuvwxyz0123456789", *",./;'[]-=`\\?!+*<>", "Space"]
+
+
+def test_single_key_shortcuts_can_be_turned_off(page_factory, base_url: str) -> None:  # noqa: ANN001
+    """WCAG 2.1.4. Streamlit's R reruns the page wherever the focus is (a single-key shortcut the app
+    cannot remove); the sidebar switch turns it off: then no letter, digit, punctuation or space
+    pressed outside a field reaches Python, typing in a field still works, and presentation mode's
+    arrow keys (named keys, not character keys) still step the stage while no character key does."""
+    from labdev.browser import set_checkbox, set_text
+
+    def reruns() -> int:  # the browser's rerun requests sent to Python (read on the wire)
+        return int(page.evaluate("() => window.__stWire.reruns"))
+
+    def press_all() -> None:
+        page.evaluate("() => document.activeElement && document.activeElement.blur()")  # no control focused
+        for key in CHARACTER_KEYS:
+            page.keyboard.press(key)
+        page.wait_for_timeout(800)
+        wait_until_idle(page)
+
+    page = page_factory(viewport=PROJECTOR)
+    open_page(page, base_url, "/step_by_step")
+    assert page.evaluate("() => document.documentElement.dataset.singleKeys") == "on"
+    before = reruns()
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("r")  # Streamlit's shortcut, on by default: the reason for the switch
+    page.wait_for_function("n => window.__stWire.reruns > n", arg=before, timeout=10_000)
+    wait_until_idle(page)
+
+    set_checkbox(page, "single_key_shortcuts", False)
+    page.wait_for_function("() => document.documentElement.dataset.singleKeys === 'off'", timeout=10_000)
+    before = reruns()
+    press_all()
+    assert reruns() == before, "a character key reached Python with the shortcuts off"
+    set_text(page, "sbs_sentence", "rare words")  # typing in a field is not a shortcut: it still works
+    expect(page.locator("[data-testid='stMain'] code", has_text="rare words").first).to_be_visible()
+
+    set_checkbox(page, "present", True)  # presentation mode: its page-wide keys, the switch still off
+    page.wait_for_function("() => document.documentElement.dataset.fitStage === '0'", timeout=20_000)
+    before = reruns()
+    press_all()
+    assert reruns() == before, "a character key reached Python in presentation mode"
+    assert page.evaluate("() => document.documentElement.dataset.fitStage") == "0"
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.documentElement.dataset.fitStage === '1'", timeout=20_000)

@@ -7,6 +7,9 @@
   scrolls sideways a named tab stop (keyboard users can scroll it), marks quotes in another language
   (an emphasised quote or a code span in Hangul or Vietnamese letters) with their own ``lang``, and
   keeps the page's one polite live region.
+- :func:`shortcuts_switch`: Streamlit's own single-key shortcuts (R reruns the page; C opens "Clear
+  caches" for the app's owner) act page-wide, without focus: WCAG 2.1.4 asks for a way to turn them
+  off. The sidebar switch does (the page's script keeps those key presses from reaching them).
 - :func:`announce`: a status change (a prediction revealed, a training finished) said through that
   live region, in the UI's language, at most once per gesture; error and warning boxes are said by
   the script itself when they appear (so every bad input is, wherever its message is drawn).
@@ -28,6 +31,8 @@ from ui.escape import plain_line
 from ui.i18n import LANGUAGES, current_language, t
 
 LANG_KEY = "page_lang"
+#: The sidebar switch of :func:`shortcuts_switch` (on: Streamlit's R and C shortcuts work).
+SHORTCUTS_KEY = "single_key_shortcuts"
 #: The key of :func:`announce`'s mount (``.st-key-a11y_status``: drawn nowhere).
 STATUS_KEY = "a11y_status"
 _SAID_KEY = "_a11y_said"  # the events announce() has sent (the latest few): none is said twice
@@ -49,11 +54,27 @@ def page_language() -> str:
     if lang not in LANGUAGES:  # never: current_language() only returns supported codes
         lang = "en"
     with st.sidebar:
-        _LANG(key=LANG_KEY, data={"lang": lang, "texts": texts()})
+        _LANG(key=LANG_KEY, data={"lang": lang, "texts": texts(), "shortcuts": shortcuts_on()})
     return lang
 
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$:])")
+def shortcuts_on() -> bool:
+    """Whether single-key shortcuts act (the sidebar switch; on until the learner turns it off)."""
+    return bool(st.session_state.get(SHORTCUTS_KEY, True))
+
+
+def shortcuts_switch() -> None:
+    """The sidebar switch for single-key shortcuts (WCAG 2.1.4). The app has none of its own (its
+    page-wide keys are arrows, Page Up/Down and Escape); Streamlit's are R (rerun) and C (clear caches,
+    for the app's owner), which act wherever the focus is, so a stray key press or a word said to speech
+    input can trigger them. Off, the page's script stops such key presses before Streamlit's
+    page-wide listener; typing in a field and every focused control's own keys are unaffected."""
+    st.sidebar.toggle(t("a11y.shortcuts"), value=True, key=SHORTCUTS_KEY, help=t("a11y.shortcuts_help"))
+
+
+#: What could start markup inside a sentence (emphasis, code, links, HTML, math, tables, strikethrough,
+#: Streamlit's :colour[...] directives need "[" too): escaped so the words are shown as they are.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>$~|])")
 
 
 def quote(text: str, lang: str) -> str:

@@ -20,7 +20,14 @@
 //    texts.error_prefix). Streamlit's own boxes are live regions too (role=alert / status): they
 //    become role=note, so each change is said once, politely, by one voice.
 //
+// 5. Single-key shortcuts (WCAG 2.1.4): Streamlit's R (rerun) and C (clear caches) listen on the
+//    document, page-wide. With data.shortcuts false, a character key pressed without Ctrl, Alt or Meta
+//    stops at <body> on its way up: the focused control and React's handlers (on the app's root,
+//    inside <body>) have had it already, and default actions (typing) are untouched; only the
+//    document's page-wide listeners never see it.
+//
 //   data.lang: "en" | "vi" | "ko"
+//   data.shortcuts: false turns single-key shortcuts off
 //   data.texts.formula_scroll: the name of a formula that scrolls
 //   data.texts.error_prefix: what an error's announcement starts with ("Error:")
 //   data.say: {id, text}: say text, once per id (a mount from ui.a11y.announce)
@@ -50,6 +57,7 @@ let spent = -1; // the gesture the last announcement was for
 let saidId = null; // the last data.say.id announced
 let said = 0; // announcements made (data-count on the region, for tests)
 let alertsShown = new Set(); // the error and warning texts on the page at the last scan
+let shortcuts = true; // single-key shortcuts act (data.shortcuts)
 
 function applyLang() {
   const root = document.documentElement;
@@ -134,6 +142,16 @@ function announceAlerts() {
   if (fresh !== null) say(fresh);
 }
 
+/** A character key (a letter, digit, punctuation, symbol or space) alone: a single-key shortcut's key. */
+function characterKey(event) {
+  if (event.ctrlKey || event.altKey || event.metaKey || typeof event.key !== "string") return false;
+  return [...event.key].length === 1;
+}
+
+function stopShortcut(event) {
+  if (!shortcuts && characterKey(event)) event.stopPropagation();
+}
+
 function scan() {
   raf = 0;
   markForeign();
@@ -181,8 +199,13 @@ export default function ({ data }) {
     };
     document.addEventListener("pointerdown", bump, true);
     document.addEventListener("keydown", bump, true);
+    document.body.addEventListener("keydown", stopShortcut); // bubble phase, below the document
     region();
     quietAlerts();
+  }
+  if (data && typeof data.shortcuts === "boolean") {
+    shortcuts = data.shortcuts;
+    document.documentElement.dataset.singleKeys = shortcuts ? "on" : "off";
   }
   const say_ = data && data.say;
   if (say_ && typeof say_.id === "string" && say_.id !== saidId) {
