@@ -616,3 +616,167 @@ def test_single_key_shortcuts_can_be_turned_off(page_factory, base_url: str) -> 
     assert page.evaluate("() => document.documentElement.dataset.fitStage") == "0"
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => document.documentElement.dataset.fitStage === '1'", timeout=20_000)
+
+
+# --------------------------------------------------------------------------- a whole lesson by keyboard
+LAPTOP = {"width": 1400, "height": 900}  # the page scrolls; the lesson's controls column sticks
+_STOP_JS = """() => {
+  let el = document.activeElement;
+  while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+  window.__a11yStop = el;
+  if (!el || el === document.body) return null;
+  let host = el;
+  while (host.getRootNode && host.getRootNode().host) host = host.getRootNode().host;
+  const r = el.getBoundingClientRect();
+  const cx = r.x + r.width / 2, cy = r.y + r.height / 2;
+  let hit = document.elementFromPoint(cx, cy);
+  while (hit && hit.shadowRoot) {
+    const inner = hit.shadowRoot.elementFromPoint(cx, cy);
+    if (!inner || inner === hit) break;
+    hit = inner;
+  }
+  const box = e => e && e.closest ? e.closest("[data-testid='stElementContainer']") : null;
+  const hitHost = hit && hit.getRootNode && hit.getRootNode().host ? hit.getRootNode().host : hit;
+  // on top at the centre: the element, a part of it, an ancestor (a hidden input inside its label), or
+  // a part of the same widget (a table's scroll layer over its canvas); anything else covers it
+  const ok = hit !== null && (hit === el || el.contains(hit) || hit.contains(el) ||
+    (box(hitHost) !== null && box(hitHost) === box(host)));
+  const keyed = host.closest ? host.closest("[class*='st-key-']") : null;
+  return {
+    tag: el.tagName, role: el.getAttribute('role'), label: el.getAttribute('aria-label') || '',
+    name: el.getAttribute('name') || '',
+    cls: String(el.className || ''), text: (el.innerText || el.textContent || '').trim().slice(0, 40),
+    key: keyed ? Array.from(keyed.classList).filter(c => c.startsWith('st-key-')).join(' ') : '',
+    testid: host.closest && host.closest('[data-testid]') ? host.closest('[data-testid]').getAttribute('data-testid') : '',
+    inMain: Boolean(host.closest && host.closest("[data-testid='stMain']")),
+    box: [r.x, r.y, r.width, r.height], viewport: [innerWidth, innerHeight],
+    covered: !ok, hit: hit ? `${hit.tagName}.${String(hit.className).slice(0, 40)}` : null,
+  };
+}"""
+
+
+def _luminance(rgb):  # noqa: ANN001, ANN202 - numpy arrays of 0-255 sRGB
+    import numpy as np
+
+    c = rgb / 255.0
+    c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return 0.2126 * c[..., 0] + 0.7152 * c[..., 1] + 0.0722 * c[..., 2]
+
+
+#: Waits until the page's transitions and animations have run (a heading's link fades in on focus), at
+#: most half a second, then two frames.
+_SETTLED_JS = """() => Promise.race([
+  Promise.all(document.getAnimations().map(a => a.finished.catch(() => null))),
+  new Promise(r => setTimeout(r, 500)),
+]).then(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))))"""
+
+
+def _focus_ring(page: Page, box: list[float], margin: int = 8) -> tuple[int, int]:
+    """The focused element's indicator as the eye sees it: the element and ``margin`` px around it,
+    screenshotted focused and then not (blurred, no scrolling); returns (how many pixels changed by a
+    contrast of at least 3:1 between the two states, the element's perimeter). A ring one pixel wide
+    all around has as many pixels as the perimeter."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    x, y, w, h = box
+    vw, vh = page.viewport_size["width"], page.viewport_size["height"]
+    left, top = max(0.0, x - margin), max(0.0, y - margin)
+    clip = {"x": left, "y": top, "width": min(x + w + margin, vw) - left, "height": min(y + h + margin, vh) - top}
+
+    def shot() -> Any:
+        return np.asarray(Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("RGB")).astype(float)
+
+    page.evaluate(_SETTLED_JS)
+    focused = shot()
+    page.evaluate("() => window.__a11yStop.blur()")
+    page.evaluate(_SETTLED_JS)
+    plain = shot()
+    page.evaluate("() => window.__a11yStop.focus({preventScroll: true})")
+    page.evaluate(_SETTLED_JS)
+    a, b = _luminance(focused), _luminance(plain)
+    ratio = (np.maximum(a, b) + 0.05) / (np.minimum(a, b) + 0.05)
+    return int((ratio >= 3.0).sum()), int(2 * (w + h))
+
+
+def _kind(stop: dict[str, Any]) -> str:
+    """What a tab stop is, in the lesson's terms."""
+    if stop["testid"] == "stHeaderActionElements":
+        return "heading"  # a section title's "link to heading"
+    if "share" in stop["key"]:
+        return "share"
+    if stop["label"] == "Temperature":
+        return "temperature"
+    if "la-canvas" in stop["cls"]:
+        return "heatmap"
+    if "la-dl" in stop["cls"]:
+        return "export"
+    if stop["name"] == "la-mode":
+        return "colour mode"  # the heatmap's colour modes (radio buttons: the arrow keys pick one)
+    if any(k in stop["key"] for k in ("library_q__", "library_k__", "library_v__", "library_reset", "library_scale")):
+        return "input"
+    if stop["key"].startswith("st-key-lesson_controls") and stop["tag"] == "SUMMARY":
+        return "input"  # "Type or paste the numbers as text"
+    if "stage_" in stop["key"] or "library_scores_table" in stop["key"]:
+        return "step"  # a step card's parts: "Show the numbers", a formula, a table
+    if stop["testid"] == "stPageLink-NavLink":
+        return "next"
+    return "other"
+
+
+def test_a_whole_lesson_by_keyboard_alone(page_factory, base_url: str) -> None:  # noqa: ANN001
+    """From the top of the library lesson to its end, Tab alone: the share bar (at the top), the inputs
+    (the three tables, their text boxes, the reset and the scaling switch), the step cards' parts
+    ("Show the numbers", the formulas, the tables), the Temperature slider (an arrow key moves it), the
+    heatmap (Enter opens a cell's explanation, Escape closes it), the export buttons, and the link to
+    the next lesson. At every stop the focus is visible: a change of at least 3:1 between the focused
+    and the unfocused pixels, at least a one-pixel ring's worth (the element's perimeter); the element
+    is inside the window and nothing (the sticky controls column, the header) is on top of it."""
+    page = page_factory(viewport=LAPTOP)
+    open_page(page, base_url, "/library")
+    view = wait_for_live(page)
+    page.locator("[data-testid='stMain'] h1").first.click()
+    kinds: list[str] = []
+    names: list[str] = []
+    problems: list[str] = []
+    for _ in range(150):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(_STOP_JS)
+        if stop is None or not stop["inMain"]:
+            break  # out of the lesson: the sidebar comes next
+        kind = _kind(stop)
+        kinds.append(kind)
+        name = f"{kind}: {stop['tag']} {stop['label'] or stop['text'][:30]!r} ({stop['key'][:40]})"
+        names.append(name)
+        x, y, w, h = stop["box"]
+        vw, vh = stop["viewport"]
+        if w <= 0 or h <= 0 or x < 0 or y < 0 or x + w > vw + 0.5 or (y + h > vh + 0.5 and h <= vh):
+            problems.append(f"{name}: outside the window {[round(v) for v in stop['box']]}")
+        if stop["covered"]:
+            problems.append(f"{name}: covered by {stop['hit']}")
+        strong, perimeter = _focus_ring(page, stop["box"])
+        if strong < perimeter:
+            problems.append(f"{name}: focus change of 3:1 on {strong} px, less than a 1 px ring ({perimeter})")
+        if kind == "temperature" and kinds.count("temperature") == 1:
+            page.keyboard.press("ArrowRight")
+            expect(view).to_have_attribute("data-temperature", "1.05")
+            wait_until_idle(page)
+        if kind == "heatmap" and kinds.count("heatmap") == 1:
+            page.keyboard.press("Enter")
+            panel = view.locator(".la-explain")
+            expect(panel).to_be_visible()
+            assert panel.get_attribute("aria-label")
+            page.keyboard.press("Escape")
+            expect(panel).to_be_hidden()
+    assert not problems, "\n".join(problems)
+    assert kinds and kinds[-1] == "next", kinds  # the walk reached the lesson's end
+    assert "other" not in kinds, "\n".join(names)
+    first = {
+        k: kinds.index(k) for k in ("share", "input", "step", "temperature", "colour mode", "heatmap", "export", "next")
+    }
+    assert first["share"] < first["input"] < first["temperature"] < first["colour mode"] < first["heatmap"], first
+    assert first["heatmap"] < first["export"] < first["next"], first
+    assert kinds.count("input") >= 3 + 3 + 1  # three tables, three text boxes, the reset button
+    assert kinds.count("step") >= 4  # "Show the numbers" of several steps and the formulas
