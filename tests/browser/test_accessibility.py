@@ -17,7 +17,11 @@ What runs, on one server (the session's ``base_url``), about 2.5 minutes on an i
 - ``document.documentElement.lang`` after each language switch in the sidebar, after a page change,
   from a ``?lang=`` link and from the browser's language;
 - the keyboard alone through the live view; Tab on a phone never in the folded sidebar; the live
-  view's numbers against their cells (its SVG export).
+  view's numbers against their cells (its SVG export);
+- a whole lesson by keyboard: every tab stop in order, each with a focus change of 3:1 (screenshots),
+  inside the window and not covered (the sticky controls column, the header);
+- quotes in another language marked with their own ``lang``; the one polite live region (a bad
+  input, a reveal, a training); single-key shortcuts turned off by the sidebar switch.
 """
 
 from __future__ import annotations
