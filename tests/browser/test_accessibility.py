@@ -264,6 +264,16 @@ def test_dark_theme(page_factory, base_url: str) -> None:  # noqa: ANN001
     bg = page.evaluate("() => getComputedStyle(document.querySelector(\"[data-testid='stApp']\")).backgroundColor")
     assert bg != "rgb(255, 255, 255)", bg  # the dark theme is on
     assert_accessible(page, "scaled dot-product (dark theme)")
+    # the focus ring reaches 3:1 on the dark background too: the first stops of the lesson
+    page.locator("[data-testid='stMain'] h1").first.click()
+    checked = 0
+    while checked < 6:
+        page.keyboard.press("Tab")
+        stop = page.evaluate(_STOP_JS)
+        assert stop is not None and stop["inMain"], stop
+        strong, perimeter = _focus_ring(page, stop["box"])
+        assert strong >= perimeter, (stop["tag"], stop["label"] or stop["text"], strong, perimeter)
+        checked += 1
 
 
 def test_known_violations_are_documented() -> None:
