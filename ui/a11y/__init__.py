@@ -14,7 +14,8 @@
   live region, in the UI's language, at most once per gesture; error and warning boxes are said by
   the script itself when they appear (so every bad input is, wherever its message is drawn).
 - :data:`CSS` / :func:`styles`: text colours that reach WCAG AA (4.5:1) where Streamlit's own greys
-  do not (captions, faded text, code), on the light and the dark theme.
+  do not (captions, faded text, code), on the light and the dark theme, and a focus ring of 3:1 on
+  every focused control (Streamlit's is fainter, or missing).
 
 What is known not to be fixable from the app is listed in ``docs/accessibility.md``.
 """
@@ -48,8 +49,9 @@ _LANG = st.components.v2.component(
 
 
 def page_language() -> str:
-    """Set ``<html lang>`` to the session's UI language, and name the formulas that scroll (the component
-    sits in the sidebar and draws nothing); returns the language."""
+    """Set ``<html lang>`` to the session's UI language, and send the page's script its words (a
+    scrolling formula's name, the error prefix) and the single-key switch (the component sits in the
+    sidebar and draws nothing); returns the language."""
     lang = current_language()
     if lang not in LANGUAGES:  # never: current_language() only returns supported codes
         lang = "en"
