@@ -794,3 +794,38 @@ def test_a_whole_lesson_by_keyboard_alone(page_factory, base_url: str) -> None: 
     assert first["heatmap"] < first["export"] < first["next"], first
     assert kinds.count("input") >= 3 + 3 + 1  # three tables, three text boxes, the reset button
     assert kinds.count("step") >= 4  # "Show the numbers" of several steps and the formulas
+
+
+_ALERTS_JS = """texts => { for (const text of texts) {
+  const box = document.createElement('div');
+  box.className = 'a11y-test-alert';
+  box.setAttribute('data-testid', 'stAlertContentError');
+  const body = document.createElement('div');
+  body.setAttribute('data-testid', 'stMarkdownContainer');
+  body.textContent = text;
+  box.appendChild(body);
+  document.body.appendChild(box);
+} }"""
+
+
+def test_at_most_one_announcement_per_gesture(page_factory, base_url: str) -> None:  # noqa: ANN001
+    """The page script's budget, on its own: after one key press, two error boxes that appear together
+    are said once (the first), and one that appears later, still without a new gesture, is not said;
+    after the next key press a new one is. (The boxes are made here, outside Streamlit's tree, to
+    control when they appear.)"""
+    page = page_factory(viewport=SCREEN)
+    open_page(page, base_url, "/library")
+    wait_until_idle(page)
+    page.wait_for_timeout(300)
+    _, before = _region(page)
+    page.keyboard.press("Shift")  # a gesture
+    page.evaluate(_ALERTS_JS, ["first message", "second message"])
+    text = _said_once(page, before)
+    assert text == f"{locale_text('en', 'a11y.error_prefix')} first message", text
+    page.evaluate(_ALERTS_JS, ["later message"])  # the same gesture: its announcement is spent
+    page.wait_for_timeout(800)
+    assert _region(page) == (text, before + 1)
+    page.keyboard.press("Shift")  # the next gesture
+    page.evaluate(_ALERTS_JS, ["third message"])
+    assert _said_once(page, before + 1).endswith("third message")
+    page.evaluate("() => document.querySelectorAll('.a11y-test-alert').forEach(e => e.remove())")
