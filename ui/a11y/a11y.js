@@ -46,7 +46,8 @@ const MARK = "data-a11y-scroll";
 const FOREIGN = "em, :not(pre) > code";
 const FOREIGN_MARK = "data-a11y-lang";
 const HANGUL = /[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]/u;
-// letters only Vietnamese uses here: the vowels with a tone or a hat, ă, đ, ơ, ư (U+1EA0-U+1EF9: ạ … ỹ)
+// Vietnamese letters: the vowels with a tone or a hat, ă, đ, ơ, ư (U+1EA0-U+1EF9: ạ … ỹ). Some (é, à, ô)
+// are French too: the app's own texts have no French, a sentence the learner types might.
 const VIETNAMESE = /[àáâãèéêìíòóôõùúýăđĩũơư\u1ea0-\u1ef9]/iu;
 
 const REGION_ID = "attention-lab-status";
