@@ -38,6 +38,7 @@ st.sidebar.slider(
 
 present.switch()
 predict.switch()
+a11y.shortcuts_switch()  # Streamlit's single-key shortcuts (R, C) can be turned off (WCAG 2.1.4)
 
 pages = [st.Page(p.path, title=t(p.title_key), icon=p.icon, default=(i == 0)) for i, p in enumerate(PAGES)]
 st.navigation(pages).run()

@@ -11,7 +11,7 @@ import streamlit as st
 
 from attention_core import AttentionResult, contributions
 from attention_core.presets import LIBRARY
-from ui import present
+from ui import a11y, present
 from ui.format import fmt, fmt_vec, fmt_weight, md_code, ties
 from ui.i18n import BOOK_KEYS, t
 from ui.lesson import (
@@ -176,7 +176,8 @@ def lesson_text(r: AttentionResult, v: np.ndarray, books: list[str]) -> None:
 
 def notebook(r: AttentionResult, v: np.ndarray | None) -> None:
     """The notebook's words, code and printout (in the "compare with the notebook" expander)."""
-    st.caption(t("library.notebook_words", request=LIBRARY.query_label, books="; ".join(LIBRARY.book_labels)))
+    request, books = a11y.quote(LIBRARY.query_label, "ko"), "; ".join(a11y.quote(b, "ko") for b in LIBRARY.book_labels)
+    st.caption(t("library.notebook_words", request=request, books=books))  # Korean quotes: marked lang="ko"
     st.caption(t("library.notebook_code"))
     st.code(NOTEBOOK_CODE, language="python", wrap_lines=True)
     st.code(NOTEBOOK_PRINTOUT, language="text", wrap_lines=True)

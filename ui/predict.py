@@ -31,6 +31,8 @@ import streamlit as st
 
 from attention_core import predict as pr
 
+from . import a11y
+from .escape import plain_line, shorten
 from .format import fmt, md_code
 from .i18n import t
 
@@ -57,9 +59,23 @@ class Labels:
     def to_dict(self) -> dict[str, list[str]]:
         return {"rows": [str(s) for s in self.rows], "cols": [str(s) for s in self.cols]}
 
+    def plain(self) -> Labels:
+        """The same labels as plain text (for a screen reader's announcement, not markdown)."""
+        return PlainLabels(self.rows, self.cols)
+
     @classmethod
     def from_dict(cls, d: Any) -> Labels:
         return cls(rows=[str(s) for s in d.get("rows", [])], cols=[str(s) for s in d.get("cols", [])])
+
+
+class PlainLabels(Labels):
+    """Labels written as plain text on one line (an announcement is read, not rendered as markdown)."""
+
+    def row(self, i: int) -> str:
+        return plain_line(shorten(str(self.rows[i]), 40))
+
+    def col(self, j: int) -> str:
+        return plain_line(shorten(str(self.cols[j]), 40))
 
 
 @dataclass(frozen=True)
@@ -332,12 +348,24 @@ def draw_reveal(
     verdict: pr.Verdict | None,
     *,
     extra: Callable[[], None] | None = None,
+    event: str | None = None,
 ) -> None:
     """The reveal, in a container with key ``reveal-correct`` or ``reveal-wrong`` (``reveal-answer``
     when there was no guess: a class member who did not answer): right or not, the answer, and the
-    reason in one sentence; then ``extra`` (e.g. the "Next question" button)."""
+    reason in one sentence; then ``extra`` (e.g. the "Next question" button).
+
+    ``event`` names this reveal (the lesson and its round): the verdict and the answer are announced
+    once through the page's polite live region (:func:`ui.a11y.announce`), so a screen reader user
+    hears what the screen now shows."""
     correct = bool(verdict and verdict.correct)
     box = "reveal-answer" if verdict is None else ("reveal-correct" if correct else "reveal-wrong")
+    if event is not None:
+        said = {
+            "reveal-answer": "a11y.reveal_answer",
+            "reveal-correct": "a11y.reveal_right",
+            "reveal-wrong": "a11y.reveal_wrong",
+        }
+        a11y.announce(t(said[box], answer=answer_text(q, labels.plain())), event=f"{event}:{box}")
     with st.container(key=box, border=True):
         # for checks and assistive tools: the verdict and the answer as data (numbers and ids only)
         answer = q.answer_key if q.answer_key is not None else q.answer_value
@@ -454,7 +482,7 @@ def step(
                 st.button(label, key=f"{key}_explain", on_click=explain, args=(cell,), icon=":material/calculate:")
         draw_score()
 
-    draw_reveal(q, saved, guess, state.get("verdict"), extra=buttons)
+    draw_reveal(q, saved, guess, state.get("verdict"), extra=buttons, event=f"reveal:{lesson}:{state.get('round', 0)}")
     return Outcome(covered=False, cell=cell)
 
 

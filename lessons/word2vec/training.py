@@ -14,6 +14,7 @@ from attention_core.limits import MAX_TRAINING_PASSES, SEED_LIMIT
 from attention_core.presets import USER_DEFAULTS
 from attention_core.word2vec import REAL_BOUNDS, WHOLE_BOUNDS
 from attention_core.word2vec_training import LEARNED_MIN_CHANGE, STABLE_MIN_AGREEMENT
+from ui import a11y
 from ui.format import fmt, md_code
 from ui.i18n import show_error, t
 from ui.word2vec_cache import (
@@ -278,6 +279,9 @@ def train_section(sentences: list[list[str]]) -> TrainedModel | None:
         except AttentionLabError as exc:
             show_error(exc)
             return None
+        if not trained.run.stopped:  # a training finished (a stopped one says so in its warning box)
+            words = t("a11y.trained", vocab=len(trained.run.words), epochs=trained.run.params.epochs)
+            a11y.announce(words, event=f"trained:{uuid.uuid4().hex}")
     _status(trained)
     _diagnosis(trained, sentences)
     return trained

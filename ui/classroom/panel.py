@@ -635,7 +635,10 @@ def draw_class_question(r: cls.Role, posed: cs.PosedQuestion, state: cs.ClassSta
     mine = store.my_answer(posed.id, r.sid) if r.student else None
     verdict = pr.grade(q, _as_guess(mine)) if mine is not None else None
     with st.container(key="class-revealed"):
-        predict.draw_reveal(q, labels, _as_guess(mine), verdict, extra=lambda: _class_results(posed, q, labels, state.rev))
+        predict.draw_reveal(
+            q, labels, _as_guess(mine), verdict, extra=lambda: _class_results(posed, q, labels, state.rev),
+            event=f"class-reveal:{posed.id}",
+        )
     cell = (q.row, int(q.answer_key)) if q.answer_key is not None else ((q.row, int(q.key)) if q.key is not None else None)
     return predict.Outcome(covered=False, cell=cell)
 
