@@ -361,19 +361,19 @@ def test_the_apps_own_page_wide_keys_are_no_character_keys() -> None:
     keys = re.findall(r"(\w+):", steps.group(1))
     assert keys == ["ArrowRight", "PageDown", "ArrowLeft", "PageUp"], keys
     assert re.findall(r'event\.key === "([^"]+)"', present_js) == ["Escape", "PageDown", "PageUp"]
-    live_js = (ROOT / "ui/live_attention/live_attention.js").read_text(encoding="utf-8")
-    handler = re.search(r'on\(document, "keydown", \(e\) => \{(.*?)\}\);', live_js, re.S)
-    assert handler and re.findall(r'e\.key === "([^"]+)"', handler.group(1)) == ["Escape"]
+    live_js = (ROOT / "ui/live_attention/view.js").read_text(encoding="utf-8")
+    handler = re.search(r'on\(document, "keydown", \(event\) => \{(.*?)\}\);', live_js, re.S)
+    assert handler and re.findall(r'event\.key === "([^"]+)"', handler.group(1)) == ["Escape"]
     page_wide = re.compile(r'(?:document|window|document\.body)\.addEventListener\("key(?:down|up|press)", (\w+)')
     for path in ROOT.glob("ui/**/*.js"):  # no other page-wide key handler
         text = path.read_text(encoding="utf-8")
         wide = page_wide.findall(text) + re.findall(r'on\((?:document|window), "key(?:down|up|press)"', text)
         expected = {
             "present_keys.js": ["onKey"],
-            "live_attention.js": ['on(document, "keydown"'],
+            "view.js": ['on(document, "keydown"'],
             "a11y.js": ["bump", "stopShortcut"],
         }.get(path.name, [])
-        if path.name == "live_attention.js":
+        if path.name == "view.js":
             wide = re.findall(r'on\(document, "keydown"', text)
         assert wide == expected, (path.name, wide)
     a11y_js = (ROOT / "ui/a11y/a11y.js").read_text(encoding="utf-8")
