@@ -1,8 +1,9 @@
 """Compare A/B on every lesson: pin a setting as A, change anything, see what the change did.
 
-Drawn by the kit under every lesson's live view (:func:`ui.lesson.live_view`, in the lesson's live
-fragment, so it follows the Temperature slider like the heatmap does). Not pinned: one button,
-"Pin as A". Pinned: a container with key ``compare`` holding A's weights and B's (the live setting)
+"Pin as A" sits in the share row under the lesson's title (no height added to a lesson; under the live
+view in presentation mode). The comparison is drawn by the kit under every lesson's live view
+(:func:`ui.lesson.live_view`, in the lesson's live fragment, so it follows the Temperature slider like
+the heatmap does). Pinned: a container with key ``compare`` holding A's weights and B's (the live setting)
 side by side (each query's A row right above its B row when they have the same keys), the difference B − A on a diverging scale centred at 0, one sentence naming the
 largest change, and the buttons to swap A and B or to unpin.
 
@@ -23,6 +24,7 @@ import streamlit as st
 
 from attention_core import WeightsComparison, compare_weights
 
+from . import present
 from .export import lesson_tables
 from .figures import DIVERGING, heatmap
 from .format import fmt, md_code
@@ -37,7 +39,7 @@ from .share_tools import word2vec_trainer
 Weights = tuple[np.ndarray, list[str], list[str]] | None
 _CACHE = "_compare_weights"  # (lesson, link, language) -> Weights: the last few computed (A's stays)
 _CACHE_SIZE = 4
-_SWAPPED = "_compare_swapped"  # a swap just rewrote the inputs: the whole page reruns to draw them
+_RERUN = "_compare_rerun"  # a swap rewrote the inputs, or an unpin: the whole page reruns to draw them
 
 
 def weights_of(spec: PageSpec, state: Mapping[str, Any], lang: str) -> Weights:
@@ -61,6 +63,23 @@ def _pin(spec: PageSpec) -> None:
 
 def _unpin(spec: PageSpec) -> None:
     pins.unpin(spec)
+    st.session_state[_RERUN] = True  # "Pin as A" comes back in the share row, outside the live fragment
+
+
+def pin_button(spec: PageSpec) -> None:
+    """ "Pin as A" (key ``{prefix}_pin``), while nothing is pinned: in the share row under the title
+    (:func:`ui.lesson.share_bar`), where it costs the lesson no height; in presentation mode, which
+    has no share row, under the live view (:func:`panel`)."""
+    if pins.pinned(spec) is not None:
+        return
+    st.button(
+        t("compare.pin"),
+        key=spec.key("pin"),
+        icon=":material/push_pin:",
+        on_click=_pin,
+        args=(spec,),
+        help=t("compare.pin_help"),
+    )
 
 
 def _swap(spec: PageSpec) -> None:
@@ -70,7 +89,7 @@ def _swap(spec: PageSpec) -> None:
         return
     apply(spec, a)
     pins.pin(spec, b)
-    st.session_state[_SWAPPED] = True
+    st.session_state[_RERUN] = True
 
 
 def _sentence(c: WeightsComparison) -> str:
@@ -147,23 +166,18 @@ def _draw(spec: PageSpec, a: Weights, b: Weights) -> None:
 
 
 def panel(spec: PageSpec, state: Mapping[str, Any], *, covered: bool) -> None:
-    """Under the live view: "Pin as A", or the comparison of A with ``state`` (B, the live setting).
+    """Under the live view: the comparison of the pinned A with ``state`` (B, the live setting), or,
+    in presentation mode, "Pin as A".
 
     ``covered``: a prediction is open (nothing is drawn but a line saying the comparison waits).
     """
-    if st.session_state.pop(_SWAPPED, False):
-        st.rerun()  # the swap rewrote inputs outside this fragment: draw the whole page with them
+    if st.session_state.pop(_RERUN, False):
+        st.rerun()  # the swap rewrote inputs, or the pin button returns, outside this fragment
     pins.write_link(spec)
     a = pins.pinned(spec)
     if a is None:
-        st.button(
-            t("compare.pin"),
-            key=spec.key("pin"),
-            icon=":material/push_pin:",
-            on_click=_pin,
-            args=(spec,),
-            help=t("compare.pin_help"),
-        )
+        if present.is_on():
+            pin_button(spec)
         return
     if covered:
         st.caption(t("compare.waits"))

@@ -9,9 +9,9 @@ table under it, the overflow check of hand-edited inputs, the contributions of a
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TypeVar
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import streamlit as st
@@ -23,7 +23,7 @@ from attention_core.limits import MAX_MATRIX_SIZE
 from attention_core.predict import Change, Setting
 from attention_core.presets import LibraryPreset, ScaledDotProductPreset
 
-from . import compare, predict, present
+from . import compare, predict, present, share_tools
 from .classroom import panel as classroom
 from .editors import qkv_editors, sized_matrix_editor
 from .figures import contributions_chart
@@ -46,7 +46,7 @@ from .live_attention import TEMPERATURE, AttentionView, current_temperature, liv
 from .nav import PAGES, PageSpec, require_app_navigation
 from .share import pin as pins
 from .share.state import bound, load_link, sync  # noqa: F401 - bound: for the pages
-from .share_tools import import_pending, share_bar, show_notice  # noqa: F401 - share_bar: for the pages
+from .share_tools import import_pending, show_notice
 
 V = TypeVar("V")  # what a lesson's controls read: the values its live part computes with
 #: Query, keys and values as the Q/K/V lessons' editors hold them (None while a cell is bad).
@@ -220,6 +220,11 @@ def start(spec: PageSpec) -> None:
     show_notice(spec)
     classroom.sidebar(spec)  # start or join a class; the teacher's dashboard
     classroom.bar(spec)  # a student's class bar, whose poll brings the teacher's changes (before any widget)
+
+
+def share_bar(spec: PageSpec) -> None:
+    """The row under a lesson's title: "Copy link", "Pin as A" (Compare A/B) and the export menu."""
+    share_tools.share_bar(spec, extra=lambda: compare.pin_button(spec))
 
 
 _OPENING = "_lesson_opening"  # presentation mode: (page, title, intro) that workbench() draws beside the inputs

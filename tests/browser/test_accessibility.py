@@ -736,7 +736,7 @@ def _kind(stop: dict[str, Any]) -> str:
     if "stage_" in stop["key"] or "library_scores_table" in stop["key"]:
         return "step"  # a step card's parts: "Show the numbers", a formula, a table
     if "library_pin" in stop["key"]:
-        return "compare"  # "Pin as A", under the heatmap (Compare A/B)
+        return "compare"  # "Pin as A" (Compare A/B), in the share row under the title
     if stop["testid"] == "stPageLink-NavLink":
         return "next"
     return "other"
@@ -794,7 +794,7 @@ def test_a_whole_lesson_by_keyboard_alone(page_factory, base_url: str) -> None: 
     }
     assert first["share"] < first["input"] < first["temperature"] < first["colour mode"] < first["heatmap"], first
     assert first["heatmap"] < first["export"] < first["next"], first
-    assert first["export"] < kinds.index("compare") < first["next"], kinds  # "Pin as A" after the view's exports
+    assert first["share"] < kinds.index("compare") < first["input"], kinds  # "Pin as A" in the share row
     assert kinds.count("input") >= 3 + 3 + 1  # three tables, three text boxes, the reset button
     assert kinds.count("step") >= 4  # "Show the numbers" of several steps and the formulas
 

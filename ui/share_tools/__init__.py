@@ -16,7 +16,7 @@ the files (:mod:`ui.export`). The lesson kit wires them in:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -192,8 +192,9 @@ def export_file(
 
 
 # --------------------------------------------------------------------------- the bar
-def share_bar(spec: PageSpec) -> None:
-    """ "Copy link" and the export menu (notebook, JSON, CSV, import), in one row under the title."""
+def share_bar(spec: PageSpec, extra: Callable[[], None] | None = None) -> None:
+    """ "Copy link" and the export menu (notebook, JSON, CSV, import), in one row under the title;
+    ``extra`` draws more of the row between them (the kit's "Pin as A")."""
     lang = current_language()
     holder: dict[str, Any] = st.session_state.setdefault(HOLDER, {})
     fallback = holder.get(spec.name)
@@ -237,6 +238,8 @@ def share_bar(spec: PageSpec) -> None:
             },
             default=None,
         )
+        if extra is not None:
+            extra()
         with st.popover(t("share.export"), icon=":material/download:"):
             st.caption(t("share.export_caption"))
             downloads = (
