@@ -228,17 +228,14 @@ def test_every_lesson_in_english(page_factory, base_url: str, name: str) -> None
 
 
 # --------------------------------------------------------------------------- languages, widths, modes
-@pytest.mark.parametrize(
-    ("name", "lang", "viewport"),
-    [
-        ("library", "ko", SCREEN),
-        ("step_by_step", "vi", SCREEN),
-        ("word2vec", "vi", SCREEN),
-        ("home", "vi", PHONE),
-        ("library", "ko", PHONE),
-    ],
-    ids=["library-ko", "step_by_step-vi", "word2vec-vi", "home-vi-390", "library-ko-390"],
-)
+#: Every lesson in Vietnamese and Korean at 1400 px, and in all three languages at 390 px (English at
+#: 1400 px is test_every_lesson_in_english, with its opened states).
+MATRIX = [(name, lang, SCREEN, f"{name}-{lang}") for name in LESSONS for lang in ("vi", "ko")] + [
+    (name, lang, PHONE, f"{name}-{lang}-390") for name in LESSONS for lang in ("en", "vi", "ko")
+]
+
+
+@pytest.mark.parametrize(("name", "lang", "viewport"), [m[:3] for m in MATRIX], ids=[m[3] for m in MATRIX])
 def test_lessons_in_vietnamese_and_korean(page_factory, base_url: str, name: str, lang: str, viewport) -> None:  # noqa: ANN001
     page = page_factory(locale=LOCALES[lang], viewport=viewport)
     open_page(page, base_url, url(name, lang))
@@ -254,6 +251,10 @@ def test_presentation_mode(page_factory, base_url: str) -> None:  # noqa: ANN001
     page.locator(".st-key-present_next button").click()
     wait_until_idle(page)
     assert_accessible(page, "library in presentation mode, stage 2")
+    page.locator(".st-key-contrast label").first.click()  # the projector palette
+    wait_until_idle(page)
+    assert "contrast=true" in page.url
+    assert_accessible(page, "library in presentation mode, stage 2, high contrast")
 
 
 def test_dark_theme(page_factory, base_url: str) -> None:  # noqa: ANN001
