@@ -3,17 +3,39 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block
 
 from labdev.plotly_data import decode
 from ui.nav import LESSONS
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 LIVE_COMPONENT = "attention_lab.live_attention"  # the other v2 component: ui.share's tools (a JSON payload)
+
+
+def blocks(node: Any) -> Iterator[Block]:
+    """Every block (container, column, expander…) under ``node`` (e.g. ``at.main``), itself included."""
+    if isinstance(node, Block):
+        yield node
+        for child in node.children.values():
+            yield from blocks(child)
+
+
+def elements(node: Any) -> Iterator[Any]:
+    """Every node under ``node``, blocks and elements, itself included."""
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from elements(child)
+
+
+def keyed(at: AppTest, key: str) -> Block | None:
+    """The container with ``key`` (its proto id ends in ``-{key}``), or None."""
+    return next((b for b in blocks(at.main) if str(getattr(b.proto, "id", "")).endswith(f"-{key}")), None)
 
 
 def figure(at: AppTest, index: int = 0) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from attention_core import align_labels, compare_weights
-from tests.apptest_helpers import chart, live_numbers, set_temperature
+from tests.apptest_helpers import chart, keyed, live_numbers, set_temperature
 from tests.share_helpers import CHANGES, link_of, opened, state
 from ui.i18n import catalog
 from ui.nav import LESSONS
@@ -101,16 +101,7 @@ def _same_weights(drawn: np.ndarray, live: np.ndarray) -> bool:
 
 def _has_compare(at: AppTest) -> bool:
     """The container with key ``compare`` (the issue's hook) is on the page."""
-    return any(str(getattr(b.proto, "id", "")).endswith("-compare") for b in _blocks(at))
-
-
-def _blocks(at: AppTest) -> list[Any]:
-    out, todo = [], [at.main]
-    while todo:
-        node = todo.pop()
-        out.append(node)
-        todo.extend(getattr(node, "children", {}).values())
-    return out
+    return keyed(at, "compare") is not None
 
 
 LESSON_NAMES = [name for name in LESSONS]

@@ -3,17 +3,14 @@ it shares with the scaled dot-product lesson is tested once, in tests/test_page_
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1.element_tree import Block, Dataframe
+from streamlit.testing.v1.element_tree import Dataframe
 
 from attention_core.presets import LIBRARY
-from tests.apptest_helpers import open_page, temperature
+from tests.apptest_helpers import blocks, elements, open_page, temperature
 from tests.numpy_ref import softmax
 from ui.i18n import catalog
 
@@ -26,19 +23,6 @@ def run(lang: str | None = None) -> AppTest:
     return open_page("library", lang)
 
 
-def _blocks(node: Any) -> Iterator[Block]:
-    if isinstance(node, Block):
-        yield node
-        for child in node.children.values():
-            yield from _blocks(child)
-
-
-def _elements(node: Any) -> Iterator[Any]:
-    yield node
-    for child in getattr(node, "children", {}).values():
-        yield from _elements(child)
-
-
 def tables(at: AppTest) -> list:
     """The result tables in page order: scores, scaled/softmax input, weights, contributions.
 
@@ -49,8 +33,8 @@ def tables(at: AppTest) -> list:
     books = {catalog(lang)[f"books.{b}"] for lang in ("en", "vi", "ko") for b in LIBRARY.book_ids}
     out = []
     for key in ("library_scores_table", "library_scaled_table", "library_weights_table", "library_parts_table"):
-        box = next(b for b in _blocks(at.main) if str(getattr(b.proto, "id", "")).endswith(f"-{key}"))
-        table = pd.concat([d.value for d in _elements(box) if isinstance(d, Dataframe)], axis=1)
+        box = next(b for b in blocks(at.main) if str(getattr(b.proto, "id", "")).endswith(f"-{key}"))
+        table = pd.concat([d.value for d in elements(box) if isinstance(d, Dataframe)], axis=1)
         out.append(table.T if set(table.index) <= books else table)
     return out
 

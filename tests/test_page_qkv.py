@@ -9,18 +9,16 @@ and the Vietnamese and Korean runs.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1.element_tree import Block, Dataframe
+from streamlit.testing.v1.element_tree import Dataframe
 
 from attention_core.presets import LIBRARY, SCALED_DOT_PRODUCT, LibraryPreset, ScaledDotProductPreset
-from tests.apptest_helpers import open_page, set_temperature, temperature
+from tests.apptest_helpers import blocks, elements, open_page, set_temperature, temperature
 from tests.numpy_ref import softmax
 from ui.i18n import catalog
 
@@ -53,28 +51,15 @@ LESSONS = [Lesson("library", LIBRARY), Lesson("scaled_dot_product", SCALED_DOT_P
 IDS = [lesson.name for lesson in LESSONS]
 
 
-def _blocks(node: Any) -> Iterator[Block]:
-    if isinstance(node, Block):
-        yield node
-        for child in node.children.values():
-            yield from _blocks(child)
-
-
-def _elements(node: Any) -> Iterator[Any]:
-    yield node
-    for child in getattr(node, "children", {}).values():
-        yield from _elements(child)
-
-
 def tables(at: AppTest, lesson: Lesson) -> list[np.ndarray]:
     """Scores, scaled scores, weights and contributions, as (1 × n_k) rows where a row is one query
     (a table turned or split to fit the steps column is joined and turned back)."""
     n_k = len(lesson.preset.keys)
-    boxes = {str(getattr(b.proto, "id", "")).rsplit("-", 1)[-1]: b for b in _blocks(at.main)}
+    boxes = {str(getattr(b.proto, "id", "")).rsplit("-", 1)[-1]: b for b in blocks(at.main)}
     names = ("scores_table", "scaled_table", "weights_table", "parts_table")
     if all(lesson.key(n) in boxes for n in names):  # tables turned or split to fit sit in a keyed box
         found = [
-            pd.concat([d.value for d in _elements(boxes[lesson.key(n)]) if isinstance(d, Dataframe)], axis=1)
+            pd.concat([d.value for d in elements(boxes[lesson.key(n)]) if isinstance(d, Dataframe)], axis=1)
             for n in names
         ]
     else:  # the read-only tables, in page order
