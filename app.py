@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pages import PAGES
 from ui import a11y, predict, present
 from ui.format import DECIMALS_KEY, DEFAULT_DECIMALS
 from ui.i18n import language_selector, t
-from ui.nav import PAGES
 
 st.set_page_config(page_title="Attention Lab", page_icon="🔍", layout="wide")
 

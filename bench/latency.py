@@ -34,7 +34,7 @@ from typing import Any
 
 from labdev.env import ROOT
 from labdev.stats import med, pct
-from ui.nav import LESSONS
+from pages import LESSONS
 
 TARGET_LARGE_MS = 150.0
 
@@ -46,7 +46,7 @@ class PageSpec:
     file: str
 
 
-#: Every lesson, from the page registry (ui.nav): its name, temperature key and file.
+#: Every lesson, from the lessons' declarations (pages.PAGES): its name, temperature key and file.
 PAGES: tuple[PageSpec, ...] = tuple(PageSpec(p.name, p.temperature_key, p.path) for p in LESSONS.values())
 REFERENCE = PageSpec("reference", "ref_temperature", "bench/reference_app.py")
 

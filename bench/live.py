@@ -52,7 +52,7 @@ from labdev.browser import SYNC_JS, open_page, set_text
 from labdev.env import ROOT
 from labdev.server import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, serve
 from labdev.stats import med, pct
-from ui.nav import PAGES
+from pages import PAGES
 
 TARGET_RATIO = 0.25
 TARGET_FRAMES_PER_MOVE = 0.95
@@ -66,7 +66,7 @@ class Lesson:
     url_path: str
 
 
-#: Every lesson with a live view, from the page registry (ui.nav).
+#: Every lesson with a live view, from the lessons' declarations (pages.PAGES).
 LESSONS = tuple(Lesson(p.name, "/" if p.name == "home" else f"/{p.name}") for p in PAGES)
 LARGE_TOKENS = [f"w{i:03d}" for i in range(128)]
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from websockets.exceptions import InvalidHandshake, InvalidStatus
 
-from ui.nav import LESSONS as REGISTRY
+from pages import LESSONS as REGISTRY
 
 from .protocol import Disconnected, RunResult, RunTimeout, Session
 from .stats import pct
@@ -63,7 +63,7 @@ class Lesson:
 
 
 def _lesson(name: str) -> Lesson:
-    """A lesson from the page registry (ui.nav): "move a slider" is a change of its live view's
+    """A lesson from the lessons' declarations (pages.PAGES): "move a slider" is a change of its live view's
     temperature (a v2 component's state, as the browser sends it on release)."""
     spec = REGISTRY[name]
     extra: dict[str, Control] = {}

@@ -12,8 +12,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from attention_core import cap, tokenize
 from attention_core.kv_cache import CachedDecode, CachedStep
+from attention_core.limits import KV_MAX_DIM, KV_MAX_TOKENS, MAX_SHORT_SENTENCE_CHARS, SEED_LIMIT
+from attention_core.presets import STEP_BY_STEP
 from ui import present
+from ui.export import recipes
 from ui.figures import axis, font, layout_base, show_figure, y_title
 from ui.format import dim_labels, fmt, fmt_vec, md_code
 from ui.i18n import t
@@ -26,10 +30,34 @@ from ui.lesson import (
     step_card,
 )
 from ui.live_attention import AttentionView
-from ui.nav import LESSONS
+from ui.nav import PageSpec, lesson_experiment
 from ui.predict import Outcome
+from ui.share.fields import Int, State, Text
 
-SPEC = LESSONS["kv_cache"]
+
+def _tokens(state: State) -> int:
+    """How many tokens the lesson generates from the state's sentence (at least 1: the step's limit)."""
+    tokens, _ = cap(tokenize(str(state.get("sentence") or "")), KV_MAX_TOKENS)
+    return max(1, len(tokens))
+
+
+#: The sentence, seed and size (the seed-000 way), and the step shown (1-based).
+SPEC = PageSpec(
+    name="kv_cache",
+    order=100,
+    title_key="nav.kv_cache",
+    icon="🗃️",
+    summary_key="nav.kv_cache_summary",
+    prefix="kv",
+    recipe=recipes.kv_cache,
+    experiment=lesson_experiment(
+        Text("sentence", STEP_BY_STEP.sentence, bound=True, max_chars=MAX_SHORT_SENTENCE_CHARS),
+        Int("seed", STEP_BY_STEP.seed, bound=True, low=0, high=SEED_LIMIT - 1),
+        Int("dim", STEP_BY_STEP.dim, bound=True, low=1, high=KV_MAX_DIM),
+        Int("step", 1, bound=True, low=1, high=_tokens),
+    ),
+    steps=("kv.new_title", "kv.cache_title", "kv.output_title", "kv.work_title"),
+)
 CONCLUSION = 5  # presentation mode's last stage: the sentence the numbers say
 #: The largest difference between the cached output and the full recomputation the check accepts.
 TOLERANCE = 1e-12

@@ -17,8 +17,12 @@ from attention_core import (
     PAD,
     PaddedBatch,
     batch_self_attention,
+    tokenize,
 )
 from attention_core.errors import AttentionLabError
+from attention_core.limits import MAX_MODEL_DIM, MAX_SHORT_SENTENCE_CHARS, SEED_LIMIT
+from attention_core.presets import MASKS
+from ui.export import recipes
 from ui.format import fmt, md_code
 from ui.i18n import error_text, t
 from ui.lesson import (
@@ -26,9 +30,49 @@ from ui.lesson import (
     show_matrix,
     step_card,
 )
-from ui.nav import LESSONS
+from ui.nav import PageSpec, lesson_experiment
+from ui.share.fields import Flag, Int, Positions, State, Text
 
-SPEC = LESSONS["masks"]
+
+def _sentences(state: State) -> int:
+    """How many sentences the batch holds (the non-empty ones, at least 1)."""
+    return max(1, sum(1 for i in (1, 2, 3) if tokenize(str(state.get(f"s{i}") or ""))))
+
+
+def _length(state: State) -> int:
+    """The batch's padded length: its longest sentence, capped as the page caps it."""
+    lengths = [min(len(tokenize(str(state.get(f"s{i}") or ""))), MASKS.max_tokens) for i in (1, 2, 3)]
+    return max(1, *lengths)
+
+
+#: The batch's sentences, their random embeddings, the masks, and the keys a learner hides (their
+#: 1-based positions, as words).
+SPEC = PageSpec(
+    name="masks",
+    order=70,
+    title_key="nav.masks",
+    icon="🎭",
+    summary_key="nav.masks_summary",
+    prefix="masks",
+    recipe=recipes.masks,
+    experiment=lesson_experiment(
+        *(Text(f"s{i + 1}", s, bound=True, max_chars=MAX_SHORT_SENTENCE_CHARS) for i, s in enumerate(MASKS.sentences)),
+        Int("seed", MASKS.seed, bound=True, low=0, high=SEED_LIMIT - 1),
+        Int("dim", MASKS.dim, bound=True, low=1, high=MAX_MODEL_DIM),
+        Flag("pad", False, bound=True),
+        Flag("causal", False, bound=True),
+        Int("show", MASKS.shown, bound=True, low=1, high=_sentences),
+        Positions("hidden", [], max_items=MASKS.max_tokens, high=_length),
+    ),
+    steps=(
+        "masks.batch_title",
+        "masks.mask_title",
+        "masks.weights_title",
+        "masks.pads_title",
+        "masks.check_title",
+        "masks.fully_title",
+    ),
+)
 #: The check "equal to the unpadded sentence" passes below this (float64 rounding is ~1e-16).
 TOLERANCE = 1e-12
 

@@ -11,8 +11,10 @@ import numpy as np
 import streamlit as st
 
 from attention_core import PoolingResult
+from attention_core.limits import MAX_MATRIX_SIZE, SEED_LIMIT
 from attention_core.presets import POOLING
 from ui import present
+from ui.export import recipes
 from ui.figures import contributions_chart
 from ui.format import dim_labels, fmt, fmt_vec, fmt_weight, ties
 from ui.i18n import t
@@ -25,10 +27,31 @@ from ui.lesson import (
     weighted_terms,
 )
 from ui.live_attention import AttentionView
-from ui.nav import LESSONS
+from ui.nav import PageSpec, lesson_experiment
 from ui.predict import Outcome
+from ui.share.fields import Int, Matrix, Vector
 
-SPEC = LESSONS["pooling"]
+SPEC = PageSpec(
+    name="pooling",
+    order=40,
+    title_key="nav.pooling",
+    icon="🎯",
+    summary_key="nav.pooling_summary",
+    prefix="pool",
+    recipe=recipes.pooling,
+    experiment=lesson_experiment(
+        Matrix("x", np.array(POOLING.x), sized=True, max_rows=MAX_MATRIX_SIZE, max_cols=MAX_MATRIX_SIZE),
+        Int("seed", 0, bound=True, low=0, high=SEED_LIMIT - 1),
+        Vector(
+            "w",
+            lambda s: POOLING.w_for(np.shape(s["x"])[1]),
+            shape=lambda s: (np.shape(s["x"])[1],),
+            low=-3.0,
+            high=3.0,
+        ),
+    ),
+    steps=("pool.step_scores", "pool.step_weights", "pool.step_context"),
+)
 CONCLUSION = 4  # presentation mode's last stage: pooling versus self-attention, and the notebook badge
 
 

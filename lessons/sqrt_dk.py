@@ -12,7 +12,9 @@ import math
 import numpy as np
 import streamlit as st
 
-from attention_core import DkExperiment, DkSweep, SoftmaxRow, softmax_row
+from attention_core import DK_SWEEP, DkExperiment, DkSweep, SoftmaxRow, softmax_row
+from attention_core.limits import DK_MAX_KEYS, SEED_LIMIT
+from ui.export import recipes
 from ui.figures import axis, font, layout_base, show_figure, y_title
 from ui.format import fmt
 from ui.i18n import t
@@ -24,10 +26,28 @@ from ui.lesson import (
     step_card,
 )
 from ui.live_attention import AttentionView
-from ui.nav import LESSONS
+from ui.nav import PageSpec, lesson_experiment
 from ui.predict import Outcome
+from ui.share.fields import Choice, Int
 
-SPEC = LESSONS["sqrt_dk"]
+#: The key width the lesson opens at (the row has collapsed there unscaled), and its number of keys.
+DK_DEFAULT, DK_KEYS = 64, 8
+
+SPEC = PageSpec(
+    name="sqrt_dk",
+    order=60,
+    title_key="nav.sqrt_dk",
+    icon="📏",
+    summary_key="nav.sqrt_dk_summary",
+    prefix="dk",
+    recipe=recipes.sqrt_dk,
+    experiment=lesson_experiment(
+        Choice("d_k", DK_DEFAULT, bound=True, options=DK_SWEEP),
+        Int("n_keys", DK_KEYS, bound=True, low=2, high=DK_MAX_KEYS),
+        Int("seed", 0, bound=True, low=0, high=SEED_LIMIT - 1),
+    ),
+    steps=("dk.spread_title", "dk.row_title", "dk.gradient_title", "dk.curves_title"),
+)
 NOTEBOOK_DK = 4  # seed 000: 4 × 4 embeddings and weight matrices, so d_k = 4
 #: Colours of the two curves (Okabe-Ito orange and blue: told apart with any colour vision).
 UNSCALED, SCALED = "#D55E00", "#0072B2"

@@ -8,6 +8,8 @@ card drawn from the engine's numbers, as seed 000 computes them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,11 +18,17 @@ import streamlit as st
 from attention_core import (
     AttentionResult,
     build_vocab,
+    cap,
     embed,
     project,
+    random_tables,
+    tokenize,
 )
 from attention_core.embeddings import RandomTables
 from attention_core.errors import AttentionLabError
+from attention_core.limits import MAX_HEADS, MAX_MODEL_DIM, MAX_SENTENCE_CHARS, MAX_SEQUENCE_TOKENS, SEED_LIMIT
+from attention_core.presets import STEP_BY_STEP
+from ui.export import recipes
 from ui.format import dim_labels, fmt, fmt_vec, md_code, unique_labels
 from ui.i18n import show_error, t
 from ui.lesson import (
@@ -30,10 +38,76 @@ from ui.lesson import (
     step_card,
     weights_view,
 )
-from ui.nav import LESSONS
+from ui.nav import PageSpec, lesson_experiment
 from ui.predict import Outcome
+from ui.share.fields import Flag, Int, Matrix, State, Text
 
-SPEC = LESSONS["step_by_step"]
+
+@lru_cache(maxsize=16)
+def _tables(vocab: tuple[str, ...], dim: int, seed: int) -> Any:
+    return random_tables(len(vocab), dim, seed)
+
+
+def _state_tables(state: State) -> Any:
+    """The random tables for the state's sentence, size and seed (None when invalid)."""
+    tokens, _ = cap(tokenize(str(state.get("sentence") or "")), MAX_SEQUENCE_TOKENS)
+    dim, seed = state.get("dim"), state.get("seed")
+    if not tokens or not isinstance(dim, int) or not 1 <= dim <= MAX_MODEL_DIM:
+        return None
+    if not isinstance(seed, int) or not 0 <= seed < SEED_LIMIT:
+        return None
+    return _tables(tuple(build_vocab(tokens)), dim, seed)
+
+
+def _table(name: str, which: str) -> Matrix:
+    """One of the editable tables (its editor is per seed: ``sbs_{name}_s{seed}``).
+
+    It is part of the experiment only while the sentence, size and seed make tables (``when``); with
+    an empty sentence or a bad size it has no default and no shape (None), never an error: a link
+    or a file may hold any of these."""
+
+    def table(state: State) -> np.ndarray | None:
+        tables = _state_tables(state)
+        return None if tables is None else getattr(tables, which)
+
+    def shape(state: State) -> tuple[int, int] | None:
+        t = table(state)
+        return None if t is None else (int(t.shape[0]), int(t.shape[1]))
+
+    return Matrix(
+        name,
+        table,
+        shape=shape,
+        max_rows=MAX_SEQUENCE_TOKENS,
+        max_cols=MAX_MODEL_DIM,
+        editor=lambda s: f"sbs_{name}_s{s['seed']}",
+        when=lambda s: _state_tables(s) is not None,
+    )
+
+
+SPEC = PageSpec(
+    name="step_by_step",
+    order=20,
+    title_key="nav.step_by_step",
+    icon="🔢",
+    summary_key="nav.step_by_step_summary",
+    prefix="sbs",
+    recipe=recipes.step_by_step,
+    experiment=lesson_experiment(
+        Text("sentence", STEP_BY_STEP.sentence, bound=True, max_chars=MAX_SENTENCE_CHARS, multiline=True),
+        Int("seed", STEP_BY_STEP.seed, bound=True, low=0, high=SEED_LIMIT - 1),
+        Int("dim", STEP_BY_STEP.dim, bound=True, low=1, high=MAX_MODEL_DIM),
+        Int("heads", 1, bound=True, low=1, high=MAX_HEADS),
+        Flag("scale", STEP_BY_STEP.scale, bound=True),
+        Flag("causal", False, bound=True),
+        Int("head", 1, bound=True, low=1, high=lambda s: int(s["heads"]), when=lambda s: s["heads"] > 1),
+        _table("emb", "embeddings"),
+        _table("wq", "w_q"),
+        _table("wk", "w_k"),
+        _table("wv", "w_v"),
+    ),
+    steps=("sbs.step1_title", "sbs.step2_title", "sbs.step3_title", "sbs.step4_title", "sbs.step5_title"),
+)
 KEEP = "session"  # widget values survive a visit to another page
 
 

@@ -20,7 +20,9 @@ from attention_core import (
     sinusoidal_positions,
 )
 from attention_core.embeddings import RandomTables
+from attention_core.limits import MAX_SENTENCE_CHARS, SEED_LIMIT, WO_MAX_POSITION, WO_MAX_SHIFT
 from attention_core.presets import STEP_BY_STEP
+from ui.export import recipes
 from ui.figures import heatmap
 from ui.format import dim_labels, fmt, md_code
 from ui.i18n import t
@@ -30,9 +32,36 @@ from ui.lesson import (
     show_numbers,
     step_card,
 )
-from ui.nav import LESSONS, WO_MAX_POSITION, WO_MAX_SHIFT
+from ui.nav import PageSpec, lesson_experiment
+from ui.share.fields import Choice, Int, State, Text
+from ui.word_order import POSITIONS
 
-SPEC = LESSONS["word_order"]
+
+def _rope(state: State) -> bool:
+    return state.get("positions") == "rope"
+
+
+#: A sentence (seed 000's by default) as random vectors, a seeded shuffle, where positions come from,
+#: and RoPE's two positions and shift.
+SPEC = PageSpec(
+    name="word_order",
+    order=80,
+    title_key="nav.word_order",
+    icon="🔀",
+    summary_key="nav.word_order_summary",
+    prefix="wo",
+    recipe=recipes.word_order,
+    experiment=lesson_experiment(
+        Text("sentence", STEP_BY_STEP.sentence, bound=True, max_chars=MAX_SENTENCE_CHARS),
+        Int("seed", STEP_BY_STEP.seed, bound=True, low=0, high=SEED_LIMIT - 1),
+        Int("shuffle", 1, low=0, high=SEED_LIMIT - 1),
+        Choice("positions", "none", bound=True, options=POSITIONS),
+        Int("m", 3, bound=True, low=0, high=WO_MAX_POSITION, when=_rope),
+        Int("n", 1, bound=True, low=0, high=WO_MAX_POSITION, when=_rope),
+        Int("s", 4, bound=True, low=0, high=WO_MAX_SHIFT, when=_rope),
+    ),
+    steps=("wo.order_title", "wo.pos_title_none", "wo.weights_title", "wo.check_title", "wo.rope_title"),
+)
 #: Each kind of positions' name, its catalog key written out (grep finds it).
 POSITION_NAMES = {"none": "wo.positions_none", "sinusoidal": "wo.positions_sinusoidal", "rope": "wo.positions_rope"}
 DIM = STEP_BY_STEP.dim  # seed 000's embedding size (even: RoPE turns pairs of columns)

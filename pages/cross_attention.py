@@ -17,8 +17,10 @@ import streamlit as st
 from attention_core import CrossAttentionResult, cap, cross_attention, tokenize
 from attention_core.cross_presets import CROSS_ATTENTION, CROSS_DIM, CROSS_HEADS, cross_vectors
 from attention_core.errors import AttentionLabError
+from attention_core.limits import CROSS_MAX_TOKENS, MAX_SHORT_SENTENCE_CHARS
 from ui import present
 from ui.editors import matrix_editor, reset_editor
+from ui.export import recipes
 from ui.format import dim_labels, fmt_weight, md_code, unique_labels
 from ui.i18n import error_text, show_error, t
 from ui.lesson import (
@@ -36,12 +38,50 @@ from ui.lesson import (
     weights_view,
 )
 from ui.live_attention import current_temperature
-from ui.nav import CROSS_MAX_TOKENS, LESSONS
+from ui.nav import PageSpec, lesson_experiment
 from ui.predict import Outcome
+from ui.share.fields import Choice, Flag, Int, Matrix, State, Text
 from ui.values import BadValue, check_text
 
-SPEC = LESSONS["cross_attention"]
-start(SPEC)
+
+def _tokens(state: State, which: str) -> list[str]:
+    """The source's or the target's tokens (at most CROSS_MAX_TOKENS)."""
+    return cap(tokenize(str(state.get(which) or "")), CROSS_MAX_TOKENS)[0]
+
+
+def _vectors(name: str, which: str) -> Matrix:
+    """A sentence's vectors (``xs`` the source's, ``xt`` the target's): the designed ones by default
+    (``attention_core.cross_presets``), one row per token; part of the experiment while the sentence
+    has a word."""
+    return Matrix(
+        name,
+        lambda s: cross_vectors(_tokens(s, which)),
+        shape=lambda s: (len(_tokens(s, which)), CROSS_DIM),
+        max_rows=CROSS_MAX_TOKENS,
+        max_cols=CROSS_DIM,
+        when=lambda s: bool(_tokens(s, which)),
+    )
+
+
+SPEC = PageSpec(
+    name="cross_attention",
+    order=90,
+    title_key="nav.cross_attention",
+    icon="🌐",
+    summary_key="nav.cross_attention_summary",
+    prefix="cross",
+    recipe=recipes.cross_attention,
+    experiment=lesson_experiment(
+        Text("source", CROSS_ATTENTION.source, bound=True, max_chars=MAX_SHORT_SENTENCE_CHARS),
+        Text("target", CROSS_ATTENTION.target, bound=True, max_chars=MAX_SHORT_SENTENCE_CHARS),
+        Choice("heads", 1, bound=True, options=CROSS_HEADS),
+        Flag("scale", CROSS_ATTENTION.scale, bound=True),
+        Int("head", 1, bound=True, low=1, high=lambda s: int(s["heads"]), when=lambda s: s["heads"] > 1),
+        _vectors("xs", "source"),
+        _vectors("xt", "target"),
+    ),
+    steps=("cross.where_title", "cross.weights_title", "cross.narration_title", "cross.output_title"),
+)
 P = CROSS_ATTENTION
 KEEP = "session"  # widget values survive a visit to another page
 EDITORS = (SPEC.key("xs"), SPEC.key("xt"))  # the source's and the target's vectors
@@ -237,4 +277,8 @@ def live(src: list[str], tgt: list[str], xs: np.ndarray | None, xt: np.ndarray |
 
 
 # --------------------------------------------------------------------------- the page
-run_lesson(SPEC, title=t("cross.title"), intro=t("cross.intro"), controls=inputs, live=lambda values: live(*values))
+
+
+if __name__ == "__main__":  # drawn when Streamlit runs the page; `pages` only reads SPEC
+    start(SPEC)
+    run_lesson(SPEC, title=t("cross.title"), intro=t("cross.intro"), controls=inputs, live=lambda values: live(*values))

@@ -14,17 +14,27 @@ from attention_core.presets import LIBRARY
 from ui import present
 from ui.classroom.panel import join_box
 from ui.classroom.session import role
+from ui.export import recipes
 from ui.format import fmt_vec
 from ui.i18n import BOOK_KEYS, show_error, t
 from ui.lesson import finish, predict_for, share_bar, start, weights_view
 from ui.live_attention import current_temperature
-from ui.nav import LESSONS, PAGES
+from ui.nav import PageSpec, lesson_experiment, pages
 
-SPEC = LESSONS["home"]
-start(SPEC)
+SPEC = PageSpec(
+    name="home",
+    order=0,
+    title_key="nav.home",
+    icon="🏠",
+    summary_key="nav.home_summary",
+    prefix="home",
+    recipe=recipes.home,
+    experiment=lesson_experiment(),
+)
 
-# presentation mode: the analogy, the live example, the lessons (with the next one): a stage each
-with present.stage(0):
+
+def analogy() -> None:
+    """The title, the share bar, and the library analogy: query, key and value side by side."""
     st.title(t("home.title"))
     if not present.is_on():
         share_bar(SPEC)
@@ -72,19 +82,28 @@ def live_example() -> None:
     )
 
 
-with present.stage(1):
-    live_example()
-
-with present.stage(2):
+def lesson_list() -> None:
+    """A student's way into a class, and every lesson with its summary, in teaching order."""
     if not present.is_on() and role() is None:  # a student who has a code joins here
         with st.expander(t("home.join_class"), icon=":material/groups:"):
             join_box("class_home", button_key="class-home-join")
     st.header(t("home.lessons_title"))
-    lessons = PAGES[1:]
+    lessons = pages()[1:]
     half = (len(lessons) + 1) // 2  # two columns, in order down the first then the second (one on a phone)
     for column, part in zip(st.columns(2, gap="large"), (lessons[:half], lessons[half:]), strict=True):
         with column:
             for page in part:
                 st.page_link(page.path, label=t(page.title_key), icon=page.icon)
                 st.caption(t(page.summary_key))
-finish(SPEC)
+
+
+if __name__ == "__main__":  # drawn when Streamlit runs the page; `pages` only reads SPEC
+    start(SPEC)
+    # presentation mode: the analogy, the live example, the lessons (with the next one): a stage each
+    with present.stage(0):
+        analogy()
+    with present.stage(1):
+        live_example()
+    with present.stage(2):
+        lesson_list()
+    finish(SPEC)

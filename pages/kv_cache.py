@@ -19,8 +19,9 @@ import streamlit as st
 
 from attention_core import build_vocab, cached_decode, cap, causal_mask, embed, random_tables, self_attention, tokenize
 from attention_core.errors import AttentionLabError
-from attention_core.limits import SEED_LIMIT
+from attention_core.limits import KV_MAX_DIM, KV_MAX_TOKENS, SEED_LIMIT
 from lessons.kv_cache import (  # the lesson's steps
+    SPEC,
     cache_step,
     conclusion,
     new_token_step,
@@ -39,11 +40,8 @@ from ui.lesson import (
     workbench,
 )
 from ui.live_attention import current_temperature
-from ui.nav import KV_MAX_DIM, KV_MAX_TOKENS, LESSONS
 from ui.values import BadValue, check_text
 
-SPEC = LESSONS["kv_cache"]
-start(SPEC)
 KEEP = "session"  # widget values survive a visit to another page
 PLAYING = "kv_playing"  # plain session key (no widget owns it): "Play" is on
 PLAY_EVERY = 1.5  # seconds between two tokens while playing
@@ -231,9 +229,13 @@ def playing() -> None:
 
 
 # --------------------------------------------------------------------------- the page
-opening(SPEC, t("kv.title"), t("kv.intro"))
-if st.session_state.get(PLAYING):
-    playing()
-else:
-    live()
-finish(SPEC)
+
+
+if __name__ == "__main__":  # drawn when Streamlit runs the page; `pages` only reads SPEC
+    start(SPEC)
+    opening(SPEC, t("kv.title"), t("kv.intro"))
+    if st.session_state.get(PLAYING):
+        playing()
+    else:
+        live()
+    finish(SPEC)

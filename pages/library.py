@@ -12,6 +12,7 @@ import streamlit as st
 from attention_core import AttentionResult, contributions
 from attention_core.presets import LIBRARY
 from ui import a11y, present
+from ui.export import recipes
 from ui.format import fmt, fmt_vec, fmt_weight, md_code, ties
 from ui.i18n import BOOK_KEYS, t
 from ui.lesson import (
@@ -30,11 +31,20 @@ from ui.lesson import (
     step_card,
     weights_view,
 )
-from ui.nav import LESSONS
+from ui.nav import PageSpec, qkv_experiment
 from ui.predict import Outcome
 
-SPEC = LESSONS["library"]
-start(SPEC)
+SPEC = PageSpec(
+    name="library",
+    order=10,
+    title_key="nav.library",
+    icon="📚",
+    summary_key="nav.library_summary",
+    prefix="library",
+    recipe=recipes.library,
+    experiment=qkv_experiment(LIBRARY),
+    steps=("library.scores_title", "library.scale_title", "library.weights_title", "library.output_title"),
+)
 CONCLUSION = 5  # presentation mode's last stage: "what the numbers say" and the notebook badge
 
 #: The output card's words (the kit draws the card).
@@ -230,4 +240,6 @@ def live(inputs: QkvInputs) -> None:
     )
 
 
-run_lesson(SPEC, title=t("library.title"), intro=t("library.intro"), controls=controls, live=live)
+if __name__ == "__main__":  # drawn when Streamlit runs the page; `pages` only reads SPEC
+    start(SPEC)
+    run_lesson(SPEC, title=t("library.title"), intro=t("library.intro"), controls=controls, live=live)

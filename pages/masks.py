@@ -32,6 +32,7 @@ from attention_core.errors import AttentionLabError
 from attention_core.limits import MAX_MODEL_DIM, SEED_LIMIT
 from attention_core.presets import MASKS
 from lessons.masks import (  # the lesson's steps
+    SPEC,
     Batch,
     Masks,
     batch_step,
@@ -57,11 +58,8 @@ from ui.lesson import (
     step_card,
 )
 from ui.live_attention import AttentionView, current_temperature
-from ui.nav import LESSONS
 from ui.values import BadValue, check_text
 
-SPEC = LESSONS["masks"]
-start(SPEC)
 KEEP = "session"  # widget values survive a visit to another page
 
 
@@ -268,4 +266,8 @@ def live(batch: Batch | None) -> None:
 
 
 # --------------------------------------------------------------------------- the page
-run_lesson(SPEC, title=t("masks.title"), intro=t("masks.intro"), controls=inputs, live=live)
+
+
+if __name__ == "__main__":  # drawn when Streamlit runs the page; `pages` only reads SPEC
+    start(SPEC)
+    run_lesson(SPEC, title=t("masks.title"), intro=t("masks.intro"), controls=inputs, live=live)

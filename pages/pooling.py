@@ -15,6 +15,7 @@ from attention_core.limits import SEED_LIMIT
 from attention_core.presets import POOLING
 from lessons.pooling import (  # the lesson's steps
     CONCLUSION,
+    SPEC,
     context_step,
     printout,
     scores_step,
@@ -39,10 +40,7 @@ from ui.lesson import (
     x_editor,
 )
 from ui.live_attention import current_temperature
-from ui.nav import LESSONS
 
-SPEC = LESSONS["pooling"]
-start(SPEC)
 #: The words of the X editor and the token labels (the kit draws them).
 X_KEYS = XKeys(
     token_n="pool.token_n",
@@ -212,6 +210,10 @@ def live() -> None:
 
 
 # ----------------------------------------------------------------------------- the page
-opening(SPEC, t("pool.title"), t("pool.intro"))
-live()
-finish(SPEC)
+
+
+if __name__ == "__main__":  # drawn when Streamlit runs the page; `pages` only reads SPEC
+    start(SPEC)
+    opening(SPEC, t("pool.title"), t("pool.intro"))
+    live()
+    finish(SPEC)

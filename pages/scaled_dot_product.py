@@ -11,6 +11,7 @@ import streamlit as st
 
 from attention_core import AttentionResult, attention
 from attention_core.presets import SCALED_DOT_PRODUCT
+from ui.export import recipes
 from ui.format import fmt, fmt_vec, fmt_weights, md_code
 from ui.i18n import t
 from ui.lesson import (
@@ -29,11 +30,26 @@ from ui.lesson import (
     weights_view,
 )
 from ui.live_attention import TEMPERATURE
-from ui.nav import LESSONS
+from ui.nav import PageSpec, qkv_experiment
 from ui.predict import Outcome
 
-SPEC = LESSONS["scaled_dot_product"]
-start(SPEC)
+SPEC = PageSpec(
+    name="scaled_dot_product",
+    order=50,
+    title_key="nav.scaled_dot_product",
+    icon="📐",
+    summary_key="nav.scaled_dot_product_summary",
+    prefix="scaled_dot_product",
+    recipe=recipes.scaled_dot_product,
+    experiment=qkv_experiment(SCALED_DOT_PRODUCT),
+    steps=(
+        "scaled_dot_product.dk_title",
+        "scaled_dot_product.scores_title",
+        "scaled_dot_product.scaled_title",
+        "scaled_dot_product.weights_title",
+        "scaled_dot_product.output_title",
+    ),
+)
 P = SCALED_DOT_PRODUCT
 #: The output card's words (the kit draws the card).
 OUTPUT_KEYS = OutputKeys(
@@ -234,4 +250,8 @@ def live(inputs: QkvInputs) -> None:
     )
 
 
-run_lesson(SPEC, title=t("scaled_dot_product.title"), intro=t("scaled_dot_product.intro"), controls=controls, live=live)
+if __name__ == "__main__":  # drawn when Streamlit runs the page; `pages` only reads SPEC
+    start(SPEC)
+    run_lesson(
+        SPEC, title=t("scaled_dot_product.title"), intro=t("scaled_dot_product.intro"), controls=controls, live=live
+    )

@@ -10,6 +10,7 @@ from attention_core.errors import AttentionLabError
 from attention_core.presets import SELF_ATTENTION_3X3, SELF_ATTENTION_5X4, SelfAttentionPreset
 from ui import present
 from ui.editors import load_matrix
+from ui.export import recipes
 from ui.format import dim_labels, fmt, fmt_vec, fmt_weight, fmt_weights, ties
 from ui.i18n import show_error, t
 from ui.lesson import (
@@ -31,11 +32,28 @@ from ui.lesson import (
     x_editor,
 )
 from ui.live_attention import TEMPERATURE, current_temperature
-from ui.nav import LESSONS
+from ui.nav import PageSpec, lesson_experiment
 from ui.predict import Outcome
+from ui.share.fields import Choice, Flag, Matrix
 
-SPEC = LESSONS["self_attention"]
-start(SPEC)
+#: The two matrices of the notebook's self-attention example, by the choice that picks one.
+PRESETS: dict[str, SelfAttentionPreset] = {"3x3": SELF_ATTENTION_3X3, "5x4": SELF_ATTENTION_5X4}
+
+SPEC = PageSpec(
+    name="self_attention",
+    order=30,
+    title_key="nav.self_attention",
+    icon="🔁",
+    summary_key="nav.self_attention_summary",
+    prefix="self",
+    recipe=recipes.self_attention,
+    experiment=lesson_experiment(
+        Choice("preset", "3x3", bound=True, options=tuple(PRESETS)),
+        Flag("scale", False, bound=True),
+        Matrix("x", lambda s: np.array(PRESETS[s["preset"]].x), sized=True),
+    ),
+    steps=("self.step_scores", "self.step_scaled", "self.step_weights", "self.step_output"),
+)
 CONCLUSION = 5  # presentation mode's last stage: why the weights are n × n, and the notebook badge
 #: The words of the X editor and the token labels (the kit draws them).
 X_KEYS = XKeys(
@@ -49,7 +67,6 @@ X_KEYS = XKeys(
     reset_help="self.reset_help",
 )
 
-PRESETS: dict[str, SelfAttentionPreset] = {"3x3": SELF_ATTENTION_3X3, "5x4": SELF_ATTENTION_5X4}
 #: Language-neutral labels (a format_func must not depend on the session).
 PRESET_LABELS = {"3x3": "3×3", "5x4": "5×4"}
 
@@ -209,4 +226,6 @@ def inputs() -> tuple[np.ndarray | None, SelfAttentionPreset]:
     return x_value, chosen
 
 
-run_lesson(SPEC, title=t("self.title"), intro=t("self.intro"), controls=inputs, live=lambda values: live(*values))
+if __name__ == "__main__":  # drawn when Streamlit runs the page; `pages` only reads SPEC
+    start(SPEC)
+    run_lesson(SPEC, title=t("self.title"), intro=t("self.intro"), controls=inputs, live=lambda values: live(*values))

@@ -18,8 +18,9 @@ import streamlit as st
 
 from attention_core import DK_SWEEP, DkExperiment, DkSweep, SoftmaxRow, dk_experiment, dk_sweep
 from attention_core.errors import AttentionLabError
-from attention_core.limits import SEED_LIMIT
+from attention_core.limits import DK_MAX_KEYS, SEED_LIMIT
 from lessons.sqrt_dk import (  # the lesson's steps
+    SPEC,
     curves_step,
     gradient,
     gradient_step,
@@ -42,10 +43,7 @@ from ui.lesson import (
     workbench,
 )
 from ui.live_attention import current_temperature
-from ui.nav import DK_MAX_KEYS, LESSONS
 
-SPEC = LESSONS["sqrt_dk"]
-start(SPEC)
 CONCLUSION = 5  # presentation mode's last stage: the sentence the numbers say, and the notebooks
 N_PAIRS = 2_000  # random (q, k) pairs of the histograms
 SWEEP_ROWS = 64  # random rows averaged at each d_k of the curves
@@ -172,6 +170,10 @@ def live() -> None:
 
 
 # --------------------------------------------------------------------------- the page
-opening(SPEC, t("dk.title"), t("dk.intro"))
-live()
-finish(SPEC)
+
+
+if __name__ == "__main__":  # drawn when Streamlit runs the page; `pages` only reads SPEC
+    start(SPEC)
+    opening(SPEC, t("dk.title"), t("dk.intro"))
+    live()
+    finish(SPEC)

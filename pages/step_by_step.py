@@ -27,6 +27,7 @@ from attention_core.limits import MAX_HEADS, MAX_MODEL_DIM, MAX_SEQUENCE_TOKENS,
 from attention_core.presets import STEP_BY_STEP
 from lessons.step_by_step import (  # the lesson's steps
     KEEP,
+    SPEC,
     Attn,
     Live,
     first_pair,
@@ -52,11 +53,8 @@ from ui.lesson import (
     workbench,
 )
 from ui.live_attention import TEMPERATURE, current_temperature
-from ui.nav import LESSONS
 from ui.values import BadValue, check_text
 
-SPEC = LESSONS["step_by_step"]
-start(SPEC)
 P = STEP_BY_STEP
 
 
@@ -242,23 +240,27 @@ def intro() -> str:
 
 
 # --------------------------------------------------------------------------- the page
-opening(SPEC, t("sbs.title"), intro())
-controls, lesson = workbench()
-with controls:
-    tokens, seed, dim, tables = inputs()
-    if tables is not None:
-        emb = embedding_editor(tokens, seed, tables)
-        ws = weight_editors(seed, tables)
-live: Live | None = None
-with lesson:
-    if tables is None:
-        st.info(t("sbs.fix_above"), icon="✏️")
-    else:
-        x = step1(tokens, tables, emb)
-        if step2(tokens, x, ws) and x is not None and emb is not None:
-            defaults = (tables.embeddings, tables.w_q, tables.w_k, tables.w_v)
-            same = all(np.array_equal(e, d) for e, d in zip((emb, *ws), defaults, strict=True))  # type: ignore[arg-type]
-            matches = P.is_input(tokens, seed, dim) and same
-            live = Live(tokens, unique_labels(tokens), x, (ws[0], ws[1], ws[2]), matches)  # type: ignore[arg-type]
-    score_steps(live)
-finish(SPEC)
+
+
+if __name__ == "__main__":  # drawn when Streamlit runs the page; `pages` only reads SPEC
+    start(SPEC)
+    opening(SPEC, t("sbs.title"), intro())
+    controls, lesson = workbench()
+    with controls:
+        tokens, seed, dim, tables = inputs()
+        if tables is not None:
+            emb = embedding_editor(tokens, seed, tables)
+            ws = weight_editors(seed, tables)
+    live: Live | None = None
+    with lesson:
+        if tables is None:
+            st.info(t("sbs.fix_above"), icon="✏️")
+        else:
+            x = step1(tokens, tables, emb)
+            if step2(tokens, x, ws) and x is not None and emb is not None:
+                defaults = (tables.embeddings, tables.w_q, tables.w_k, tables.w_v)
+                same = all(np.array_equal(e, d) for e, d in zip((emb, *ws), defaults, strict=True))  # type: ignore[arg-type]
+                matches = P.is_input(tokens, seed, dim) and same
+                live = Live(tokens, unique_labels(tokens), x, (ws[0], ws[1], ws[2]), matches)  # type: ignore[arg-type]
+        score_steps(live)
+    finish(SPEC)

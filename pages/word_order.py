@@ -30,6 +30,7 @@ from lessons.word_order import (  # the lesson's steps
     DIM,
     KEEP,
     POSITION_NAMES,
+    SPEC,
     Sentence,
     check_step,
     order_step,
@@ -48,12 +49,8 @@ from ui.lesson import (
     weights_view,
 )
 from ui.live_attention import current_temperature
-from ui.nav import LESSONS
 from ui.values import BadValue, check_text
 from ui.word_order import POSITIONS, shuffle_order
-
-SPEC = LESSONS["word_order"]
-start(SPEC)
 
 
 def attend(x: np.ndarray, w: RandomTables, positions: str, temperature: float) -> AttentionResult:
@@ -171,10 +168,14 @@ def live(s: Sentence | None, positions: str) -> None:
 
 
 # --------------------------------------------------------------------------- the page
-run_lesson(
-    SPEC,
-    title=t("wo.title"),
-    intro=t("wo.intro"),
-    controls=inputs,
-    live=lambda sentence: live(sentence, str(st.session_state.get(SPEC.key("positions"), "none"))),
-)
+
+
+if __name__ == "__main__":  # drawn when Streamlit runs the page; `pages` only reads SPEC
+    start(SPEC)
+    run_lesson(
+        SPEC,
+        title=t("wo.title"),
+        intro=t("wo.intro"),
+        controls=inputs,
+        live=lambda sentence: live(sentence, str(st.session_state.get(SPEC.key("positions"), "none"))),
+    )

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
 from labdev.plotly_data import decode
-from ui.nav import LESSONS
+from pages import LESSONS
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 LIVE_COMPONENT = "attention_lab.live_attention"  # the other v2 component: ui.share's tools (a JSON payload)
@@ -55,7 +55,7 @@ def figures(at: AppTest) -> list[dict[str, Any]]:
 
 
 def open_page(page: str = "home", lang: str | None = "en", *, timeout: float = 60, run: bool = True) -> AppTest:
-    """The app on lesson ``page`` (a name in ``ui.nav.LESSONS``) in language ``lang`` (None: the
+    """The app on lesson ``page`` (a name in ``pages.LESSONS``) in language ``lang`` (None: the
     browser's, i.e. English in AppTest), run once and checked for exceptions (``run=False``: not run
     yet, for tests that set session state first).
 

@@ -6,7 +6,7 @@ it, ``ci`` when ``CI`` is true (what ``.ci/run`` sets), else ``local``. A page-l
 lesson in AppTest (one to three runs, a Word2Vec training on the lab), a parse-level one only calls
 the parsers: see docs/security.md ("How it is tested").
 
-What is generated, from each lesson's declared fields (``ui.nav.PAGES[*].experiment``) and nothing else:
+What is generated, from each lesson's declared fields (``pages.PAGES[*].experiment``) and nothing else:
 
 - a *valid* value per field, drawn field by field with the values before it (an Int's upper bound,
   a Matrix's shape, a field's ``when`` may depend on them): text from any Unicode but the refused

@@ -25,10 +25,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui.live_attention as live
+from lessons.word2vec.charts import cosine_heatmap
 from tests.apptest_helpers import open_page
 from ui.figures import COLORSCALE, cell_numbers, contrast, ink, luminance, scale_rgb
 from ui.i18n import LANGUAGES, catalog
-from lessons.word2vec.charts import cosine_heatmap
 
 ROOT = Path(__file__).resolve().parent.parent
 AA = 4.5

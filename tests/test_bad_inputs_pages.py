@@ -20,6 +20,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from attention_core.limits import (
+    CROSS_MAX_TOKENS,
+    DK_MAX_KEYS,
+    KV_MAX_DIM,
+    KV_MAX_TOKENS,
     MAX_CORPUS_TOKENS,
     MAX_EPOCHS,
     MAX_HEADS,
@@ -35,6 +39,7 @@ from attention_core.limits import (
 )
 from attention_core.matrix_text import format_matrix
 from attention_core.presets import LIBRARY, MASKS, POOLING, SCALED_DOT_PRODUCT, SELF_ATTENTION_3X3
+from pages import LESSONS
 from tests.apptest_helpers import figures
 from tests.bad_inputs import (
     CELL,
@@ -51,7 +56,6 @@ from tests.bad_inputs import (
 )
 from ui.editors import MAX_MATRIX_TEXT_CHARS
 from ui.i18n import catalog
-from ui.nav import CROSS_MAX_TOKENS, DK_MAX_KEYS, KV_MAX_DIM, KV_MAX_TOKENS, LESSONS
 
 _APPS: dict[tuple[str, str, str], AppTest] = {}
 

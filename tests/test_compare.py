@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from attention_core import align_labels, compare_weights
+from pages import LESSONS
 from tests.apptest_helpers import chart, keyed, live_numbers, set_temperature
 from tests.share_helpers import CHANGES, link_of, opened, state
 from ui.i18n import catalog
-from ui.nav import LESSONS
 from ui.share_tools import export_file
 
 # --------------------------------------------------------------------------- the engine

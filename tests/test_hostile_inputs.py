@@ -21,13 +21,13 @@ import pytest
 from streamlit.runtime.state.query_params import QueryParams
 from streamlit.testing.v1 import AppTest
 
+from pages import LESSONS
 from tests.apptest_helpers import APP
 from tests.share_helpers import numbers, opened, state
 from ui.escape import CSV_FORMULA_START, csv_label, md_code, plot_label, xml_text
 from ui.i18n import catalog
-from ui.nav import LESSONS
-from ui.share_tools import export_file
 from ui.share.state import fields
+from ui.share_tools import export_file
 
 EN = catalog("en")
 #: What breaks out of a markdown code span or makes markup: line breaks, and the markup itself.

@@ -1,5 +1,5 @@
 """Property-based tests (hypothesis) of links and imported files, for every lesson's declared experiment
-fields (``ui.nav.PAGES[*].experiment``), issue 19.
+fields (``pages.PAGES[*].experiment``), issue 19.
 
 For every lesson, generated links and files (tests/hostile_strategies.py: any text, the control, bidi
 and surrogate ranges, numbers of any size, wrong types and shapes, hostile parameter names):
@@ -27,6 +27,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
+from pages import LESSONS, PAGES
 from tests.apptest_helpers import APP
 from tests.hostile_strategies import (
     FORBIDDEN,
@@ -40,9 +41,8 @@ from tests.hostile_strategies import (
 )
 from ui.escape import CSV_FORMULA_START, csv_label, md_code, plot_label, xml_text
 from ui.i18n import catalog
-from ui.nav import LESSONS, PAGES
-from ui.share_tools import export_file
 from ui.share.state import HOLDER, link_params, parse_inputs, parse_link
+from ui.share_tools import export_file
 
 LESSON_NAMES = [p.name for p in PAGES if p.experiment is not None]
 EN = catalog("en")

@@ -1,6 +1,6 @@
 """Every page in Vietnamese and Korean: no exception, and no English left on screen.
 
-For each page of ``ui.nav.PAGES`` (and ``app.py`` itself, for the sidebar) and each of
+For each page of ``pages.PAGES`` (and ``app.py`` itself, for the sidebar) and each of
 vi/ko, the page runs in AppTest, then again after one interaction that reaches a
 message or a second state (bad input, two heads, the trained Word2Vec model, ...).
 Every text on screen is collected: markdown, captions, headings, alerts, widget
@@ -31,10 +31,10 @@ from google.protobuf.message import Message
 from streamlit.testing.v1 import AppTest
 
 from labdev.plotly_data import decode
+from pages import PAGES
 from tests.apptest_helpers import LIVE_COMPONENT, set_temperature
 from ui.i18n import catalog
 from ui.live_attention import decode_payload
-from ui.nav import PAGES
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 LANGS = ("vi", "ko")

@@ -263,10 +263,10 @@ def test_every_catalog_key_is_used_in_code() -> None:
 def test_the_tables_of_keys_cover_their_ids() -> None:
     """The tables that stand for built keys name every id they are looked up with."""
     from attention_core.presets import LIBRARY, WORD2VEC_PRESETS
+    from lessons.word2vec.state import PRESET_KEYS
     from ui.export.files import ImportProblem
     from ui.i18n import BOOK_KEYS
     from ui.share_tools import _IMPORT_KEYS
-    from lessons.word2vec.state import PRESET_KEYS
 
     assert set(LIBRARY.book_ids) <= set(BOOK_KEYS)
     assert {p.id for p in WORD2VEC_PRESETS} <= set(PRESET_KEYS)

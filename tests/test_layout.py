@@ -6,7 +6,7 @@ so it is an arrow to ``ui.share`` too. A module may import its own floor or the 
 
 1. foundations: text and number checks, formatting, words (i18n), editor session keys, caches
 2. the experiment model: fields, link, pin (``ui.share``), files (``ui.export``), the Word2Vec presets
-3. the page registry (``ui.nav``)
+3. what a lesson is, and the registry the kit reads (``ui.nav``, filled by the ``pages`` package)
 4. the kit and the browser components: the lesson shape, figures, editors, predict, compare,
    presentation, live view, share tools, accessibility, the live class
 

@@ -12,9 +12,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from attention_core.presets import POOLING, SELF_ATTENTION_5X4
+from pages import LESSONS
 from tests.apptest_helpers import live_numbers, live_view
 from tests.apptest_helpers import open_page as open_lesson
-from ui.nav import LESSONS
 
 
 def visit(at: AppTest, name: str) -> AppTest:

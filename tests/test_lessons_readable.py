@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from attention_core.presets import LIBRARY
+from pages import LESSONS, PAGES
 from tests.apptest_helpers import figures, open_page
 from ui.format import honest_decimals, number_columns
 from ui.i18n import catalog
-from ui.nav import LESSONS, PAGES
 
 EN = catalog("en")
 

@@ -22,10 +22,10 @@ from hypothesis.extra import numpy as hnp
 
 import ui.live_attention as live
 from attention_core.presets import LIBRARY, POOLING, SCALED_DOT_PRODUCT, SELF_ATTENTION_3X3
+from pages import LESSONS
 from tests.apptest_helpers import live_numbers, live_view, live_views, open_page, set_temperature
 from ui.i18n import catalog
 from ui.live_attention import TEMPERATURE, decode_payload, encode_payload
-from ui.nav import LESSONS
 
 # --------------------------------------------------------------------------- payload
 

@@ -9,9 +9,11 @@ import math
 
 import numpy as np
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from attention_core.cross_presets import CROSS_ATTENTION, cross_vectors
 from tests.apptest_helpers import live_numbers, live_view, open_page, set_temperature
+from tests.share_helpers import text_box
 from ui.i18n import catalog
 
 PAGE = "cross_attention"
@@ -144,3 +146,18 @@ def test_predict_first_covers_the_narration_and_the_output() -> None:
     assert not at.exception, [e.message for e in at.exception]
     assert not any(m.value.startswith("- ") and "reads" in m.value for m in at.markdown)
     assert live_view(at)[0]["covered"] is True
+
+
+def change_every_field(at: AppTest) -> None:
+    """Change every field of the lesson through its widgets, each to a valid value (the link, export
+    and comparison tests read it through ``tests.share_helpers.CHANGES``)."""
+    at.text_input(key="cross_source").set_value("Tôi rất thích học AI").run()
+    at.text_input(key="cross_target").set_value("I really like AI <b>!</b>").run()
+    at.radio(key="cross_heads").set_value(2).run()
+    at.radio(key="cross_head").set_value(2).run()
+    at.toggle(key="cross_scale").set_value(False).run()
+    text_box(at, "cross_xs", "2 0.3 0 0\n0.1234567890123457 -1 0.5 0.25\n0.3 2 0.3 0\n0 0.3 2 0.3\n0 0 0.3 2")
+    text = at.text_area(key="cross_xt__text").value.splitlines()
+    text[1] = "0.5 0.5 -0.3333333333333333 1e-05"
+    text_box(at, "cross_xt", "\n".join(text))
+    set_temperature(at, "cross_temperature", 0.45).run()

@@ -69,3 +69,9 @@ def test_language_switch_keeps_the_slider_value() -> None:
     assert not at.exception
     assert temperature(at, "home_temperature") == 2.0
     assert temperature_label(at) == "온도(Temperature)"
+
+
+def change_every_field(at: AppTest) -> None:
+    """Change every field of the lesson through its widgets, each to a valid value (the link, export
+    and comparison tests read it through ``tests.share_helpers.CHANGES``)."""
+    set_temperature(at, "home_temperature", 0.35).run()

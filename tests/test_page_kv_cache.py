@@ -260,3 +260,14 @@ def test_the_page_speaks_the_language(lang: str) -> None:
     assert f"**{cat['kv.lesson_title']}**" in [m.value for m in at.markdown]
     narration = [m.value for m in at.markdown if m.value.startswith(cat["kv.narration_first"].split("{")[0])]
     assert len(narration) == 1 and "has nothing before it" not in narration[0]
+
+
+def change_every_field(at: AppTest) -> None:
+    """Change every field of the lesson through its widgets, each to a valid value (the link, export
+    and comparison tests read it through ``tests.share_helpers.CHANGES``)."""
+    at.text_input(key="kv_sentence").set_value("the cat sat on the mat <b>!</b>").run()
+    at.number_input(key="kv_seed").set_value(7).run()
+    at.number_input(key="kv_dim").set_value(6).run()
+    at.slider(key="kv_step").set_value(4).run()
+    at.button(key="kv_next_token").click().run()  # token 5
+    set_temperature(at, "kv_temperature", 0.6).run()

@@ -12,6 +12,7 @@ from streamlit.testing.v1.element_tree import Dataframe
 from attention_core.presets import LIBRARY
 from tests.apptest_helpers import blocks, elements, open_page, temperature
 from tests.numpy_ref import softmax
+from tests.share_helpers import qkv_changes
 from ui.i18n import catalog
 
 Q = np.array(LIBRARY.query)
@@ -92,3 +93,7 @@ def test_the_books_are_named_in_vietnamese_and_korean(lang: str) -> None:
     assert list(scores.index) == [cat["library.request_row"]]
     assert list(scores.columns) == [cat["books.cats"], cat["books.animals"], cat["books.hobbies"]]
     np.testing.assert_allclose(weights.to_numpy().round(4), LIBRARY.printed["weights"], atol=0)
+
+
+#: Every field changed through the widgets (``tests.share_helpers.CHANGES``).
+change_every_field = qkv_changes("library", True, "1 2 3\n0.1234567890123456 5e-3 -7\n2.5 0 1e-5")

@@ -250,3 +250,15 @@ def test_the_page_runs_in_every_language(lang: str) -> None:
     at.multiselect(key="masks_hidden").set_value(["1"]).run()
     assert not at.exception
     assert at.error  # the engine's message for the fully masked row, translated
+
+
+def change_every_field(at: AppTest) -> None:
+    """Change every field of the lesson through its widgets, each to a valid value (the link, export
+    and comparison tests read it through ``tests.share_helpers.CHANGES``)."""
+    at.text_input(key="masks_s3").set_value("the <pad> is a word too").run()
+    at.number_input(key="masks_seed").set_value(7).run()
+    at.toggle(key="masks_pad").set_value(True).run()
+    at.toggle(key="masks_causal").set_value(True).run()
+    at.radio(key="masks_show").set_value(3).run()
+    at.multiselect(key="masks_hidden").set_value(["2", "4"]).run()
+    set_temperature(at, "masks_temperature", 0.6).run()

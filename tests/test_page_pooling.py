@@ -12,6 +12,7 @@ from tests.apptest_helpers import chart, live_numbers, live_view, set_temperatur
 from tests.apptest_helpers import open_page as open_lesson
 from tests.golden import assert_matches_printout
 from tests.numpy_ref import pooling
+from tests.share_helpers import text_box
 
 X = np.array(POOLING.x)
 
@@ -178,3 +179,12 @@ def test_page_in_other_languages(lang: str, temperature: str, word: str) -> None
     at.slider(key="pool_w_0").set_value(-0.5).run()
     assert not at.exception
     assert_page_matches(at, X, np.array([-0.5, *POOLING.w[1:]]))
+
+
+def change_every_field(at: AppTest) -> None:
+    """Change every field of the lesson through its widgets, each to a valid value (the link, export
+    and comparison tests read it through ``tests.share_helpers.CHANGES``)."""
+    text_box(at, "pool_x", "1 0 1 0\n0 1 1 0.25\n1 1 0 -1\n0.2 0.4 0.6 0.8")
+    at.number_input(key="pool_seed").set_value(5).run()
+    at.button(key="pool_random").click().run()  # w from a normal draw: every digit matters
+    set_temperature(at, "pool_temperature", 0.2).run()

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from attention_core.presets import SCALED_DOT_PRODUCT
 from tests.apptest_helpers import open_page, set_temperature, temperature
 from tests.numpy_ref import notebook_attention
+from tests.share_helpers import qkv_changes
 from ui.i18n import catalog
 
 Q = np.array(SCALED_DOT_PRODUCT.query)
@@ -78,3 +79,7 @@ def test_the_keys_are_named_in_vietnamese_and_korean(lang: str) -> None:
     scores, _, weights, _ = tables(at)
     assert list(scores.columns) == [cat["scaled_dot_product.key_row"].format(i=i) for i in (1, 2, 3)]
     np.testing.assert_allclose(weights.to_numpy(), SCALED_DOT_PRODUCT.printed["weights"], atol=5e-9)
+
+
+#: Every field changed through the widgets (``tests.share_helpers.CHANGES``).
+change_every_field = qkv_changes("scaled_dot_product", False, "10 0\n0.1234567890123456 -7\n2.5 1e-5")

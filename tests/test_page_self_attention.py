@@ -12,6 +12,7 @@ from tests.apptest_helpers import live_numbers, live_view, set_temperature, temp
 from tests.apptest_helpers import open_page as open_lesson
 from tests.golden import assert_matches_printout
 from tests.numpy_ref import self_attention
+from tests.share_helpers import text_box
 
 
 # ----------------------------------------------------------------------------- reading the page
@@ -181,3 +182,12 @@ def test_language_switch_keeps_sizes_and_sliders() -> None:
     assert at.number_input(key="self_x_rows").value == 4
     assert temperature(at, "self_temperature") == 0.5
     assert list(editor(at)["_row"]) == ["토큰 1", "토큰 2", "토큰 3", "토큰 4"]
+
+
+def change_every_field(at: AppTest) -> None:
+    """Change every field of the lesson through its widgets, each to a valid value (the link, export
+    and comparison tests read it through ``tests.share_helpers.CHANGES``)."""
+    at.radio(key="self_preset").set_value("5x4").run()
+    at.toggle(key="self_scale").set_value(True).run()
+    text_box(at, "self_x", "1 0 1 0 2\n0.5 1 0 1 0\n1 1 1 0.3333333333333333 0")
+    set_temperature(at, "self_temperature", 3.0).run()

@@ -179,3 +179,12 @@ def test_the_page_speaks_the_language(lang: str) -> None:
     assert hist["layout"]["title"]["text"] == cat["dk.hist_title"].format(n=N_PAIRS)
     assert not any(en["dk.lesson_title"] == m.value.strip("*") for m in at.markdown)
     assert f"**{cat['dk.lesson_title']}**" in [m.value for m in at.markdown]
+
+
+def change_every_field(at: AppTest) -> None:
+    """Change every field of the lesson through its widgets, each to a valid value (the link, export
+    and comparison tests read it through ``tests.share_helpers.CHANGES``)."""
+    at.select_slider(key="dk_d_k").set_value(256).run()
+    at.slider(key="dk_n_keys").set_value(12).run()
+    at.number_input(key="dk_seed").set_value(7).run()
+    set_temperature(at, "dk_temperature", 0.35).run()

@@ -17,6 +17,7 @@ from streamlit.testing.v1.element_tree import Block, Dataframe
 from attention_core.presets import STEP_BY_STEP
 from tests.apptest_helpers import live_numbers, live_view, open_page, set_temperature, temperature
 from tests.numpy_ref import seed_000
+from tests.share_helpers import text_box
 
 PRINTED = STEP_BY_STEP.printed
 EXACT = {"rtol": 1e-12, "atol": 1e-12}
@@ -338,3 +339,18 @@ def test_other_languages(lang: str, step1: str) -> None:
     assert not at.exception
     at.number_input(key="sbs_heads").set_value(3).run()
     assert not at.exception and errors(at)
+
+
+def change_every_field(at: AppTest) -> None:
+    """Change every field of the lesson through its widgets, each to a valid value (the link, export
+    and comparison tests read it through ``tests.share_helpers.CHANGES``)."""
+    at.text_input(key="sbs_sentence").set_value("the cat sat on the mat <b>!</b>").run()
+    at.number_input(key="sbs_seed").set_value(7).run()
+    at.number_input(key="sbs_dim").set_value(6).run()
+    at.number_input(key="sbs_heads").set_value(2).run()
+    at.radio(key="sbs_head").set_value(2).run()
+    at.toggle(key="sbs_causal").set_value(True).run()
+    text = at.text_area(key="sbs_wq_s7__text").value.splitlines()
+    text[0] = "0.1234567890123457 " + " ".join(text[0].split()[1:])
+    text_box(at, "sbs_wq_s7", "\n".join(text))
+    set_temperature(at, "sbs_temperature", 0.5).run()

@@ -410,3 +410,17 @@ def test_languages(lang: str, title: str) -> None:
         "포도를",
         "먹었어",
     }
+
+
+def change_every_field(at: AppTest) -> None:
+    """Change every field of the lesson through its widgets, each to a valid value (the link, export
+    and comparison tests read it through ``tests.share_helpers.CHANGES``)."""
+    at.number_input(key="w2v_epochs").set_value(60).run()
+    at.number_input(key="w2v_vector_size").set_value(8).run()
+    at.radio(key="w2v_keys_from").set_value("words").run()
+    at.multiselect(key="w2v_words").set_value(["cat", "dog", "bus", "bread"]).run()
+    at.selectbox(key="w2v_query").set_value("rabbit").run()
+    at.toggle(key="w2v_project").set_value(True).run()
+    at.number_input(key="w2v_proj_seed").set_value(3).run()
+    at.toggle(key="w2v_scale").set_value(True).run()
+    set_temperature(at, "w2v_temperature", 0.7).run()

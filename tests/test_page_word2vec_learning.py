@@ -14,10 +14,10 @@ from streamlit.testing.v1 import AppTest
 
 from attention_core import Word2VecParams, tokenize_lines, train_epochs, train_word2vec
 from attention_core.presets import LEARNING_PRESETS, USER_DEFAULTS, WORD2VEC_ENGLISH, WORD2VEC_KOREAN_CAT
+from lessons.word2vec.state import OWNER_KEY, STOP_KEY
 from tests.apptest_helpers import figures
 from ui import word2vec_cache
 from ui.i18n import catalog
-from lessons.word2vec.state import OWNER_KEY, STOP_KEY
 from ui.word2vec_cache import clear_cache, keep_stopped, train_cached
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest_helpers import live_numbers, live_view, open_page
+from tests.apptest_helpers import live_numbers, live_view, open_page, set_temperature
 
 SENTENCE = "Tôi thích học AI"  # the lesson's default (seed 000)
 
@@ -146,7 +146,9 @@ def test_sinusoidal_positions_break_the_equivariance() -> None:
     assert not at.success and any("the shuffle changes the answer" in c.value for c in at.caption)
 
 
-@pytest.mark.parametrize(("m", "n", "s"), [(3, 1, 4), (0, 7, 50), (63, 0, 64), (3, 1, 0)])  # s = 0: two columns, one position
+@pytest.mark.parametrize(
+    ("m", "n", "s"), [(3, 1, 4), (0, 7, 50), (63, 0, 64), (3, 1, 0)]
+)  # s = 0: two columns, one position
 def test_rope_scores_depend_only_on_the_offset(m: int, n: int, s: int) -> None:
     at = with_positions("rope")
     at.slider(key="wo_m").set_value(m).run()
@@ -208,3 +210,15 @@ def test_a_bad_or_long_sentence_says_so_and_never_breaks(sentence: str, message:
     assert len(getattr(at, message)) >= 1
     if message == "warning":  # capped at 128 words: the lesson still runs on them
         assert live_view(at)[1]["scores"].shape == (128, 128)
+
+
+def change_every_field(at: AppTest) -> None:
+    """Change every field of the lesson through its widgets, each to a valid value (the link, export
+    and comparison tests read it through ``tests.share_helpers.CHANGES``)."""
+    at.text_input(key="wo_sentence").set_value("the dog bites the man <b>!</b>").run()
+    at.number_input(key="wo_seed").set_value(7).run()
+    at.button(key="wo_shuffle_button").click().run()
+    at.radio(key="wo_positions").set_value("rope").run()
+    at.slider(key="wo_m").set_value(10).run()
+    at.slider(key="wo_s").set_value(20).run()
+    set_temperature(at, "wo_temperature", 0.5).run()

@@ -5,14 +5,13 @@ question; the answer equals an independent numpy computation on the page's own n
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.nav import PAGES
-
-from pathlib import Path
+from pages import PAGES
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 LESSONS = [p.name for p in PAGES]
@@ -91,14 +90,14 @@ def test_a_language_switch_keeps_the_open_question() -> None:
 
 
 def test_the_score_goes_into_the_json_export() -> None:
-    from ui.share_tools import export_file
     from ui.share.state import current
+    from ui.share_tools import export_file
 
     at = open_lesson("library")
     answer_first(at)
     box = at.session_state["_predict_score_box"]
     assert box["score"] == {"answered": 1, "right": 1, "streak": 1, "best_streak": 1}
-    from ui.nav import LESSONS
+    from pages import LESSONS
 
     doc = json.loads(export_file(LESSONS["library"], "json", at.session_state["_share_current"]["library"], "en",
                                  score=box["score"]))

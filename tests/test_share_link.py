@@ -13,12 +13,12 @@ import json
 import numpy as np
 import pytest
 
+from pages import LESSONS
 from tests.share_helpers import changed, link_length, link_of, numbers, opened, same_numbers, state
 from ui.export import experiment_json
 from ui.i18n import catalog
-from ui.nav import LESSONS
-from ui.share_tools import LINK_LIMIT
 from ui.share.state import fields
+from ui.share_tools import LINK_LIMIT
 
 PAGES = list(LESSONS)
 

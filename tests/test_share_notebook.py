@@ -12,10 +12,10 @@ import nbformat
 import numpy as np
 import pytest
 
+from pages import LESSONS
 from tests.share_helpers import changed, numbers, opened, state
 from ui.export import notebook_json
 from ui.i18n import catalog
-from ui.nav import LESSONS
 from ui.share.fields import Matrix
 from ui.share.state import differs
 

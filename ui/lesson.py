@@ -43,7 +43,7 @@ from .format import (
 )
 from .i18n import show_error, t
 from .live_attention import TEMPERATURE, AttentionView, current_temperature, live_attention
-from .nav import PAGES, PageSpec, require_app_navigation
+from .nav import PageSpec, pages, require_app_navigation
 from .share import pin as pins
 from .share.state import bound, load_link, sync  # noqa: F401 - bound: for the pages
 from .share_tools import import_pending, show_notice
@@ -285,15 +285,16 @@ def run_lesson(spec: PageSpec, *, title: str, intro: str, controls: Callable[[],
 
     A page::
 
-        SPEC = LESSONS["masks"]
-        start(SPEC)
+        SPEC = PageSpec(name="masks", order=70, ..., experiment=lesson_experiment(...))
 
         def inputs() -> Batch | None: ...          # read the widgets (values, or None while bad)
 
         @st.fragment
         def live(batch: Batch | None) -> None: ... # call the engine, draw the steps
 
-        run_lesson(SPEC, title=t("masks.title"), intro=t("masks.intro"), controls=inputs, live=live)
+        if __name__ == "__main__":  # Streamlit runs the page; `import pages` only reads SPEC
+            start(SPEC)
+            run_lesson(SPEC, title=t("masks.title"), intro=t("masks.intro"), controls=inputs, live=live)
 
     The lessons that are not this shape say why in their docstring (a live part that draws its own
     controls, a timer, nested fragments, the Word2Vec lab's sections, the home page).
@@ -310,9 +311,10 @@ def run_lesson(spec: PageSpec, *, title: str, intro: str, controls: Callable[[],
 def finish(spec: PageSpec) -> None:
     """A lesson's last line: the way to the next lesson (the last one leads back to the start), and
     presentation mode's stage bar."""
-    i = next(k for k, p in enumerate(PAGES) if p.path == spec.path)
-    nxt = PAGES[(i + 1) % len(PAGES)]
-    key = "lesson.next" if i + 1 < len(PAGES) else "lesson.back_to_start"
+    order = pages()
+    i = next(k for k, p in enumerate(order) if p.name == spec.name)
+    nxt = order[(i + 1) % len(order)]
+    key = "lesson.next" if i + 1 < len(order) else "lesson.back_to_start"
     label = t(key, title=t(nxt.title_key))
     classroom.publish(spec)  # a teacher's position (lesson, stage, experiment) for the class
     if present.is_on():  # in the stage bar at the last stage: never a slide of its own

@@ -12,6 +12,7 @@ from attention_core import attention, project, random_tables, vectors_for
 from attention_core.errors import AttentionLabError
 from attention_core.limits import MAX_SEQUENCE_TOKENS, SEED_LIMIT
 from attention_core.presets import WORD2VEC_PRESETS
+from lessons.word2vec.spec import SPEC
 from ui import present
 from ui.format import dim_labels, fmt, fmt_vec, md_code, shorten, unique_labels
 from ui.i18n import error_text, show_error, t
@@ -26,7 +27,6 @@ from ui.lesson import (
     tied_names,
 )
 from ui.live_attention import TEMPERATURE, AttentionView, current_temperature
-from ui.nav import LESSONS
 from ui.word2vec_cache import TrainedModel
 
 from .single_key import single_key_example
@@ -34,7 +34,6 @@ from .space import NEAREST_OPEN, watch_words
 from .state import KEEP, PRESETS
 from .state import valid_choice as _valid_choice
 
-SPEC = LESSONS["word2vec"]
 #: Below this spread (largest - smallest weight) the page suggests lowering the temperature.
 FLAT_WEIGHTS = 0.05
 

@@ -13,11 +13,11 @@ import pandas as pd
 import streamlit as st
 
 from attention_core import cosine_similarity, nearest_neighbours, pair_cosines
+from lessons.word2vec.spec import SPEC
 from ui import predict, present
 from ui.figures import show_figure
 from ui.format import decimals, fmt, md_code
 from ui.i18n import t
-from ui.nav import LESSONS
 from ui.share.state import sync
 from ui.share_tools import figure_downloads
 from ui.word2vec_cache import TrainedModel
@@ -280,7 +280,7 @@ def space_section(trained: TrainedModel, sentences: Sequence[Sequence[str]] = ()
         covered = _nearest_question(trained, look).covered
         st.session_state[NEAREST_OPEN] = covered
         if covered:
-            sync(LESSONS["word2vec"])
+            sync(SPEC)
             return  # "Predict first": which word ends up nearest? The charts and the result wait
         _learning_charts(trained, pairs)
     # three looks at the result, one click apart (the tabs switch in the browser, no rerun)
@@ -292,4 +292,4 @@ def space_section(trained: TrainedModel, sentences: Sequence[Sequence[str]] = ()
             _heatmap(trained, look)
         with neighbours:
             _neighbours(trained, sentences)
-    sync(LESSONS["word2vec"])  # the controls above rerun only this fragment: the URL follows them here
+    sync(SPEC)  # the controls above rerun only this fragment: the URL follows them here

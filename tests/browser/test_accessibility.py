@@ -37,8 +37,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from labdev.browser import eventually, locale_text, open_page, select_option, wait_until_idle
+from pages import LESSONS as REGISTRY
 from tests.browser.live_helpers import LIVE, click_cell, live, live_labels, wait_for_live
-from ui.nav import LESSONS as REGISTRY
 
 try:
     from axe_playwright_python.sync_playwright import Axe

@@ -20,10 +20,10 @@ from labdev.browser import (
     slider_value,
     widget,
 )
+from pages import PAGES
 from tests.browser.live_helpers import live, live_output, live_shown_temperature, live_slider, live_weights, move_live
 from ui.format import fmt_honest, honest_decimals, weight_decimals
 from ui.i18n import LANGUAGES, catalog
-from ui.nav import PAGES
 
 pytestmark = pytest.mark.browser
 
@@ -81,7 +81,7 @@ def test_home_loads_with_sidebar(page, base_url) -> None:  # noqa: ANN001
     options = [o.strip() for o in page.get_by_role("option").all_inner_texts()]
     assert options == list(LANGUAGES.values())
     page.keyboard.press("Escape")
-    # Navigation: every lesson in ui.nav order (Streamlit hides the menu when there is one page).
+    # Navigation: every lesson in teaching order (pages.PAGES) (Streamlit hides the menu when there is one page).
     titles = [en(p.title_key) for p in PAGES]
     if len(PAGES) > 1:
         assert sidebar_nav_titles(page) == titles

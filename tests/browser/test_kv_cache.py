@@ -9,9 +9,9 @@ import math
 
 import numpy as np
 import pytest
-from labdev.browser import assert_no_error, eventually, locale_text, open_page, screenshot, slider_value
 from playwright.sync_api import expect
 
+from labdev.browser import assert_no_error, eventually, locale_text, open_page, screenshot, slider_value
 from tests.browser.live_helpers import live_labels, live_output, live_weights, wait_for_live
 from tests.numpy_ref import softmax
 

@@ -22,8 +22,8 @@ from labdev.browser import (
     slider_input,
     widget,
 )
+from pages import PAGES
 from tests.browser.live_helpers import live_labels, live_shown_temperature, live_slider, live_weights, move_live
-from ui.nav import PAGES
 
 pytestmark = pytest.mark.browser
 

@@ -19,7 +19,6 @@ import re
 import signal
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,7 +27,7 @@ import sqlalchemy as sa
 
 from attention_core import attention
 from attention_core.presets import LIBRARY
-from labdev.browser import DEFAULT_TIMEOUT_MS, eventually, wait_until_idle
+from labdev.browser import eventually, wait_until_idle
 from labdev.server import stop_classroom
 from tests.classroom.classroom_helpers import start_classroom
 from ui.classroom import store as cs

@@ -8,10 +8,10 @@ import math
 
 import numpy as np
 import pytest
-from labdev.browser import assert_no_error, eventually, locale_text, move_slider, open_page, plotly_data, slider_value
-from tests.browser.live_helpers import live_labels, live_weights, move_live, wait_for_live
 from playwright.sync_api import expect
 
+from labdev.browser import assert_no_error, eventually, locale_text, move_slider, open_page, plotly_data, slider_value
+from tests.browser.live_helpers import live_labels, live_weights, move_live, wait_for_live
 from tests.numpy_ref import softmax
 
 pytestmark = pytest.mark.browser

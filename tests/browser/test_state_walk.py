@@ -44,10 +44,10 @@ from labdev.browser import (
     wait_until_idle,
     widget,
 )
+from pages import PAGES
 from tests.browser.live_helpers import click_cell, live, live_attr, wait_for_live
 from tests.numpy_ref import seed_000
 from ui.format import fmt_honest, honest_decimals, text_px, ties, unique_labels, weight_decimals
-from ui.nav import PAGES
 
 pytestmark = pytest.mark.browser
 

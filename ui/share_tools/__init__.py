@@ -34,7 +34,7 @@ from ui.export import (
 )
 from ui.format import md_code
 from ui.i18n import current_language, t
-from ui.nav import LESSONS, PageSpec
+from ui.nav import PageSpec, lessons
 from ui.share import pin as pins
 from ui.share.state import HOLDER, apply, current, edited_tables, fields, parse_inputs, take_notice
 
@@ -108,7 +108,7 @@ _IMPORT_KEYS: dict[str, str] = {
 def _problem_text(problem: ImportProblem) -> str:
     params = dict(problem.params)
     if problem.code == "other_lesson":
-        other = LESSONS.get(params["lesson"])
+        other = lessons().get(params["lesson"])
         params["lesson"] = f"“{t(other.title_key)}”" if other is not None else md_code(params["lesson"], 40)
     if "names" in params:  # a file's inputs, named by the file: shown literally
         names = [str(n) for n in params.pop("names")]
