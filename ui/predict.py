@@ -202,19 +202,11 @@ def _lower(q: pr.Question) -> bool:
 def answer_text(q: pr.Question, labels: Labels) -> str:
     """The true answer, in words."""
     if q.kind == "top_key":
-        return t(
-            "predict.answer_top_key",
-            row=labels.row(q.row),
-            col=labels.col(int(q.answer_key or 0)),
-            weight=fmt(q.weights[int(q.answer_key or 0)]),
-        )
+        return t("predict.answer_top_key", row=labels.row(q.row), col=labels.col(int(q.answer_key or 0)),
+                 weight=fmt(q.weights[int(q.answer_key or 0)]))
     if q.kind == "estimate":
-        return t(
-            "predict.answer_estimate",
-            row=labels.row(q.row),
-            col=labels.col(int(q.key or 0)),
-            weight=fmt(float(q.answer_value or 0.0)),
-        )
+        return t("predict.answer_estimate", row=labels.row(q.row), col=labels.col(int(q.key or 0)),
+                 weight=fmt(float(q.answer_value or 0.0)))
     if q.kind == "nearest":
         return t("predict.answer_nearest", word=labels.row(q.row), answer=labels.col(int(q.answer_key or 0)))
     trend = t("predict.sharper") if q.answer_trend == pr.SHARPER else t("predict.flatter")
@@ -387,12 +379,8 @@ def draw_reveal(
             st.markdown("✅ **" + t("predict.right") + "** " + answer_text(q, labels))
         else:
             st.markdown(
-                "❌ **"
-                + t("predict.wrong")
-                + "** "
-                + t("predict.you_said", guess=guess_text(q, labels, guess))
-                + " "
-                + answer_text(q, labels)
+                "❌ **" + t("predict.wrong") + "** "
+                + t("predict.you_said", guess=guess_text(q, labels, guess)) + " " + answer_text(q, labels)
             )
         if verdict is not None and verdict.error is not None:
             st.markdown(t("predict.off_by", error=fmt(verdict.error, 2), tolerance=fmt(pr.TOLERANCE, 1)))
@@ -490,9 +478,7 @@ def step(
         with st.container(horizontal=True, gap="small"):
             st.button(t("predict.next"), key=f"{key}_next", on_click=next_question, icon=":material/help:")
             if explain is not None and cell is not None:
-                label = t(
-                    "predict.explain_cell", row=md_code(str(saved.rows[cell[0]])), col=md_code(str(saved.cols[cell[1]]))
-                )
+                label = t("predict.explain_cell", row=md_code(str(saved.rows[cell[0]])), col=md_code(str(saved.cols[cell[1]])))
                 st.button(label, key=f"{key}_explain", on_click=explain, args=(cell,), icon=":material/calculate:")
         draw_score()
 

@@ -26,7 +26,7 @@ import streamlit as st
 
 from attention_core import predict as pr
 
-from .. import predict, present
+from .. import present, predict
 from ..escape import csv_label
 from ..figures import axis, font
 from ..format import fmt, md_code, plot_label
@@ -209,27 +209,15 @@ def _join_typed(where: str) -> None:
 def join_box(where: str, *, button_key: str) -> None:
     """A code box, an optional nickname and a "Join" button (keys ``{where}_code``,
     ``{where}_nickname``, ``button_key``); the message for a bad code stands under the box."""
-    st.text_input(
-        t("class.code"),
-        key=f"{where}_code",
-        max_chars=12,
-        help=t("class.code_help"),
-        placeholder=t("class.code_placeholder"),
-    )
+    st.text_input(t("class.code"), key=f"{where}_code", max_chars=12, help=t("class.code_help"),
+                  placeholder=t("class.code_placeholder"))
     err = st.session_state.pop(f"_{where}_error", None)
     if err:
         st.error(err, icon="⚠️")
-    st.text_input(
-        t("class.nickname"), key=f"{where}_nickname", max_chars=cs.MAX_NICKNAME, help=t("class.nickname_help")
-    )
-    st.button(
-        t("class.join_button"),
-        key=button_key,
-        on_click=_join_typed,
-        args=(where,),
-        type="primary",
-        icon=":material/login:",
-    )
+    st.text_input(t("class.nickname"), key=f"{where}_nickname", max_chars=cs.MAX_NICKNAME,
+                  help=t("class.nickname_help"))
+    st.button(t("class.join_button"), key=button_key, on_click=_join_typed, args=(where,), type="primary",
+              icon=":material/login:")
 
 
 def _leave() -> None:
@@ -289,9 +277,7 @@ def _move_control(lesson: str, q: pr.Question) -> None:
     spec = _lessons().get(lesson)
     if spec is None:
         return
-    key = {"temperature": spec.temperature_key, "scale": spec.key("scale"), "causal": spec.key("causal")}[
-        q.change.control
-    ]
+    key = {"temperature": spec.temperature_key, "scale": spec.key("scale"), "causal": spec.key("causal")}[q.change.control]
     st.session_state[key] = q.change.to
 
 
@@ -307,17 +293,7 @@ def _csv(code: str, key: str) -> bytes:
     rows = _store().export_rows(code, key)
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    cols = [
-        "question",
-        "round",
-        "first_round",
-        "lesson",
-        "kind",
-        "student",
-        "nickname",
-        "answer",
-        "seconds_after_asked",
-    ]
+    cols = ["question", "round", "first_round", "lesson", "kind", "student", "nickname", "answer", "seconds_after_asked"]
     w.writerow(cols)
     for r in rows:
         w.writerow([csv_label(r[c]) if isinstance(r[c], str) else r[c] for c in cols])
@@ -383,46 +359,21 @@ def _dashboard(spec: Any, r: cls.Role) -> None:
         st.code(cls.teacher_link(base, r), language=None, wrap_lines=True)
         st.caption(t("class.teacher_link_help"))
     st.caption(t("class.students", n=state.students))
-    st.button(
-        t("class.bring"),
-        key="class-bring",
-        on_click=lambda: st.session_state.update({_BRING: True}),
-        icon=":material/my_location:",
-    )
+    st.button(t("class.bring"), key="class-bring", on_click=lambda: st.session_state.update({_BRING: True}),
+              icon=":material/my_location:")
     st.caption(t("class.bring_help"))
-    st.toggle(
-        t("class.follow"),
-        value=state.follow,
-        key="class_follow_toggle",
-        on_change=lambda: _teacher_call(store.set_follow, bool(st.session_state.get("class_follow_toggle"))),
-        help=t("class.follow_help"),
-    )
+    st.toggle(t("class.follow"), value=state.follow, key="class_follow_toggle",
+              on_change=lambda: _teacher_call(store.set_follow, bool(st.session_state.get("class_follow_toggle"))),
+              help=t("class.follow_help"))
     _question_controls(spec, state)
     with st.expander(t("class.more"), icon=":material/more_horiz:"):
-        st.toggle(
-            t("class.show_names"),
-            value=state.show_names,
-            key="class_names_toggle",
-            on_change=lambda: _teacher_call(store.set_show_names, bool(st.session_state.get("class_names_toggle"))),
-            help=t("class.show_names_help"),
-        )
-        st.download_button(
-            t("class.export"),
-            data=lambda: _csv(r.code, r.key),
-            file_name=f"class-{r.code}.csv",
-            mime="text/csv",
-            on_click="ignore",
-            key="class-export",
-            icon=":material/download:",
-        )
-        st.button(
-            t("class.end"),
-            key="class-end",
-            on_click=_end,
-            type="secondary",
-            icon=":material/stop_circle:",
-            help=t("class.end_help"),
-        )
+        st.toggle(t("class.show_names"), value=state.show_names, key="class_names_toggle",
+                  on_change=lambda: _teacher_call(store.set_show_names, bool(st.session_state.get("class_names_toggle"))),
+                  help=t("class.show_names_help"))
+        st.download_button(t("class.export"), data=lambda: _csv(r.code, r.key), file_name=f"class-{r.code}.csv",
+                           mime="text/csv", on_click="ignore", key="class-export", icon=":material/download:")
+        st.button(t("class.end"), key="class-end", on_click=_end, type="secondary", icon=":material/stop_circle:",
+                  help=t("class.end_help"))
 
 
 def _question_controls(spec: Any, state: cs.ClassState) -> None:
@@ -431,30 +382,13 @@ def _question_controls(spec: Any, state: cs.ClassState) -> None:
     st.caption(t("class.ask_help"))
     if posed is None:
         return
-    st.button(
-        t("class.reveal"),
-        key="class-reveal",
-        on_click=_reveal,
-        args=(spec.name,),
-        type="primary",
-        icon=":material/visibility:",
-        disabled=state.revealed,
-    )
+    st.button(t("class.reveal"), key="class-reveal", on_click=_reveal, args=(spec.name,), type="primary",
+              icon=":material/visibility:", disabled=state.revealed)
     if state.revealed:
-        st.button(
-            t("class.again"),
-            key="class-again",
-            on_click=_ask,
-            args=(posed.lesson, True),
-            icon=":material/replay:",
-            help=t("class.again_help"),
-        )
-    st.button(
-        t("class.close_question"),
-        key="class-close",
-        on_click=lambda: _teacher_call(_store().close_question),
-        icon=":material/close:",
-    )
+        st.button(t("class.again"), key="class-again", on_click=_ask, args=(posed.lesson, True),
+                  icon=":material/replay:", help=t("class.again_help"))
+    st.button(t("class.close_question"), key="class-close",
+              on_click=lambda: _teacher_call(_store().close_question), icon=":material/close:")
     _answers_live(state.question_id, state.students)
 
 
@@ -480,9 +414,7 @@ def _answers_live(question_id: int, n_students: int) -> None:
 
 def _question_of(p: cs.PosedQuestion) -> tuple[pr.Question | None, predict.Labels]:
     try:
-        return pr.Question.from_dict(p.payload.get("question", {})), predict.Labels.from_dict(
-            p.payload.get("labels", {})
-        )
+        return pr.Question.from_dict(p.payload.get("question", {})), predict.Labels.from_dict(p.payload.get("labels", {}))
     except ValueError:
         return None, predict.Labels([], [])
 
@@ -520,9 +452,8 @@ def _tally_chart(q: pr.Question, labels: predict.Labels, tally: pr.Tally, *, key
     fig.update_layout(
         height=60 + 34 * len(names),
         margin=dict(l=10, r=10, t=10, b=10),
-        xaxis=axis(
-            t("class.count"), range=[0, max(counts or [1]) * 1.15 + 0.5], dtick=max(1, (max(counts or [1]) + 4) // 5)
-        ),
+        xaxis=axis(t("class.count"), range=[0, max(counts or [1]) * 1.15 + 0.5],
+                   dtick=max(1, (max(counts or [1]) + 4) // 5)),
         yaxis=axis(autorange="reversed", automargin=True),
         font=font(),
         showlegend=False,
@@ -560,24 +491,12 @@ def bar(spec: Any) -> None:
     with st.container(border=True, horizontal=True, vertical_alignment="center", key="class_bar"):
         if cls.following():
             st.markdown("👥 " + t("class.following", code=r.code))
-            st.button(
-                t("class.explore"),
-                key="class-explore",
-                on_click=_explore,
-                args=(True,),
-                icon=":material/explore:",
-                help=t("class.explore_help"),
-            )
+            st.button(t("class.explore"), key="class-explore", on_click=_explore, args=(True,),
+                      icon=":material/explore:", help=t("class.explore_help"))
         else:
             st.markdown("🧭 " + t("class.exploring", code=r.code))
-            st.button(
-                t("class.back"),
-                key="class-back",
-                on_click=_explore,
-                args=(False,),
-                icon=":material/group:",
-                type="primary",
-            )
+            st.button(t("class.back"), key="class-back", on_click=_explore, args=(False,),
+                      icon=":material/group:", type="primary")
     _class_question(r)
 
 
@@ -620,7 +539,9 @@ def _poll(lesson: str) -> None:
     st.session_state["_class_state"] = state
     if previous is not None and state.bring > previous.bring:
         cls.set_following(True)
-    need_rerun = previous is None or ((previous.question_id, previous.revealed) != (state.question_id, state.revealed))
+    need_rerun = previous is None or (
+        (previous.question_id, previous.revealed) != (state.question_id, state.revealed)
+    )
     if cls.following():
         lessons = _lessons()
         position = (state.lesson, state.stage, state.present, tuple(sorted(state.experiment.items(), key=str)))
@@ -699,40 +620,26 @@ def draw_class_question(r: cls.Role, posed: cs.PosedQuestion, state: cs.ClassSta
                 _notice("error", _error_text(exc))
 
         if r.student:
-            note = (
-                t("class.answer_sent", answer=predict.guess_text(q, labels, _as_guess(mine)))
-                if mine is not None
+            note = t("class.answer_sent", answer=predict.guess_text(q, labels, _as_guess(mine))) if mine is not None \
                 else t("class.answer_prompt")
-            )
             predict.draw_question(
-                q,
-                labels,
-                on_answer=on_answer,
-                key=f"class_q{posed.id}",
-                note=note,
+                q, labels, on_answer=on_answer, key=f"class_q{posed.id}", note=note,
                 title=t("class.question_title", round=posed.round),
             )
         else:
             with st.container(key="predict", border=True):
-                st.markdown(
-                    "🤔 **" + t("class.question_title", round=posed.round) + "** · " + predict.question_text(q, labels)
-                )
+                st.markdown("🤔 **" + t("class.question_title", round=posed.round) + "** · "
+                            + predict.question_text(q, labels))
                 st.markdown(t("class.answers_so_far", n=store.answer_count(posed.id), students=state.students))
         return predict.Outcome(covered=True)
     mine = store.my_answer(posed.id, r.sid) if r.student else None
     verdict = pr.grade(q, _as_guess(mine)) if mine is not None else None
     with st.container(key="class-revealed"):
         predict.draw_reveal(
-            q,
-            labels,
-            _as_guess(mine),
-            verdict,
-            extra=lambda: _class_results(posed, q, labels, state.rev),
+            q, labels, _as_guess(mine), verdict, extra=lambda: _class_results(posed, q, labels, state.rev),
             event=f"class-reveal:{posed.id}",
         )
-    cell = (
-        (q.row, int(q.answer_key)) if q.answer_key is not None else ((q.row, int(q.key)) if q.key is not None else None)
-    )
+    cell = (q.row, int(q.answer_key)) if q.answer_key is not None else ((q.row, int(q.key)) if q.key is not None else None)
     return predict.Outcome(covered=False, cell=cell)
 
 

@@ -460,7 +460,9 @@ class ClassStore:
             row = self._teacher_row(conn, code, key)
             if row.question_id is None:
                 raise NotOpen("no question to reveal")
-            conn.execute(questions.update().where(questions.c.id == row.question_id).values(revealed_at=self.clock()))
+            conn.execute(
+                questions.update().where(questions.c.id == row.question_id).values(revealed_at=self.clock())
+            )
             self._bump(conn, code, revealed=True)
 
     def close_question(self, code: str, key: str) -> None:
@@ -602,7 +604,9 @@ class ClassStore:
         id), with nicknames only while the teacher shows them."""
         with self.engine.connect() as conn:
             row = self._teacher_row(conn, code, key)
-            qs = conn.execute(sa.select(questions).where(questions.c.code == code).order_by(questions.c.id)).all()
+            qs = conn.execute(
+                sa.select(questions).where(questions.c.code == code).order_by(questions.c.id)
+            ).all()
         numbers: dict[str, int] = {}
         out: list[dict[str, Any]] = []
         for q in qs:

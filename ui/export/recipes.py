@@ -522,7 +522,6 @@ def word2vec(state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) ->
 # --------------------------------------------------------------------------- where did word order go?
 def word_order(state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> Recipe:
     from attention_core.presets import STEP_BY_STEP
-
     tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
     tokens, _ = ac.cap(ac.tokenize(str(state["sentence"])), MAX_SEQUENCE_TOKENS)
     order = shuffle_order(len(tokens), int(state["shuffle"])) if tokens else []
@@ -594,8 +593,6 @@ def word_order(state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) 
         ]
 
     return Recipe(tr("nav.word_order"), cells, tables)
-
-
 # --------------------------------------------------------------------------- masks (issue 25, lesson 2)
 def masks(state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> Recipe:
     tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
