@@ -388,7 +388,7 @@ def test_notebooks_write_user_text_as_literals_only() -> None:
     if a future path let it through) reads back exactly, adds no code and no invisible character."""
     import ast
 
-    from ui.export import notebook_json
+    from ui.export.files import notebook_json
 
     hostile = "x\r\n## y\x01\u202e\ud800'\"\"\" + __import__('os').system('id') #"
     cases = {

@@ -71,22 +71,38 @@ def _imported(module: str, package: bool, node: ast.Import | ast.ImportFrom, kno
     return [name] + [f"{name}.{a.name}" for a in node.names if f"{name}.{a.name}" in known]
 
 
-def _arrows() -> dict[str, set[str]]:
-    """module -> the ui modules its imports run (each package __init__ on the way included)."""
+def _type_only(tree: ast.Module) -> set[int]:
+    """The import nodes under ``if TYPE_CHECKING:``: read by type checkers, never run."""
+    return {
+        id(n)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and ast.unparse(node.test) in {"TYPE_CHECKING", "typing.TYPE_CHECKING"}
+        for n in ast.walk(node)
+    }
+
+
+def _arrows(*, own_submodules: bool = False) -> dict[str, set[str]]:
+    """module -> the ui modules its imports run (each package __init__ on the way included).
+
+    A package's arrows to its own submodules are left out (importing them from the ``__init__`` runs
+    them while the package is already running: no circle), unless ``own_submodules``: what the
+    package's import runs, for how deep a file stands."""
     mods = _modules()
     arrows: dict[str, set[str]] = defaultdict(set)
     for module, (path, package) in mods.items():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not isinstance(node, (ast.Import, ast.ImportFrom)):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        type_only = _type_only(tree)
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.Import, ast.ImportFrom)) or id(node) in type_only:
                 continue
             for name in _imported(module, package, node, set(mods)):
                 parts = name.split(".")
                 for i in range(2, len(parts) + 1):
                     target = ".".join(parts[:i])
-                    if target not in mods or target == module:
+                    if target not in mods or target == module or module.startswith(target + "."):
+                        continue  # not ui's, itself, or its own package (already running)
+                    if package and target.startswith(module + ".") and not own_submodules:
                         continue
-                    if module.startswith(target + ".") or (package and target.startswith(module + ".")):
-                        continue  # its own package (already running), or a package's own submodule
                     arrows[module].add(target)
     return arrows
 
@@ -148,11 +164,46 @@ def test_ui_never_imports_a_lesson_or_a_page() -> None:
     found = []
     for module, (path, _) in _modules().items():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] in {
-                "lessons",
-                "pages",
-            }:
+            if (
+                isinstance(node, ast.ImportFrom)
+                and not node.level
+                and (node.module or "").split(".")[0]
+                in {
+                    "lessons",
+                    "pages",
+                }
+            ):
                 found.append(f"{module}: from {node.module} import …")
             if isinstance(node, ast.Import) and any(a.name.split(".")[0] in {"lessons", "pages"} for a in node.names):
                 found.append(f"{module}: import {', '.join(a.name for a in node.names)}")
     assert not found, found
+
+
+#: How deep ``ui/`` may stand, drawn with each file above everything it imports (a package above the
+#: modules its ``__init__`` imports). The kit (``ui.lesson``) is the one file at 6: it composes the
+#: components (5), which read the experiment model's link and pin (values -> fields -> state -> pin)
+#: or the words and their escaping (escape -> i18n -> present -> figures). Issue 21 aimed at 5;
+#: reaching it would mean merging the pin into the link's state and the words into their escaping.
+MAX_LEVELS = 6
+
+
+def _levels() -> dict[str, list[str]]:
+    """Each ui module's longest chain of imports down to a file that imports nothing of ui/."""
+    arrows = _arrows(own_submodules=True)
+    chains: dict[str, list[str]] = {}
+
+    def chain(m: str) -> list[str]:
+        if m not in chains:
+            below = [chain(d) for d in sorted(arrows.get(m, ()))]
+            chains[m] = [m, *max(below, key=len, default=[])]
+        return chains[m]
+
+    for m in _modules():
+        chain(m)
+    return chains
+
+
+def test_ui_stands_at_most_six_levels_deep() -> None:
+    deep = {m: c for m, c in _levels().items() if len(c) > MAX_LEVELS}
+    assert not deep, "\n".join(f"{len(c)} levels: {' -> '.join(c)}" for c in deep.values())
+    assert max(len(c) for c in _levels().values()) == MAX_LEVELS, "ui/ stands lower now: lower MAX_LEVELS"

@@ -62,6 +62,16 @@ def test_the_page_file_is_a_lesson_of_the_kit(name: str) -> None:
     assert "finish" in calls, f"lesson {name!r}: {spec.path} never calls finish(SPEC) from ui.lesson ({GUIDE}, step 2)"
 
 
+def test_the_key_prefixes_follow_one_convention() -> None:
+    """A prefix is the lesson's catalog section and starts each of its keys (``<prefix>_<field>``): a
+    lower-case name, and no lesson's keys can be read as another's (``self`` and ``self_x`` would)."""
+    prefixes = [p.prefix for p in PAGES]
+    bad = [p for p in prefixes if not re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", p)]
+    assert not bad, f"key prefixes must be lower-case names: {bad} ({GUIDE}, step 2)"
+    clash = [(a, b) for a in prefixes for b in prefixes if a != b and b.startswith(a + "_")]
+    assert not clash, f"one lesson's keys would read as another's: {clash} ({GUIDE}, step 2)"
+
+
 def test_the_lessons_are_in_teaching_order_with_the_home_page_first() -> None:
     assert PAGES[0].name == "home" and PAGES[0].order == 0
     assert [p.order for p in PAGES] == sorted({p.order for p in PAGES}), "two lessons share a place in the order"

@@ -15,7 +15,7 @@ import pytest
 
 from pages import LESSONS
 from tests.share_helpers import changed, link_length, link_of, numbers, opened, same_numbers, state
-from ui.export import experiment_json
+from ui.export.files import experiment_json
 from ui.i18n import catalog
 from ui.share.state import fields
 from ui.share_tools import LINK_LIMIT

@@ -14,7 +14,7 @@ import pytest
 
 from pages import LESSONS
 from tests.share_helpers import changed, numbers, opened, state
-from ui.export import notebook_json
+from ui.export.files import notebook_json
 from ui.i18n import catalog
 from ui.share.fields import Matrix
 from ui.share.state import differs

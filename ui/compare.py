@@ -25,7 +25,7 @@ import streamlit as st
 from attention_core import WeightsComparison, compare_weights
 
 from . import present
-from .export import lesson_tables
+from .export.files import cached_trainer, lesson_tables
 from .figures import DIVERGING, heatmap
 from .format import fmt, md_code
 from .i18n import current_language, t
@@ -33,7 +33,6 @@ from .nav import PageSpec
 from .share import pin as pins
 from .share.pin import pin_text
 from .share.state import apply, edited_tables, held
-from .share_tools import word2vec_trainer
 
 #: Weights of a side: (values (n, m), row labels, column labels), or None when its inputs give none.
 Weights = tuple[np.ndarray, list[str], list[str]] | None
@@ -49,7 +48,7 @@ def weights_of(spec: PageSpec, state: Mapping[str, Any], lang: str) -> Weights:
     cache: dict[tuple[str, str, str], Weights] = st.session_state.setdefault(_CACHE, {})
     if key not in cache:
         # the Word2Vec lab's model comes from the page's training cache: never trained twice
-        tables = lesson_tables(spec, state, lang, edited_tables(spec, state), train_word2vec=word2vec_trainer)
+        tables = lesson_tables(spec, state, lang, edited_tables(spec, state), train_word2vec=cached_trainer)
         found = [(np.atleast_2d(v), list(r), list(c)) for name, v, r, c in tables if name == "weights"]
         cache[key] = found[0] if found else None
         while len(cache) > _CACHE_SIZE:

@@ -23,7 +23,7 @@ import streamlit as st
 
 from attention_core.errors import AttentionLabError
 
-from .format import md_code
+from .escape import md_code
 
 LANGUAGES: dict[str, str] = {"en": "English", "vi": "Tiếng Việt", "ko": "한국어"}
 DEFAULT_LANGUAGE = "en"

@@ -15,15 +15,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import numpy as np
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from attention_core.presets import LibraryPreset, ScaledDotProductPreset
-from ui.export.recipes import RecipeFor
 from ui.share.fields import Experiment, Field, Flag, Matrix, Temperature
 from ui.values import TEMPERATURE
+
+if TYPE_CHECKING:  # only the type: the recipes are the lessons' (a lesson names its own)
+    from ui.export.recipes import RecipeFor
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -47,6 +47,15 @@ import numpy as np
 np.set_printoptions(floatmode="unique", linewidth=120)  # every digit, as the page computed it"""
 
 
+def cached_trainer(sentences: Any, **params: Any) -> Any:
+    """The Word2Vec recipe's trainer on the server: the lab's training cache and slots, so an export
+    never trains a model twice. Imported on first use, not with this module: it imports gensim (about
+    a second), which only the Word2Vec lab and its exports need."""
+    from ui.word2vec_cache import train_word2vec
+
+    return train_word2vec(sentences, **params)
+
+
 class Lesson(Protocol):
     """What an export needs of a lesson: its name and its recipe (the page registry's ``PageSpec`` is one)."""
 

@@ -23,9 +23,10 @@ from typing import Any
 import streamlit as st
 
 from ui import predict
-from ui.export import (
+from ui.export.files import (
     MAX_IMPORT_BYTES,
     ImportProblem,
+    cached_trainer,
     experiment_json,
     notebook_json,
     read_experiment,
@@ -47,7 +48,6 @@ __all__ = [
     "import_pending",
     "share_bar",
     "show_notice",
-    "word2vec_trainer",
 ]
 
 #: A copied link longer than this gets a warning and the JSON file is offered instead (the issue's 2 KB).
@@ -144,14 +144,6 @@ def import_pending(spec: PageSpec) -> None:
 
 
 # --------------------------------------------------------------------------- the files
-def word2vec_trainer(sentences: Any, **params: Any) -> Any:
-    """The Word2Vec recipe's trainer: the page's training cache and slots. Imported on first use, not
-    with this module: it imports gensim (about a second), which only the Word2Vec lab and its exports need."""
-    from ui.word2vec_cache import train_word2vec
-
-    return train_word2vec(sentences, **params)
-
-
 def _inputs(spec: PageSpec, state: Mapping[str, Any]) -> dict[str, Any]:
     """The experiment's fields as a JSON file's inputs."""
     return {f.name: f.plain(state[f.name]) for f in fields(spec) if f.active(state)}
@@ -182,12 +174,12 @@ def export_file(
             s,
             lang,
             edited,
-            train_word2vec=word2vec_trainer,
+            train_word2vec=cached_trainer,
             score=score,
             pinned=None if a is None else (_inputs(spec, a), a, edited_tables(spec, a)),
         )
     if kind == "csv":
-        return tables_zip(spec, s, lang, edited, train_word2vec=word2vec_trainer)
+        return tables_zip(spec, s, lang, edited, train_word2vec=cached_trainer)
     raise ValueError(f"no export {kind!r}")
 
 
