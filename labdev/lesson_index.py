@@ -72,6 +72,12 @@ def stale() -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import logging
+
+    import streamlit.runtime.caching.cache_data_api  # noqa: F401 - its logger, quiet below
+
+    # the lessons' caches note that no Streamlit server runs: true, and no news here
+    logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only say which lists are out of date")
     args = parser.parse_args(argv)

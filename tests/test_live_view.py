@@ -148,7 +148,8 @@ def _sbs() -> dict[str, np.ndarray]:
     return {"scores": q @ k.T, "values": v, "q": q, "k": k}
 
 
-#: lesson -> (scale on at the defaults, inputs computed here with numpy)
+#: lesson -> (scale on at the defaults, inputs computed here with numpy); the other lessons' inputs are
+#: checked by their own tests, and the view's shape here
 INPUTS: dict[str, tuple[bool, Callable[[], dict[str, np.ndarray]] | None]] = {
     "home": (False, _library),
     "library": (False, _library),
@@ -160,20 +161,22 @@ INPUTS: dict[str, tuple[bool, Callable[[], dict[str, np.ndarray]] | None]] = {
 }
 
 
-@pytest.mark.parametrize("page", list(INPUTS))
+@pytest.mark.parametrize("page", list(LESSONS))
 def test_every_lesson_sends_the_view_its_inputs(page: str) -> None:
-    scale, inputs = INPUTS[page]
+    scale, inputs = INPUTS.get(page, (None, None))
     key, temperature_key = LESSONS[page].live_key, LESSONS[page].temperature_key
     at = open_page(page)
     header, arrays = live_view(at)
     assert list(live_views(at)) == [key]
-    assert header["temperature"] == 1.0 and header["scale"] is scale
+    assert header["temperature"] == 1.0 and (scale is None or header["scale"] is scale)
     assert (header["t_min"], header["t_max"], header["t_step"]) == (0.05, 5.0, 0.05)
     assert header["decimals"] == 4
     n_q, n_k = arrays["scores"].shape
     assert len(header["rows"]) == n_q and len(header["cols"]) == n_k
-    assert arrays["values"].shape[0] == n_k
-    assert arrays["q"].shape == (n_q, header["d_k"]) and arrays["k"].shape == (n_k, header["d_k"])
+    if "values" in arrays:  # a view of weights alone (sqrt_dk's two rows) sends its scores only
+        assert arrays["values"].shape[0] == n_k
+    if "q" in arrays:
+        assert arrays["q"].shape == (n_q, header["d_k"]) and arrays["k"].shape == (n_k, header["d_k"])
     if inputs is not None:
         for name, expected in inputs().items():
             np.testing.assert_allclose(arrays[name], expected, rtol=1e-15, atol=1e-15, err_msg=name)
@@ -183,7 +186,8 @@ def test_every_lesson_sends_the_view_its_inputs(page: str) -> None:
     assert live_view(at)[0]["temperature"] == 0.25
     w, out = live_numbers(at)
     np.testing.assert_allclose(w.sum(axis=1), 1.0, rtol=1e-12)
-    assert out is not None and out.shape == (n_q, arrays["values"].shape[1])
+    if "values" in arrays:
+        assert out is not None and out.shape == (n_q, arrays["values"].shape[1])
 
 
 @pytest.mark.parametrize("lang", ["en", "vi", "ko"])

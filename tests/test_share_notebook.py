@@ -20,14 +20,6 @@ from ui.share.fields import Matrix
 from ui.share.state import differs
 
 ROOT = Path(__file__).resolve().parent.parent
-#: The cell printing the weights and the one printing the output, per lesson (by their source).
-PRINTS = {
-    "step_by_step": ("print(shown.weights)", "print(r.output)"),
-    "pooling": ("print(r.weights)", "print(r.context)"),
-    "sqrt_dk": ("print(weights)", None),  # no values: the lesson's row has no output
-    "masks": ("print(weights)", "print(output)"),  # the sentence shown, of the batch
-}
-PRINTS["cross_attention"] = ("print(shown.weights)", "print(shown.output)")  # issue 26: the head the live view shows
 
 
 def _printed(nb: nbformat.NotebookNode, source: str) -> np.ndarray:
@@ -65,7 +57,8 @@ def test_the_notebook_runs_and_prints_the_page_numbers(
     texts = [c.source for c in nb.cells if c.cell_type == "markdown"]
     assert vi["nb.inputs"] in texts and vi["nb.setup"] in texts
     page_numbers = numbers(at)
-    weights_src, output_src = PRINTS.get(page, ("print(r.weights)", "print(r.output)"))
+    recipe = LESSONS[page].recipe(s, "vi", edited)  # its cells say which print the weights and the output
+    weights_src, output_src = recipe.prints_weights, recipe.prints_output
     w = _printed(nb, weights_src)
     np.testing.assert_allclose(w.reshape(page_numbers["weights"].shape), page_numbers["weights"], rtol=0, atol=1e-12)
     if output_src is None:

@@ -42,6 +42,10 @@ class Recipe:
     cells: list[tuple[str, str]]
     tables: Callable[[Mapping[str, Any]], list[Table]]
     notes: list[str] = field(default_factory=list)
+    #: how the code cell printing the weights the live view shows ends (the notebook's test compares
+    #: what it prints with the page), and the one printing the output (None: the lesson has none)
+    prints_weights: str = "print(r.weights)"
+    prints_output: str | None = "print(r.output)"
 
 
 # --------------------------------------------------------------------------- literals
@@ -194,7 +198,7 @@ def pooling(state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> 
             ("context", rows2(r.context), [tr("pool.context")], dims),
         ]
 
-    return Recipe(tr("nav.pooling"), cells, tables)
+    return Recipe(tr("nav.pooling"), cells, tables, prints_weights="print(r.weights)", prints_output="print(r.context)")
 
 
 # --------------------------------------------------------------------------- why √d_k
@@ -246,7 +250,7 @@ def sqrt_dk(state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> 
             ("curves", curves, [f"d_k = {d}" for d in s.d_k], curve_cols),
         ]
 
-    return Recipe(tr("nav.sqrt_dk"), cells, tables)
+    return Recipe(tr("nav.sqrt_dk"), cells, tables, prints_weights="print(weights)", prints_output=None)
 
 
 # --------------------------------------------------------------------------- the KV cache
@@ -376,7 +380,13 @@ def cross_attention(state: Mapping[str, Any], lang: str, edited: Sequence[str] =
             ("output", r.output, tgt, dim_labels(r.output.shape[1])),
         ]
 
-    return Recipe(tr("nav.cross_attention"), cells, tables)
+    return Recipe(
+        tr("nav.cross_attention"),
+        cells,
+        tables,
+        prints_weights="print(shown.weights)",
+        prints_output="print(shown.output)",
+    )
 
 
 # --------------------------------------------------------------------------- step by step
@@ -445,7 +455,9 @@ def step_by_step(state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()
             ("output", r.output, labels, dim_labels(r.output.shape[1])),
         ]
 
-    return Recipe(tr("nav.step_by_step"), cells, tables)
+    return Recipe(
+        tr("nav.step_by_step"), cells, tables, prints_weights="print(shown.weights)", prints_output="print(r.output)"
+    )
 
 
 # --------------------------------------------------------------------------- Word2Vec
@@ -522,6 +534,7 @@ def word2vec(state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) ->
 # --------------------------------------------------------------------------- where did word order go?
 def word_order(state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> Recipe:
     from attention_core.presets import STEP_BY_STEP
+
     tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
     tokens, _ = ac.cap(ac.tokenize(str(state["sentence"])), MAX_SEQUENCE_TOKENS)
     order = shuffle_order(len(tokens), int(state["shuffle"])) if tokens else []
@@ -593,6 +606,8 @@ def word_order(state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) 
         ]
 
     return Recipe(tr("nav.word_order"), cells, tables)
+
+
 # --------------------------------------------------------------------------- masks (issue 25, lesson 2)
 def masks(state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> Recipe:
     tr = lambda key, **p: text_in(lang, key, **p)  # noqa: E731
@@ -677,7 +692,7 @@ def masks(state: Mapping[str, Any], lang: str, edited: Sequence[str] = ()) -> Re
             ("weight_on_pads_with_mask", ns["pads_on"], sentences, positions),
         ]
 
-    return Recipe(tr("nav.masks"), cells, tables)
+    return Recipe(tr("nav.masks"), cells, tables, prints_weights="print(weights)", prints_output="print(output)")
 
 
 #: A lesson's recipe: ``recipe(state, lang, edited)`` (``edited``: the matrix fields the learner changed,
