@@ -166,3 +166,28 @@ def test_the_lesson_lists_people_read_are_written_from_the_declarations() -> Non
 
     out = lesson_index.stale()
     assert not out, f"{out}: the lesson list is out of date: run python -m labdev.lesson_index ({GUIDE}, step 6)"
+
+
+def test_the_guides_example_is_a_lesson_the_pages_package_takes() -> None:
+    """docs/adding-a-lesson.md's example, run as `import pages` runs a page (not as __main__): it
+    declares a lesson with its field, steps and a recipe whose code compiles."""
+    from ui.nav import PageSpec
+    from ui.share.pin import full_state
+
+    doc = (ROOT / GUIDE).read_text(encoding="utf-8")
+    code = re.search(r"## 2\. The lesson.*?```python\n(.*?)```", doc, re.S)
+    assert code, f"{GUIDE}: no python example under step 2"
+    namespace: dict[str, object] = {"__name__": "pages.guide_example"}
+    exec(compile(code.group(1), GUIDE, "exec"), namespace)  # noqa: S102 - the repository's own document
+    spec = namespace["SPEC"]
+    assert isinstance(spec, PageSpec) and spec.name == "softmax_temperature" and spec.prefix not in {
+        p.prefix for p in PAGES
+    }
+    assert [f.name for f in spec.experiment] == ["scale", "temperature"] and len(spec.steps) == 2
+    state = full_state(spec, {})
+    assert state == {"scale": False, "temperature": 1.0}
+    recipe = spec.recipe(state, "en", ())
+    for kind, source in recipe.cells:
+        if kind == "code":
+            compile(source, "<cell>", "exec")
+    assert recipe.prints_weights == "print(weights)" and recipe.prints_output is None
